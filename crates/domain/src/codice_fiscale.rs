@@ -1,0 +1,1 @@
+//! Codice fiscale validation (being written).

@@ -1,0 +1,12 @@
+//! The rules of ambito. This crate does no I/O: no files, no network, no database, no clock.
+//! Everything here is deterministic and unit-tested; the shells and the store call into it.
+
+pub mod codice_fiscale;
+pub mod demography;
+pub mod expr;
+pub mod format;
+pub mod indicator;
+pub mod measures;
+pub mod number;
+pub mod report;
+pub mod value;
