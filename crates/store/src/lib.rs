@@ -1,1 +1,25 @@
-//! placeholder
+//! The one storage layer. Only this crate knows SQL. Both backends run the same statements
+//! through `sqlx::Any`, restricted to a portable subset (see `docs/ARCHITECTURE.md`); only the
+//! DDL of id columns differs, so each backend has its own migration directory.
+//!
+//! Functions take `&mut AnyConnection` so callers compose them inside one transaction: an import
+//! is applied entirely or not at all.
+
+mod activity;
+mod catalogue;
+mod db;
+mod demography;
+mod funding;
+mod imports;
+mod territory;
+
+pub use activity::*;
+pub use catalogue::*;
+pub use db::{Backend, Store, StoreError, WriteTx};
+pub use demography::*;
+pub use funding::*;
+pub use imports::*;
+pub use territory::*;
+pub use sqlx::AnyConnection;
+
+pub type Result<T> = std::result::Result<T, StoreError>;
