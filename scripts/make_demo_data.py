@@ -335,17 +335,6 @@ def ambito_indices(pop: dict) -> dict:
     return indices(((k, v) for c in pop.values() for k, v in c.items()))
 
 
-def count(pop: dict, amin: int, amax: int | None, comuni=None) -> int:
-    tot = 0
-    for code, c in pop.items():
-        if comuni and code not in comuni:
-            continue
-        for (s, a), n in c.items():
-            if a >= amin and (amax is None or a <= amax):
-                tot += n
-    return tot
-
-
 # ---------------------------------------------------------------------------
 # Targets
 # ---------------------------------------------------------------------------
@@ -402,7 +391,7 @@ SERVICES = {
         # --- Anziani -------------------------------------------------------
         S("SAD", "Servizio di Assistenza Domiciliare (SAD)", "Anziani", kind="incl", overlap=0.55,
           m={U: 64, D: 24, O: 6842.5, V: 6215}, f={U: 1.08, D: 1.13, O: 1.11, V: 1.09}, b=198412.37, bf=1.07,
-          ind="ore/utenti", split={"Comune": 0.78, "Utenza": 0.22}),
+          ind="ore/utenti", split={"Comune": 0.72, "Utenza": 0.28}),
         S("SAD_PASTI", "Pasti a domicilio", "Anziani", "SAD",
           m={U: 41, D: 12, A: 9870}, f={U: 1.05, D: 1.08, A: 1.06}, b=37650.00, bf=1.05,
           ind="utenti/target_x1000", target="anziani 75+", split={"Comune": 0.35, "Utenza": 0.65}),
@@ -411,7 +400,7 @@ SERVICES = {
           ind="utenti/target_x1000", target="anziani 75+", split={"Comune": 0.6, "Utenza": 0.4}),
         S("TRASP", "Trasporto sociale", "Anziani",
           m={U: 74, A: 3182}, f={U: 1.04, A: 1.07}, b=41806.55, bf=None,
-          split={"Comune": 0.80, "Utenza": 0.12, "Altre entrate": 0.08}),
+          split={"Comune": 0.78, "Utenza": 0.14, "Altre entrate": 0.08}),
         S("B2", "Misura B2 - Fondo Non Autosufficienze", "Anziani", kind="blank"),
         S("B2_CAREGIVER", "Buono sociale caregiver familiare (B2)", "Anziani", "B2",
           m={D: 41, B: 57}, f={D: 1.12, B: 1.04}, b=54400.00, bf=1.04,
@@ -421,29 +410,29 @@ SERVICES = {
           ind="beneficiari/domande", split={"Fondo non autosufficienze": 1.0}),
         S("SOLLIEVO", "Ricoveri temporanei di sollievo in RSA", "Anziani",
           m={D: 18, B: 15}, f={D: 1.0, B: 1.0}, b=13600.00, bf=1.0,
-          ind="beneficiari/domande", split={"Comune": 0.55, "Fondo non autosufficienze": 0.45}),
+          ind="beneficiari/domande", split={"Comune": 0.40, "Utenza": 0.25, "Fondo non autosufficienze": 0.35}),
         S("INT_RETTE", "Integrazione rette RSA e CDI", "Anziani",
           m={D: 26, B: 21}, f={D: 1.08, B: 1.05}, b=98230.12, bf=1.09,
           ind="beneficiari/target_x1000", target="anziani 75+", split={"Comune": 0.97, "Utenza": 0.03}),
         # --- Disabilità ----------------------------------------------------
         S("AES", "Assistenza educativa scolastica (AES)", "Disabilità",
           m={U: 68, O: 16524.0}, f={U: 1.09, O: 1.06}, b=312346.80, bf=1.08,
-          ind="ore/utenti", split={"Comune": 0.93, "Altri enti pubblici": 0.07}),
+          ind="ore/utenti", split={"Comune": 0.95, "Altri enti pubblici": 0.03, "Altre entrate": 0.02}),
         S("SADH", "Assistenza domiciliare disabili (SADH)", "Disabilità",
           m={U: 17, O: 2312.5, V: 1046}, f={U: 1.06, O: 1.03, V: 1.02}, b=41290.00, bf=1.03,
-          ind="ore/utenti", split={"Comune": 0.9, "Utenza": 0.1}),
+          ind="ore/utenti", split={"Comune": 0.86, "Utenza": 0.14}),
         S("CDD", "Centro Diurno Disabili (CDD)", "Disabilità",
           m={U: 20, A: 4280}, f={U: 1.0, A: 1.02}, b=188452.64, bf=1.02,
-          split={"Comune": 0.88, "Utenza": 0.06, "Fondo sociale regionale": 0.06}),
+          split={"Comune": 0.83, "Utenza": 0.11, "Fondo sociale regionale": 0.06}),
         S("CSE", "Centro Socio Educativo (CSE)", "Disabilità",
           m={U: 11, A: 2210}, f={U: 1.09, A: 1.07}, b=89115.20, bf=1.05,
-          split={"Comune": 0.85, "Utenza": 0.09, "Fondo sociale regionale": 0.06}),
+          split={"Comune": 0.80, "Utenza": 0.14, "Fondo sociale regionale": 0.06}),
         S("SFA", "Servizio Formazione all'Autonomia (SFA)", "Disabilità",
           m={U: 9, A: 1540}, f={U: 1.0, A: 0.97}, b=44210.00, bf=1.0,
-          split={"Comune": 0.9, "Utenza": 0.05, "Fondo sociale regionale": 0.05}),
+          split={"Comune": 0.86, "Utenza": 0.09, "Fondo sociale regionale": 0.05}),
         S("DOPO_NOI", "Dopo di Noi (L. 112/2016)", "Disabilità", kind="blank"),
         S("DN_ABITARE", "Dopo di Noi - accompagnamento all'autonomia abitativa", "Disabilità", "DOPO_NOI",
-          m={D: 3, B: 7}, f={D: 1.34, B: 1.15}, b=38500.00, bf=1.12,
+          m={D: 3, B: 7}, f={D: 1.0, B: 1.15}, b=38500.00, bf=1.12,
           ind="beneficiari/domande", split={"Altri enti pubblici": 0.9, "Comune": 0.1}),
         S("DN_EMERGENZA", "Dopo di Noi - pronto intervento e sollievo", "Disabilità", "DOPO_NOI",
           m={D: 2, B: 2}, f={D: 1.0, B: 1.0}, b=9800.00, bf=0.87,
@@ -451,7 +440,7 @@ SERVICES = {
         # --- Minori e Famiglia --------------------------------------------
         S("TM", "Servizio Tutela Minori", "Minori e Famiglia", kind="incl", overlap=1.0,
           m={U: 146, D: 38, V: 312}, f={U: 1.04, D: 1.08, V: 1.05}, b=168000.00, bf=1.03,
-          ind="utenti/target_x1000", target="minori 0-17", split={"Comune": 0.92, "FNPS": 0.08}),
+          ind="utenti/target_x1000", target="minori 0-17", split={"Comune": 0.95, "FNPS": 0.05}),
         S("TM_AFFIDI", "Servizio Affidi", "Minori e Famiglia", "TM", kind="incl", overlap=0.0,
           m={U: 12}, f={U: 1.17}, b=52800.00, bf=1.14,
           split={"Comune": 0.85, "Fondo sociale regionale": 0.15}),
@@ -459,17 +448,17 @@ SERVICES = {
           m={U: 5}, f={U: 1.0}, b=6000.00, bf=1.10),
         S("TM_INC_PROT", "Incontri protetti (diritto di visita)", "Minori e Famiglia", "TM",
           m={U: 21, O: 684.0}, f={U: 1.05, O: 1.06}, b=27400.00, bf=1.06,
-          ind="ore/utenti", split={"Comune": 0.9, "FNPS": 0.1}),
+          ind="ore/utenti", split={"Comune": 0.92, "FNPS": 0.08}),
         S("TM_COMUNITA", "Inserimenti in comunità (minori e madre-bambino)", "Minori e Famiglia", "TM",
           m={U: 7}, f={U: 0.86}, b=198350.00, bf=0.88,
-          split={"Comune": 0.84, "Fondo sociale regionale": 0.06, "Altri enti pubblici": 0.10}),
+          split={"Comune": 0.89, "Utenza": 0.02, "Fondo sociale regionale": 0.05, "Altri enti pubblici": 0.04}),
         S("ADM", "Assistenza Domiciliare Minori (ADM)", "Minori e Famiglia",
           m={U: 45, O: 1712.0, V: 812}, f={U: 1.07, O: 1.09, V: 1.08}, b=49310.00, bf=1.07,
-          ind="ore/utenti", split={"Comune": 0.82, "Utenza": 0.08, "FNPS": 0.10}),
+          ind="ore/utenti", split={"Comune": 0.84, "Utenza": 0.08, "FNPS": 0.08}),
         S("CED", "Centro Educativo Diurno per minori", "Minori e Famiglia",
           m={U: 14, A: 2090}, f={U: 1.0, A: 1.03}, b=58700.00, bf=1.02,
           ind="utenti/target_x1000", target="minori 6-13 Sovere Pianico Bossico",
-          split={"Comune": 0.7, "Utenza": 0.25, "Altre entrate": 0.05}),
+          split={"Comune": 0.68, "Utenza": 0.27, "Altre entrate": 0.05}),
         S("NIDI", "Nidi Gratis e contributi per la prima infanzia", "Minori e Famiglia",
           m={D: 61, B: 54}, f={D: 1.11, B: 1.09}, b=41200.00, bf=1.10,
           ind="beneficiari/domande",
@@ -482,60 +471,60 @@ SERVICES = {
           ind="beneficiari/domande", split={"Fondo povertà": 0.85, "Comune": 0.15}),
         S("SIL", "Servizio Inserimenti Lavorativi (SIL)", "Inclusione Sociale",
           m={U: 48, D: 19}, f={U: 1.04, D: 1.11}, b=71300.00, bf=1.04,
-          ind="utenti/target_x1000", target="15-64", split={"Comune": 0.8, "Altri enti pubblici": 0.2}),
+          ind="utenti/target_x1000", target="15-64", split={"Comune": 0.84, "Altri enti pubblici": 0.16}),
         S("TIS", "Tirocini di inclusione sociale", "Inclusione Sociale",
           m={U: 16, O: 5760.0}, f={U: 1.13, O: 1.10}, b=29800.00, bf=1.12,
           ind="ore/utenti", split={"Fondo povertà": 0.6, "Comune": 0.4}),
         S("EMERG_ABIT", "Fondo emergenza abitativa e contributi affitto", "Inclusione Sociale",
           m={D: 57, B: 38}, f={D: 1.14, B: 1.05}, b=46200.00, bf=1.10,
-          ind="beneficiari/domande", split={"Altri enti pubblici": 0.6, "Comune": 0.4}),
+          ind="beneficiari/domande", split={"Altri enti pubblici": 0.55, "Comune": 0.40, "Altre entrate": 0.05}),
         S("CONTRIB_ECON", "Contributi economici a nuclei in difficoltà", "Inclusione Sociale",
           m={D: 104, B: 83}, f={D: 0.97, B: 0.94}, b=54380.00, bf=0.95,
           ind="beneficiari/target_x1000", target="12950",
-          split={"Comune": 0.9, "Altre entrate": 0.1}),
+          split={"Comune": 0.85, "Altre entrate": 0.15}),
         # --- Piano di Zona -------------------------------------------------
         S("SEGR", "Segretariato sociale (front office)", "Piano di Zona",
           m={A: 4870}, f={A: 1.06}, b="-", bf="-", ind="accessi/target_x1000", target="totale residenti"),
         S("SSP", "Servizio sociale professionale", "Piano di Zona",
           m={U: 1214, V: 588}, f={U: 1.04, V: 1.03}, b=148600.00, bf=1.04,
-          ind="utenti/target_x1000", target="totale residenti", split={"Comune": 0.96, "FNPS": 0.04}),
+          ind="utenti/target_x1000", target="totale residenti", split={"Comune": 0.96, "Altre entrate": 0.02, "FNPS": 0.02}),
         S("PUA", "Punto Unico di Accesso (PUA) - Casa di Comunità di Lovere", "Piano di Zona",
           m={A: 1360}, f={A: 1.15}, b="-", bf="-", ind="accessi/target_x1000", target="anziani 65+"),
         S("UDP", "Ufficio di Piano - programmazione e monitoraggio", "Piano di Zona",
-          b=86400.00, bf=1.03, split={"FNPS": 0.55, "Comune": 0.30, "Fondo sociale regionale": 0.15}),
+          b=86400.00, bf=1.03, split={"FNPS": 0.40, "Comune": 0.45, "Fondo sociale regionale": 0.15}),
         S("PROT_GIUR", "Sportello protezione giuridica e amministrazione di sostegno", "Piano di Zona",
           m={A: 212}, f={A: 1.09}, b=None, bf=None),
     ],
     "BASSO_SEBINO": [
         S("SAD", "Servizio di Assistenza Domiciliare (SAD)", "Anziani",
           m={U: 71, D: 29, O: 7410.0, V: 6880}, f={U: 1.06, D: 1.07, O: 1.08, V: 1.07}, b=227816.42, bf=1.06,
-          ind="ore/utenti", split={"Comune": 0.80, "Utenza": 0.20}),
+          ind="ore/utenti", split={"Comune": 0.75, "Utenza": 0.25}),
         S("B2", "Misura B2 - buoni e voucher FNA", "Anziani",
           m={D: 78, B: 86}, f={D: 1.09, B: 0.97}, b=92150.00, bf=0.98,
           ind="beneficiari/domande", split={"Fondo non autosufficienze": 1.0}),
         S("AES", "Assistenza educativa scolastica (AES)", "Disabilità",
           m={U: 83, O: 17890.0}, f={U: 1.07, O: 1.05}, b=338204.15, bf=1.06,
-          ind="ore/utenti", split={"Comune": 0.95, "Altri enti pubblici": 0.05}),
+          ind="ore/utenti", split={"Comune": 0.96, "Altri enti pubblici": 0.02, "Altre entrate": 0.02}),
         S("CDD", "Centro Diurno Disabili (CDD) - quote sociali", "Disabilità",
           m={U: 18, A: 3890}, f={U: 1.06, A: 1.05}, b=176310.00, bf=1.04,
-          split={"Comune": 0.87, "Utenza": 0.07, "Fondo sociale regionale": 0.06}),
+          split={"Comune": 0.82, "Utenza": 0.12, "Fondo sociale regionale": 0.06}),
         S("TM", "Servizio Tutela Minori", "Minori e Famiglia", kind="blank"),
         S("TM_EQUIPE", "Tutela minori - équipe psico-sociale", "Minori e Famiglia", "TM",
           m={U: 162, D: 44, V: 296}, f={U: 1.03, D: 0.93, V: 1.04}, b=151980.00, bf=1.03,
-          ind="utenti/target_x1000", target="minori 0-17", split={"Comune": 0.9, "FNPS": 0.1}),
+          ind="utenti/target_x1000", target="minori 0-17", split={"Comune": 0.94, "FNPS": 0.06}),
         S("TM_COMUNITA", "Inserimenti in comunità (minori)", "Minori e Famiglia", "TM",
           m={U: 8}, f={U: 0.88}, b=241380.00, bf=0.90,
-          split={"Comune": 0.86, "Fondo sociale regionale": 0.05, "Altri enti pubblici": 0.09}),
+          split={"Comune": 0.90, "Fondo sociale regionale": 0.05, "Altri enti pubblici": 0.05}),
         S("ADM", "Assistenza Domiciliare Minori (ADM)", "Minori e Famiglia",
           m={U: 52, O: 2046.0, V: 918}, f={U: 1.04, O: 1.06, V: 1.05}, b=58120.00, bf=1.05,
           ind="utenti/target_x1000", target="minori 0-17 Sarnico Villongo",
-          split={"Comune": 0.85, "Utenza": 0.05, "FNPS": 0.10}),
+          split={"Comune": 0.84, "Utenza": 0.08, "FNPS": 0.08}),
         S("ADI", "Assegno di Inclusione - patti per l'inclusione", "Inclusione Sociale",
           m={U: 131, D: 97, B: 118}, f={U: 1.05, D: 1.12, B: 1.06}, b=91870.00, bf=1.07,
           ind="beneficiari/domande", split={"Fondo povertà": 0.88, "Comune": 0.12}),
         S("SIL", "Servizio Inserimenti Lavorativi (SIL)", "Inclusione Sociale",
           m={U: 44, D: 21}, f={U: 1.07, D: 1.05}, b=64200.00, bf=1.05,
-          ind="utenti/target_x1000", target="15-64", split={"Comune": 0.78, "Altri enti pubblici": 0.22}),
+          ind="utenti/target_x1000", target="15-64", split={"Comune": 0.82, "Altri enti pubblici": 0.18}),
         S("TIS", "Tirocini di inclusione sociale", "Inclusione Sociale",
           m={U: 9, O: 3240.0}, b=18600.00, years=(2025,),
           ind="ore/utenti", split={"Fondo povertà": 0.7, "Comune": 0.3}),
@@ -544,7 +533,7 @@ SERVICES = {
         S("SSP", "Servizio sociale professionale e Ufficio di Piano", "Piano di Zona",
           m={U: 1386, V: 512}, f={U: 1.03, V: 1.06}, b=221440.00, bf=1.03,
           ind="utenti/target_x1000", target="totale residenti",
-          split={"Comune": 0.90, "FNPS": 0.07, "Fondo sociale regionale": 0.03}),
+          split={"Comune": 0.92, "FNPS": 0.05, "Altre entrate": 0.03}),
     ],
 }
 
@@ -595,6 +584,9 @@ def build_year(ambito: str, year: int) -> dict:
             if s["bf"] in ("-", None):
                 return s["bf"]
             cents = int(round(cents * s["bf"]))
+        if cents % 100 == 0:  # whole euros: make it look like a real account
+            jitter = random.Random(f"ambito-demo/cents/{ambito}/{s['code']}/{year}")
+            cents = int(round(cents * (1 + jitter.uniform(-0.004, 0.004))))
         return cents
 
     def phases_for(cents, weights):
@@ -626,12 +618,10 @@ def build_year(ambito: str, year: int) -> dict:
                 if not kv and m not in vals:
                     continue
                 own = vals.get(m, 0)
-                if m in PERSON_MEASURES:
+                if m in PERSON_MEASURES:  # people: remove the overlap, never below a child
                     v = own + int(round(sum(kv) * (1 - s["overlap"])))
                     v = max([v] + kv)
-                elif m == O:
-                    v = own + sum(kv)
-                else:
+                else:  # activity units add up
                     v = own + sum(kv)
                 vals[m] = v
             if isinstance(budget, int):
@@ -941,7 +931,7 @@ def narrative(ambito: str, data: dict, pops: dict, tvalues: dict) -> dict:
             {
                 "area": "Anziani",
                 "lettura": (
-                    f"Il Servizio di Assistenza Domiciliare ha seguito nel 2025 {m(y1, 'SAD', U)} anziani "
+                    f"Nel 2025 il Servizio di Assistenza Domiciliare ha seguito {m(y1, 'SAD', U)} anziani "
                     f"(erano {m(y0, 'SAD', U)} nel 2024), con {it_int(round(m(y1, 'SAD', O)))} ore erogate e "
                     f"{it_int(m(y1, 'SAD', V))} interventi a domicilio. "
                     f"La Misura B2 registra {m(y1, 'B2', D)} domande, {trend(m(y0, 'B2', D), m(y1, 'B2', D))}, "

@@ -1,1 +1,50 @@
-//! placeholder
+//! Application services: the use cases that the web UI, the JSON API and the CLI all call.
+//! Shells stay thin: they parse requests and print results; the rules live in `ambito-domain`,
+//! the SQL in `ambito-store`, and the orchestration (validate everything, then apply in one
+//! transaction) here.
+
+pub mod demo;
+pub mod edit;
+pub mod export;
+pub mod import;
+pub mod problems;
+pub mod progress;
+pub mod queries;
+pub mod report;
+pub mod table;
+
+pub use ambito_store::{Store, StoreError};
+pub use problems::{Findings, Lang, Msg, Problem};
+pub use progress::{NoProgress, Progress};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("Ambito «{0}» non trovato")]
+    AmbitoNotFound(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("rendering: {0}")]
+    Render(#[from] ambito_render::RenderError),
+}
+
+impl From<ambito_store::SqlError> for AppError {
+    fn from(e: ambito_store::SqlError) -> Self {
+        AppError::Store(StoreError::Sql(e))
+    }
+}
+
+pub type Result<T> = std::result::Result<T, AppError>;
+
+/// The application: a handle on the store, cheap to clone into every request.
+#[derive(Clone, Debug)]
+pub struct App {
+    pub store: Store,
+}
+
+impl App {
+    pub async fn open(database_url: &str) -> Result<App> {
+        Ok(App { store: Store::connect(database_url).await? })
+    }
+}

@@ -1,1 +1,240 @@
-fn main() {}
+//! `ambito`: the one binary. Thin: it parses arguments, calls the application services and prints.
+
+mod progress;
+
+use ambito_app::import::ImportOutcome;
+use ambito_app::import::activity::ActivityImport;
+use ambito_app::import::population::{PopulationImport, year_from_file_name};
+use ambito_app::{App, Lang};
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+use progress::Bar;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "ambito", version, about = "Sistema informativo per gli Ambiti territoriali sociali")]
+struct Cli {
+    /// Database URL: sqlite:PATH or postgres://USER@HOST/DB.
+    #[arg(long, global = true, env = "AMBITO_DATABASE_URL", default_value = "sqlite://data/ambito.db")]
+    database: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the web server.
+    Serve {
+        #[arg(long, env = "AMBITO_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Load the demo Ambiti before serving.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Create or update the database schema.
+    Migrate,
+    /// Load the demo data (Ambito Alto Sebino, code ALTO_SEBINO, and Basso Sebino).
+    Demo,
+    /// Import a file; nothing is written unless every row is valid.
+    #[command(subcommand)]
+    Import(ImportCmd),
+    /// Produce a report.
+    #[command(subcommand)]
+    Report(ReportCmd),
+    /// Export data in the import formats.
+    #[command(subcommand)]
+    Export(ExportCmd),
+}
+
+#[derive(Subcommand)]
+enum ImportCmd {
+    /// Yearly activity per service (CSV or XLSX).
+    Activity {
+        file: PathBuf,
+        #[arg(long)]
+        ambito: String,
+        /// Create the Ambito with this name if it does not exist.
+        #[arg(long)]
+        new_ambito: Option<String>,
+    },
+    /// ISTAT resident population by age and sex.
+    Population {
+        file: PathBuf,
+        /// Year of the 1 January the file describes (default: the year in the file name).
+        #[arg(long)]
+        year: Option<i64>,
+        #[arg(long)]
+        skip_unknown_comuni: bool,
+    },
+    /// Budgets by funding source.
+    Budget {
+        file: PathBuf,
+        #[arg(long)]
+        ambito: String,
+    },
+    /// Named target populations.
+    Targets { file: PathBuf },
+    /// Regioni, ATS, Distretti, Ambiti and Comuni.
+    Territory { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum ReportCmd {
+    /// The annual activity report of an Ambito.
+    Annual {
+        #[arg(long)]
+        ambito: String,
+        #[arg(long)]
+        year: i32,
+        #[arg(long, value_enum)]
+        format: Format,
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCmd {
+    /// Activity of a year in the import format (re-importable).
+    Activity {
+        #[arg(long)]
+        ambito: String,
+        #[arg(long)]
+        year: i64,
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Csv,
+    Xlsx,
+    Pdf,
+    Html,
+}
+
+fn lang() -> Lang {
+    Lang::from_locale(std::env::var("LC_ALL").ok().or_else(|| std::env::var("LANG").ok()).as_deref())
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into())).with_writer(std::io::stderr).init();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("{}: {e:#}", if lang() == Lang::It { "errore" } else { "error" });
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let app = App::open(&cli.database).await.with_context(|| format!("opening {}", cli.database))?;
+    let bar = Bar::new();
+    match cli.command {
+        Command::Migrate => {
+            println!("schema aggiornato: {}", cli.database);
+        }
+        Command::Demo => {
+            let done = app.load_demo(&bar).await?;
+            println!("dati demo caricati: {} file, {} righe", done.len(), done.iter().map(|o| o.rows).sum::<usize>());
+        }
+        Command::Serve { listen, demo } => {
+            if demo {
+                app.load_demo(&bar).await?;
+            }
+            let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("binding {listen}"))?;
+            let addr = listener.local_addr()?;
+            println!("ambito in ascolto su http://{addr}/");
+            if demo {
+                println!("Ambito demo: http://{addr}/ambiti/{}", ambito_app::demo::DEMO_AMBITO);
+            }
+            ambito_web::serve(listener, app).await?;
+        }
+        Command::Import(cmd) => return import(&app, cmd, &bar).await,
+        Command::Report(ReportCmd::Annual { ambito, year, format, output }) => {
+            let report = app.annual_report(&ambito, year).await?;
+            let bytes = match format {
+                Format::Csv => ambito_render::annual_csv(&report)?,
+                Format::Xlsx => ambito_render::annual_xlsx(&report)?,
+                Format::Pdf => ambito_render::annual_pdf(&report)?,
+                Format::Html => ambito_web::annual_report_document(&report).into_bytes(),
+            };
+            std::fs::write(&output, bytes).with_context(|| format!("writing {}", output.display()))?;
+            println!("relazione {ambito} {year} scritta in {}", output.display());
+        }
+        Command::Export(ExportCmd::Activity { ambito, year, output }) => {
+            let bytes = app.export_activity_csv(&ambito, year).await?;
+            std::fs::write(&output, bytes).with_context(|| format!("writing {}", output.display()))?;
+            println!("attività {ambito} {year} esportata in {}", output.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn import(app: &App, cmd: ImportCmd, bar: &Bar) -> anyhow::Result<ExitCode> {
+    let read = |p: &PathBuf| -> anyhow::Result<(String, Vec<u8>)> {
+        let bytes = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
+        Ok((p.display().to_string(), bytes))
+    };
+    let outcome = match cmd {
+        ImportCmd::Activity { file, ambito, new_ambito } => {
+            let (name, bytes) = read(&file)?;
+            let opts = ActivityImport { ambito_code: &ambito, new_ambito_name: new_ambito.as_deref() };
+            app.import_activity(&name, &bytes, opts, bar).await?
+        }
+        ImportCmd::Population { file, year, skip_unknown_comuni } => {
+            let (name, bytes) = read(&file)?;
+            let Some(year) = year.or_else(|| year_from_file_name(&name)) else {
+                bail!("indicare --year: l'anno non compare nel nome del file");
+            };
+            app.import_population(&name, &bytes, PopulationImport { year, skip_unknown_comuni }, bar).await?
+        }
+        ImportCmd::Budget { file, ambito } => {
+            let (name, bytes) = read(&file)?;
+            app.import_budget(&name, &bytes, &ambito, bar).await?
+        }
+        ImportCmd::Targets { file } => {
+            let (name, bytes) = read(&file)?;
+            app.import_targets(&name, &bytes, bar).await?
+        }
+        ImportCmd::Territory { file } => {
+            let (name, bytes) = read(&file)?;
+            app.import_territory(&name, &bytes, bar).await?
+        }
+    };
+    Ok(print_outcome(&outcome))
+}
+
+fn print_outcome(o: &ImportOutcome) -> ExitCode {
+    let lang = lang();
+    for w in &o.findings.warnings {
+        eprintln!("{}: {}", if lang == Lang::It { "avviso" } else { "warning" }, w.render(lang));
+    }
+    for e in &o.findings.errors {
+        eprintln!("{}: {}", if lang == Lang::It { "errore" } else { "error" }, e.render(lang));
+    }
+    if !o.applied {
+        let n = o.findings.errors.len();
+        match lang {
+            Lang::It => eprintln!("{}: {n} errori, nessuna modifica applicata", o.file),
+            Lang::En => eprintln!("{}: {n} errors, nothing was changed", o.file),
+        }
+        return ExitCode::FAILURE;
+    }
+    if let Some(at) = &o.previously_imported_at {
+        match lang {
+            Lang::It => println!("{}: file già importato il {at}; reimportato senza effetti duplicati", o.file),
+            Lang::En => println!("{}: file already imported on {at}; re-imported with no duplicate effect", o.file),
+        }
+    }
+    match lang {
+        Lang::It => println!("{}: {} righe importate", o.file, o.rows),
+        Lang::En => println!("{}: {} rows imported", o.file, o.rows),
+    }
+    ExitCode::SUCCESS
+}

@@ -21,5 +21,6 @@ pub use funding::*;
 pub use imports::*;
 pub use territory::*;
 pub use sqlx::AnyConnection;
+pub use sqlx::Error as SqlError;
 
 pub type Result<T> = std::result::Result<T, StoreError>;

@@ -1,0 +1,115 @@
+//! Edits typed into the activity grid: validated like an import, applied in one transaction.
+
+use crate::import::scaled;
+use crate::problems::{Findings, Msg};
+use crate::{App, AppError, Result};
+use ambito_domain::measures::Measure;
+use ambito_domain::number::{NumberStyle, parse_decimal};
+use ambito_store as store;
+use rust_decimal::Decimal;
+
+#[derive(Debug, Clone, Default)]
+pub struct GridEntry {
+    pub service_code: String,
+    /// As typed, in the order of `Measure::ALL`; empty means not recorded.
+    pub measures: [String; 6],
+    /// As typed; empty is unknown, `-` is zero.
+    pub budget: String,
+}
+
+impl App {
+    /// Saves the yearly figures of the given services. Returns the problems found; nothing is
+    /// written when there is any error.
+    pub async fn save_activity(&self, ambito_code: &str, year: i64, entries: &[GridEntry]) -> Result<Findings> {
+        let ambito = self.ambito(ambito_code).await?;
+        let mut f = Findings::default();
+        let services = {
+            let mut conn = self.store.read().await?;
+            store::list_services(&mut conn, ambito.id).await?
+        };
+        let mut records = Vec::new();
+        for e in entries {
+            let Some(service) = services.iter().find(|s| s.code == e.service_code) else {
+                f.error("griglia", None, Some(&e.service_code), Msg::new("servizio inesistente", "no such service"));
+                continue;
+            };
+            let mut measures = [None; 6];
+            for m in Measure::ALL {
+                let (scale, dp) = if m.is_count() { (0, 0) } else { (4, 4) };
+                measures[m.index()] = cell(&mut f, &e.service_code, m.label(), &e.measures[m.index()], dp).and_then(|v| v.and_then(|d| scaled(d, scale)));
+            }
+            let budget = if e.budget.trim() == "-" { Some(Some(0)) } else { cell(&mut f, &e.service_code, "Budget", &e.budget, 2).map(|v| v.and_then(|d| scaled(d, 2))) };
+            if let Some(budget) = budget {
+                records.push(store::ActivityRecord {
+                    service_id: service.id,
+                    year,
+                    period: "Y".into(),
+                    comune_code: String::new(),
+                    measures,
+                    budget_cents: budget,
+                });
+            }
+        }
+        if f.has_errors() {
+            return Ok(f);
+        }
+        let mut tx = self.store.write().await?;
+        for r in &records {
+            if r.measures.iter().all(Option::is_none) && r.budget_cents.is_none() {
+                store::delete_activity(&mut tx, r.service_id, r.year, &r.period, &r.comune_code).await?;
+            } else {
+                store::upsert_activity(&mut tx, r, "manual").await?;
+            }
+        }
+        tx.commit().await.map_err(AppError::from)?;
+        Ok(f)
+    }
+}
+
+/// `Some(None)` for an empty cell, `Some(Some(v))` for a valid one, `None` after an error.
+fn cell(f: &mut Findings, code: &str, label: &str, raw: &str, dp: u32) -> Option<Option<Decimal>> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Some(None);
+    }
+    let place = format!("{code} · {label}");
+    match parse_decimal(raw, NumberStyle::Italian) {
+        Ok(v) if v.is_sign_negative() && !v.is_zero() => {
+            f.error("griglia", None, Some(&place), Msg::new(format!("valore negativo «{raw}»"), format!("negative value «{raw}»")));
+            None
+        }
+        Ok(v) if v.normalize().scale() > dp => {
+            let it = if dp == 0 { format!("«{raw}» deve essere un numero intero") } else { format!("«{raw}»: al massimo {dp} decimali") };
+            f.error("griglia", None, Some(&place), Msg::new(it, format!("«{raw}»: at most {dp} decimals")));
+            None
+        }
+        Ok(v) => Some(Some(v)),
+        Err(e) => {
+            f.error("griglia", None, Some(&place), Msg::new(e.to_string(), format!("not a number: «{raw}»")));
+            None
+        }
+    }
+}
+
+impl App {
+    /// Saves an area's "Lettura dell'andamento" and "Prospettive e obiettivi" (one per line).
+    pub async fn save_narrative(&self, ambito_code: &str, year: i64, area: &str, lettura: &str, obiettivi: &[String]) -> Result<()> {
+        let ambito = self.ambito(ambito_code).await?;
+        let mut tx = self.store.write().await?;
+        let area_id = store::list_areas(&mut tx, ambito.id)
+            .await?
+            .into_iter()
+            .find(|a| a.name == area)
+            .map(|a| a.id)
+            .ok_or_else(|| AppError::Invalid(format!("area «{area}» inesistente")))?;
+        let obiettivi: Vec<&str> = obiettivi.iter().map(|o| o.trim()).filter(|o| !o.is_empty()).collect();
+        let n = store::NarrativeRow {
+            area_id,
+            lettura: Some(lettura.trim().to_string()).filter(|s| !s.is_empty()),
+            obiettivi: (!obiettivi.is_empty()).then(|| obiettivi.join("\n")),
+        };
+        store::upsert_narrative(&mut tx, year, &n).await?;
+        tx.commit().await.map_err(AppError::from)?;
+        Ok(())
+    }
+}

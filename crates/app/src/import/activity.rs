@@ -1,0 +1,421 @@
+//! `ambito import activity`: one row per service per year, the contract of the annual report.
+
+use super::cells::{Cells, scaled};
+use super::{ImportOutcome, sha256_hex};
+use crate::problems::{Findings, Msg};
+use crate::table::read_table;
+use crate::{App, Progress, Result};
+use ambito_domain::indicator::{self, IndicatorDef};
+use ambito_domain::measures::{Figures, Measure};
+use ambito_domain::number::parse_decimal;
+use ambito_domain::report::{ReportInput, ServiceDef, assemble};
+use ambito_store as store;
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, HashMap};
+
+pub const COLUMNS: [&str; 14] = [
+    "anno",
+    "area",
+    "codice_servizio",
+    "servizio",
+    "codice_padre",
+    "utenti_in_carico",
+    "domande_pervenute",
+    "beneficiari",
+    "ore_erogate",
+    "accessi",
+    "visite_domiciliari",
+    "indicatore",
+    "popolazione_target",
+    "budget",
+];
+/// Columns our own report CSV adds; accepted so a published report can be re-imported.
+const REPORT_ONLY: [&str; 2] = ["valore_indicatore", "budget_per_utente"];
+const TOTAL_CODE: &str = "TOTALE";
+const AMBITO_TOTAL: &str = "TOTALE AMBITO";
+
+#[derive(Debug, Clone)]
+pub struct ActivityRow {
+    pub line: usize,
+    pub year: i64,
+    pub area: String,
+    pub code: String,
+    pub name: String,
+    pub parent: Option<String>,
+    pub measures: [Option<Decimal>; 6],
+    pub indicator: Option<String>,
+    pub target_name: Option<String>,
+    pub target_value: Option<Decimal>,
+    pub budget: Option<Decimal>,
+}
+
+/// A total row the file carries, to be checked against its rows and never stored.
+#[derive(Debug, Clone)]
+struct PublishedTotal {
+    line: usize,
+    year: i64,
+    /// `None` for the Ambito total.
+    area: Option<String>,
+    measures: [Option<Decimal>; 6],
+    budget: Option<Decimal>,
+}
+
+pub struct ActivityImport<'a> {
+    pub ambito_code: &'a str,
+    /// Creates the Ambito with this name in the same transaction when it does not exist.
+    pub new_ambito_name: Option<&'a str>,
+}
+
+impl App {
+    pub async fn import_activity(&self, file: &str, bytes: &[u8], opts: ActivityImport<'_>, progress: &dyn Progress) -> Result<ImportOutcome> {
+        let mut f = Findings::default();
+        let mut conn = self.store.read().await?;
+        let ambito = store::ambito_by_code(&mut conn, opts.ambito_code).await?;
+        if ambito.is_none() && opts.new_ambito_name.is_none() {
+            f.error(
+                file,
+                None,
+                None,
+                Msg::new(
+                    format!("Ambito «{}» inesistente: usare --new-ambito \"NOME\" per crearlo", opts.ambito_code),
+                    format!("no Ambito «{}»: add --new-ambito \"NAME\" to create it", opts.ambito_code),
+                ),
+            );
+        }
+        let (existing, targets, custom) = match &ambito {
+            Some(a) => (
+                store::list_services(&mut conn, a.id).await?,
+                store::list_targets(&mut conn, a.id).await?.into_iter().map(|t| t.name).collect(),
+                store::list_indicator_defs(&mut conn, a.id).await?.into_iter().map(|d| d.code).collect(),
+            ),
+            None => (vec![], vec![], vec![]),
+        };
+        drop(conn);
+        let Some(table) = read_table(file, bytes, &mut f) else { return Ok(ImportOutcome::rejected(file, f)) };
+        let Some(idx) = table.columns(&COLUMNS, &REPORT_ONLY, &mut f) else { return Ok(ImportOutcome::rejected(file, f)) };
+        progress.start("validazione", table.rows.len() as u64);
+        let mut rows = Vec::new();
+        let mut totals = Vec::new();
+        for (line, cells) in &table.rows {
+            let c = Cells { table: &table, line: *line, cells, idx: &idx, names: &COLUMNS };
+            match parse_row(&c, &targets, &custom, &mut f) {
+                Some(Parsed::Row(r)) => rows.push(r),
+                Some(Parsed::Total(t)) => totals.push(t),
+                None => {}
+            }
+            progress.advance(1);
+        }
+        progress.finish();
+        check_rows(file, &rows, &existing, &mut f);
+        if !f.has_errors() {
+            check_published_totals(file, &rows, &totals, &existing, &mut f);
+        }
+        if f.has_errors() {
+            return Ok(ImportOutcome::rejected(file, f));
+        }
+        self.apply_activity(file, bytes, &opts, &rows, f, progress).await
+    }
+
+    async fn apply_activity(
+        &self,
+        file: &str,
+        bytes: &[u8],
+        opts: &ActivityImport<'_>,
+        rows: &[ActivityRow],
+        f: Findings,
+        progress: &dyn Progress,
+    ) -> Result<ImportOutcome> {
+        let sha = sha256_hex(bytes);
+        let mut tx = self.store.write().await?;
+        let ambito_id = match store::ambito_by_code(&mut tx, opts.ambito_code).await? {
+            Some(a) => a.id,
+            None => store::ensure_ambito(&mut tx, opts.ambito_code, opts.new_ambito_name.unwrap_or(opts.ambito_code), None).await?,
+        };
+        let previous = store::find_import(&mut tx, Some(ambito_id), "activity", &sha).await?;
+        progress.start("scrittura", rows.len() as u64);
+        let mut service_ids = HashMap::new();
+        for r in rows {
+            let area_id = store::ensure_area(&mut tx, ambito_id, &r.area).await?;
+            let kind = infer_kind(&r.measures);
+            let new = store::NewService { code: &r.code, name: &r.name, area_id, kind, default_indicator: r.indicator.as_deref() };
+            service_ids.insert(r.code.clone(), store::upsert_service(&mut tx, ambito_id, &new).await?);
+        }
+        for r in rows {
+            store::set_service_parent(&mut tx, ambito_id, &r.code, r.parent.as_deref()).await?;
+            let mut measures = [None; 6];
+            for m in Measure::ALL {
+                let scale = if m.is_count() { 0 } else { 4 };
+                measures[m.index()] = r.measures[m.index()].and_then(|v| scaled(v, scale));
+            }
+            let rec = store::ActivityRecord {
+                service_id: service_ids[&r.code],
+                year: r.year,
+                period: "Y".into(),
+                comune_code: String::new(),
+                measures,
+                budget_cents: r.budget.and_then(|b| scaled(b, 2)),
+            };
+            store::upsert_activity(&mut tx, &rec, "import").await?;
+            let sy = store::ServiceYearRow {
+                service_id: rec.service_id,
+                indicator: r.indicator.clone(),
+                target_name: r.target_name.clone(),
+                target_value: r.target_value.map(|v| v.to_string()),
+            };
+            store::upsert_service_year(&mut tx, r.year, &sy).await?;
+            progress.advance(1);
+        }
+        store::record_import(&mut tx, Some(ambito_id), "activity", file, &sha, rows.len() as i64).await?;
+        tx.commit().await?;
+        progress.finish();
+        Ok(ImportOutcome {
+            file: file.into(),
+            rows: rows.len(),
+            findings: f,
+            applied: true,
+            previously_imported_at: previous.map(|p| p.imported_at),
+        })
+    }
+}
+
+/// A first guess of the service kind from what it records; staff can change it later.
+fn infer_kind(m: &[Option<Decimal>; 6]) -> &'static str {
+    let has = |x: Measure| m[x.index()].is_some();
+    if has(Measure::Utenti) || has(Measure::Ore) {
+        "servizio_continuativo"
+    } else if has(Measure::Domande) || has(Measure::Beneficiari) {
+        "misura_a_domanda"
+    } else if has(Measure::Accessi) {
+        "sportello"
+    } else {
+        "servizio_continuativo"
+    }
+}
+
+enum Parsed {
+    Row(ActivityRow),
+    Total(PublishedTotal),
+}
+
+fn parse_row(c: &Cells, targets: &[String], custom: &[String], f: &mut Findings) -> Option<Parsed> {
+    let before = f.errors.len();
+    let year = c.int_in(0, 1990..=2100, f);
+    let area = c.text(1).to_string();
+    let code = c.text(2).to_string();
+    let mut measures = [None; 6];
+    for (k, m) in Measure::ALL.iter().enumerate() {
+        let col = 5 + k;
+        measures[k] = if m.is_count() { c.count(col, f).ok().flatten().map(Decimal::from) } else { c.amount(col, 4, f).ok().flatten() };
+    }
+    let budget = match c.text(13) {
+        "-" => Some(Decimal::ZERO),
+        _ => c.amount(13, 2, f).ok().flatten(),
+    };
+    if code.eq_ignore_ascii_case(TOTAL_CODE) || area.eq_ignore_ascii_case(AMBITO_TOTAL) {
+        let is_ambito = area.eq_ignore_ascii_case(AMBITO_TOTAL);
+        let area_name = if is_ambito { None } else { Some(c.text(3).to_string()).filter(|s| !s.is_empty()).or(Some(area)) };
+        return (f.errors.len() == before).then(|| Parsed::Total(PublishedTotal { line: c.line, year: year.unwrap_or(0), area: area_name, measures, budget }));
+    }
+    if area.is_empty() {
+        c.error(f, 1, "area mancante", "missing area");
+    }
+    if code.is_empty() {
+        c.error(f, 2, "codice servizio mancante", "missing service code");
+    } else if code.len() > 40 || !code.chars().all(|ch| ch.is_ascii_alphanumeric() || "_-./".contains(ch)) {
+        c.error(
+            f,
+            2,
+            format!("codice servizio non valido «{code}»: lettere, cifre e _ - . / (max 40)"),
+            format!("invalid service code «{code}»: letters, digits and _ - . / (max 40)"),
+        );
+    }
+    let name = c.text(3).to_string();
+    if name.is_empty() {
+        c.error(f, 3, "nome del servizio mancante", "missing service name");
+    }
+    let parent = Some(c.text(4).to_string()).filter(|p| !p.is_empty());
+    let indicator = Some(c.text(11).to_string()).filter(|s| !s.is_empty());
+    if let Some(i) = &indicator
+        && !indicator::ROW_INDICATOR_CODES.contains(&i.as_str())
+        && !custom.contains(i)
+    {
+        c.error(
+            f,
+            11,
+            format!("indicatore sconosciuto «{i}»; ammessi: {}", indicator::ROW_INDICATOR_CODES.join(", ")),
+            format!("unknown indicator «{i}»; allowed: {}", indicator::ROW_INDICATOR_CODES.join(", ")),
+        );
+    }
+    let (mut target_name, mut target_value) = (None, None);
+    let target = c.text(12);
+    if !target.is_empty() {
+        if target.starts_with(|ch: char| ch.is_ascii_digit()) {
+            match parse_decimal(target, c.table.style) {
+                Ok(v) if v > Decimal::ZERO => target_value = Some(v),
+                _ => c.error(f, 12, format!("popolazione target non valida «{target}»"), format!("invalid target population «{target}»")),
+            }
+        } else if targets.iter().any(|t| t == target) {
+            target_name = Some(target.to_string());
+        } else {
+            c.error(
+                f,
+                12,
+                format!("popolazione target «{target}» non definita per l'Ambito"),
+                format!("target population «{target}» is not defined for the Ambito"),
+            );
+        }
+    }
+    if indicator.as_deref().is_some_and(|i| i.ends_with("target_x1000")) && target.is_empty() {
+        c.warning(f, 12, "indicatore per 1.000 senza popolazione target: resterà vuoto", "per-1000 indicator without a target population: it will be blank");
+    }
+    let (dom, ben) = (measures[Measure::Domande.index()], measures[Measure::Beneficiari.index()]);
+    if let (Some(d), Some(b)) = (dom, ben)
+        && b > d
+    {
+        c.warning(
+            f,
+            7,
+            format!("beneficiari ({b}) superiori alle domande ({d}): casi riportati da anni precedenti?"),
+            format!("beneficiaries ({b}) exceed applications ({d}): cases carried over from earlier years?"),
+        );
+    }
+    if f.errors.len() != before {
+        return None;
+    }
+    Some(Parsed::Row(ActivityRow {
+        line: c.line,
+        year: year?,
+        area,
+        code,
+        name,
+        parent,
+        measures,
+        indicator,
+        target_name,
+        target_value,
+        budget,
+    }))
+}
+
+fn check_rows(file: &str, rows: &[ActivityRow], existing: &[store::ServiceRow], f: &mut Findings) {
+    let mut seen: HashMap<(i64, &str), usize> = HashMap::new();
+    for r in rows {
+        if let Some(first) = seen.insert((r.year, r.code.as_str()), r.line) {
+            f.error(
+                file,
+                Some(r.line),
+                Some("codice_servizio"),
+                Msg::new(
+                    format!("codice servizio «{}» ripetuto per l'anno {} (già alla riga {first})", r.code, r.year),
+                    format!("service code «{}» repeated for year {} (already on line {first})", r.code, r.year),
+                ),
+            );
+        }
+    }
+    // The catalogue after the import: the file's rows override what is stored.
+    let mut area_of: HashMap<&str, &str> = existing.iter().map(|s| (s.code.as_str(), s.area.as_str())).collect();
+    let mut parent_of: HashMap<&str, Option<&str>> = existing.iter().map(|s| (s.code.as_str(), s.parent_code.as_deref())).collect();
+    for r in rows {
+        area_of.insert(&r.code, &r.area);
+        parent_of.insert(&r.code, r.parent.as_deref());
+    }
+    for r in rows {
+        let Some(p) = r.parent.as_deref() else { continue };
+        let col = Some("codice_padre");
+        match area_of.get(p) {
+            None => f.error(
+                file,
+                Some(r.line),
+                col,
+                Msg::new(format!("servizio padre «{p}» inesistente"), format!("parent service «{p}» does not exist")),
+            ),
+            Some(area) if *area != r.area => f.error(
+                file,
+                Some(r.line),
+                col,
+                Msg::new(
+                    format!("il servizio padre «{p}» è nell'area «{area}», il figlio in «{}»", r.area),
+                    format!("parent «{p}» is in area «{area}», the child in «{}»", r.area),
+                ),
+            ),
+            Some(_) => {
+                let mut cursor = Some(p);
+                let mut steps = 0;
+                while let Some(c) = cursor {
+                    if c == r.code || steps > parent_of.len() {
+                        f.error(
+                            file,
+                            Some(r.line),
+                            col,
+                            Msg::new(
+                                format!("ciclo nella gerarchia dei servizi: «{}» discende da se stesso", r.code),
+                                format!("cycle in the service hierarchy: «{}» descends from itself", r.code),
+                            ),
+                        );
+                        break;
+                    }
+                    cursor = parent_of.get(c).copied().flatten();
+                    steps += 1;
+                }
+            }
+        }
+    }
+}
+
+/// Recomputes the file's own totals with the report engine and compares them with the totals it
+/// publishes. A disagreement is reported, never copied: totals are always sums of rows.
+fn check_published_totals(file: &str, rows: &[ActivityRow], totals: &[PublishedTotal], existing: &[store::ServiceRow], f: &mut Findings) {
+    let years: BTreeMap<i64, ()> = totals.iter().map(|t| (t.year, ())).collect();
+    for year in years.keys() {
+        let mut services: Vec<ServiceDef> = Vec::new();
+        let mut current = HashMap::new();
+        for r in rows.iter().filter(|r| r.year == *year) {
+            services.push(ServiceDef { code: r.code.clone(), name: r.name.clone(), area: r.area.clone(), parent: r.parent.clone(), indicator: None });
+            let mut fig = Figures { budget: r.budget, ..Figures::default() };
+            for m in Measure::ALL {
+                fig.measures.set(m, r.measures[m.index()]);
+            }
+            current.insert(r.code.clone(), fig);
+        }
+        for s in existing {
+            if !services.iter().any(|x| x.code == s.code) {
+                services.push(ServiceDef { code: s.code.clone(), name: s.name.clone(), area: s.area.clone(), parent: s.parent_code.clone(), indicator: None });
+            }
+        }
+        let input = ReportInput { year: *year as i32, services, current, indicators: Vec::<IndicatorDef>::new(), ..ReportInput::default() };
+        let report = assemble(&input);
+        for t in totals.iter().filter(|t| t.year == *year) {
+            let computed = match &t.area {
+                None => Some(&report.total),
+                Some(a) => report.areas.iter().find(|s| &s.name == a).map(|s| &s.total),
+            };
+            let Some(computed) = computed else { continue };
+            let what = t.area.clone().unwrap_or_else(|| AMBITO_TOTAL.into());
+            for m in Measure::ALL {
+                if let Some(published) = t.measures[m.index()]
+                    && computed.measures.get(m) != Some(published)
+                {
+                    discrepancy(f, file, t.line, m.column(), &what, published, computed.measures.get(m));
+                }
+            }
+            if let Some(published) = t.budget
+                && computed.budget != Some(published)
+            {
+                discrepancy(f, file, t.line, "budget", &what, published, computed.budget);
+            }
+        }
+    }
+}
+
+fn discrepancy(f: &mut Findings, file: &str, line: usize, column: &str, what: &str, published: Decimal, computed: Option<Decimal>) {
+    let computed = computed.map(|c| c.to_string()).unwrap_or_else(|| "vuoto".into());
+    f.warning(
+        file,
+        Some(line),
+        Some(column),
+        Msg::new(
+            format!("totale pubblicato per «{what}» ({published}) diverso dalla somma delle righe ({computed}): si usa la somma"),
+            format!("published total for «{what}» ({published}) differs from the sum of the rows ({computed}): the sum is used"),
+        ),
+    );
+}

@@ -1,0 +1,92 @@
+//! Budgets with funding sources: `anno;codice_servizio;fase;fonte;importo`, where `fase` is
+//! `stanziato` (allocated), `impegnato` (committed) or `liquidato` (paid).
+
+use super::cells::{Cells, scaled};
+use super::{ImportOutcome, sha256_hex};
+use crate::problems::{Findings, Msg};
+use crate::table::read_table;
+use crate::{App, Progress, Result};
+use ambito_store as store;
+use std::collections::HashMap;
+
+pub const COLUMNS: [&str; 5] = ["anno", "codice_servizio", "fase", "fonte", "importo"];
+pub const PHASES: [&str; 3] = ["stanziato", "impegnato", "liquidato"];
+
+impl App {
+    pub async fn import_budget(&self, file: &str, bytes: &[u8], ambito_code: &str, progress: &dyn Progress) -> Result<ImportOutcome> {
+        let mut f = Findings::default();
+        let mut conn = self.store.read().await?;
+        let Some(ambito) = store::ambito_by_code(&mut conn, ambito_code).await? else {
+            f.error(file, None, None, Msg::new(format!("Ambito «{ambito_code}» inesistente"), format!("no Ambito «{ambito_code}»")));
+            return Ok(ImportOutcome::rejected(file, f));
+        };
+        let services: HashMap<String, i64> = store::list_services(&mut conn, ambito.id).await?.into_iter().map(|s| (s.code, s.id)).collect();
+        drop(conn);
+        let Some(table) = read_table(file, bytes, &mut f) else { return Ok(ImportOutcome::rejected(file, f)) };
+        let Some(idx) = table.columns(&COLUMNS, &[], &mut f) else { return Ok(ImportOutcome::rejected(file, f)) };
+        let mut rows = Vec::new();
+        let mut seen: HashMap<(i64, i64, String, String), usize> = HashMap::new();
+        progress.start("validazione", table.rows.len() as u64);
+        for (line, cells) in &table.rows {
+            progress.advance(1);
+            let c = Cells { table: &table, line: *line, cells, idx: &idx, names: &COLUMNS };
+            let year = c.int_in(0, 1990..=2100, &mut f);
+            let code = c.text(1);
+            let service = services.get(code).copied();
+            if service.is_none() {
+                c.error(&mut f, 1, format!("servizio «{code}» inesistente nell'Ambito"), format!("no service «{code}» in the Ambito"));
+            }
+            let phase = c.text(2).to_lowercase();
+            if !PHASES.contains(&phase.as_str()) {
+                c.error(&mut f, 2, format!("fase «{phase}» non valida: {}", PHASES.join(", ")), format!("invalid phase «{phase}»: {}", PHASES.join(", ")));
+            }
+            let source = c.text(3).to_string();
+            if source.is_empty() {
+                c.error(&mut f, 3, "fonte di finanziamento mancante", "missing funding source");
+            }
+            let amount = match c.text(4) {
+                "-" => Ok(Some(rust_decimal::Decimal::ZERO)),
+                _ => c.amount(4, 2, &mut f),
+            };
+            let amount = match amount {
+                Ok(Some(a)) => Some(a),
+                Ok(None) => {
+                    c.error(&mut f, 4, "importo mancante", "missing amount");
+                    None
+                }
+                Err(()) => None,
+            };
+            let (Some(year), Some(service), Some(amount)) = (year, service, amount) else { continue };
+            if source.is_empty() || !PHASES.contains(&phase.as_str()) {
+                continue;
+            }
+            if let Some(first) = seen.insert((year, service, phase.clone(), source.clone()), *line) {
+                c.error(&mut f, 3, format!("riga ripetuta (già alla riga {first})"), format!("duplicate row (already on line {first})"));
+                continue;
+            }
+            rows.push((year, service, phase, source, scaled(amount, 2).unwrap_or(0)));
+        }
+        progress.finish();
+        if f.has_errors() {
+            return Ok(ImportOutcome::rejected(file, f));
+        }
+        let sha = sha256_hex(bytes);
+        let mut tx = self.store.write().await?;
+        let previous = store::find_import(&mut tx, Some(ambito.id), "budget", &sha).await?;
+        let mut sources = HashMap::new();
+        for (year, service, phase, source, cents) in &rows {
+            let source_id = match sources.get(source) {
+                Some(id) => *id,
+                None => {
+                    let id = store::ensure_funding_source(&mut tx, source).await?;
+                    sources.insert(source.clone(), id);
+                    id
+                }
+            };
+            store::upsert_budget_line(&mut tx, *service, *year, phase, source_id, *cents).await?;
+        }
+        store::record_import(&mut tx, Some(ambito.id), "budget", file, &sha, rows.len() as i64).await?;
+        tx.commit().await?;
+        Ok(ImportOutcome { file: file.into(), rows: rows.len(), findings: f, applied: true, previously_imported_at: previous.map(|p| p.imported_at) })
+    }
+}

@@ -1,0 +1,154 @@
+//! ISTAT resident population by single year of age and sex (layout of the "Popolazione residente
+//! al 1° gennaio" tables): `Codice comune;Comune;Età;Totale maschi;Totale femmine;Totale`.
+//! Age `100` (or `100 e oltre`) is 100 and over; age `999` rows are ISTAT's published totals,
+//! checked against the rows and never stored.
+
+use super::cells::Cells;
+use super::{ImportOutcome, sha256_hex};
+use crate::problems::{Findings, Msg};
+use crate::table::read_table;
+use crate::{App, Progress, Result};
+use ambito_store as store;
+use std::collections::HashMap;
+
+pub const COLUMNS: [&str; 6] = ["codice comune", "comune", "età", "totale maschi", "totale femmine", "totale"];
+
+pub struct PopulationImport {
+    /// The year of the 1 January the file describes.
+    pub year: i64,
+    /// Regional files list Comuni outside the deployment: skip them instead of failing.
+    pub skip_unknown_comuni: bool,
+}
+
+struct Row {
+    comune_id: i64,
+    age: i64,
+    males: i64,
+    females: i64,
+}
+
+impl App {
+    pub async fn import_population(&self, file: &str, bytes: &[u8], opts: PopulationImport, progress: &dyn Progress) -> Result<ImportOutcome> {
+        let mut f = Findings::default();
+        let Some(table) = read_table(file, bytes, &mut f) else { return Ok(ImportOutcome::rejected(file, f)) };
+        let Some(idx) = table.columns(&COLUMNS, &[], &mut f) else { return Ok(ImportOutcome::rejected(file, f)) };
+        let mut conn = self.store.read().await?;
+        let mut comuni: HashMap<String, Option<i64>> = HashMap::new();
+        let mut rows: Vec<Row> = Vec::new();
+        let mut seen: HashMap<(i64, i64), usize> = HashMap::new();
+        let mut published: Vec<(usize, i64, String, [i64; 3])> = Vec::new();
+        let mut skipped = 0usize;
+        progress.start("validazione", table.rows.len() as u64);
+        for (line, cells) in &table.rows {
+            progress.advance(1);
+            let c = Cells { table: &table, line: *line, cells, idx: &idx, names: &COLUMNS };
+            let code = c.text(0).to_string();
+            if !code.chars().all(|ch| ch.is_ascii_digit()) || code.is_empty() || code.len() > 6 {
+                c.error(&mut f, 0, format!("codice ISTAT non valido «{code}»"), format!("invalid ISTAT code «{code}»"));
+                continue;
+            }
+            let code = format!("{code:0>6}");
+            if !comuni.contains_key(&code) {
+                let found = store::comune_by_istat(&mut conn, &code).await?.map(|(c, _)| c.id);
+                comuni.insert(code.clone(), found);
+            }
+            let age_text = c.text(2).to_lowercase();
+            let age = if age_text.starts_with("100") { Some(100) } else { c.int_in(2, 0..=999, &mut f) };
+            let counts = [c.count(3, &mut f), c.count(4, &mut f), c.count(5, &mut f)];
+            let (Some(age), [Ok(Some(m)), Ok(Some(w)), Ok(total)]) = (age, counts) else {
+                if age.is_some() && counts.iter().all(|x| x.is_ok()) {
+                    c.error(&mut f, 3, "conteggi di maschi e femmine obbligatori", "male and female counts are required");
+                }
+                continue;
+            };
+            if let Some(t) = total
+                && t != m + w
+            {
+                c.error(&mut f, 5, format!("totale {t} diverso da maschi + femmine ({})", m + w), format!("total {t} differs from males + females ({})", m + w));
+                continue;
+            }
+            if age == 999 {
+                published.push((*line, 0, code, [m, w, m + w]));
+                continue;
+            }
+            if age > 100 {
+                c.error(&mut f, 2, format!("età non valida: {age}"), format!("invalid age: {age}"));
+                continue;
+            }
+            let Some(comune_id) = comuni[&code] else {
+                if opts.skip_unknown_comuni {
+                    skipped += 1;
+                } else {
+                    c.error(&mut f, 0, format!("Comune {code} non presente nel territorio"), format!("Comune {code} is not in the territory"));
+                }
+                continue;
+            };
+            if let Some(first) = seen.insert((comune_id, age), *line) {
+                c.error(&mut f, 2, format!("età {age} ripetuta per il Comune {code} (già alla riga {first})"), format!("age {age} repeated for Comune {code} (already on line {first})"));
+                continue;
+            }
+            rows.push(Row { comune_id, age, males: m, females: w });
+        }
+        progress.finish();
+        drop(conn);
+        for (line, _, code, [m, w, _]) in &published {
+            let Some(Some(id)) = comuni.get(code) else { continue };
+            let (sm, sw) = rows.iter().filter(|r| r.comune_id == *id).fold((0, 0), |(a, b), r| (a + r.males, b + r.females));
+            if (sm, sw) != (*m, *w) {
+                f.warning(
+                    file,
+                    Some(*line),
+                    Some("totale"),
+                    Msg::new(
+                        format!("totale pubblicato per {code} ({m} M, {w} F) diverso dalla somma delle età ({sm} M, {sw} F): si usa la somma"),
+                        format!("published total for {code} ({m} M, {w} F) differs from the sum of ages ({sm} M, {sw} F): the sum is used"),
+                    ),
+                );
+            }
+        }
+        if skipped > 0 {
+            f.warning(file, None, None, Msg::new(format!("{skipped} righe di Comuni non presenti ignorate"), format!("{skipped} rows of unknown Comuni skipped")));
+        }
+        if f.has_errors() {
+            return Ok(ImportOutcome::rejected(file, f));
+        }
+        let sha = sha256_hex(bytes);
+        let mut tx = self.store.write().await?;
+        let previous = store::find_import(&mut tx, None, "population", &sha).await?;
+        progress.start("scrittura", rows.len() as u64);
+        for r in &rows {
+            store::upsert_population(&mut tx, r.comune_id, opts.year, r.age, r.males, r.females).await?;
+            progress.advance(1);
+        }
+        store::record_import(&mut tx, None, "population", file, &sha, rows.len() as i64).await?;
+        tx.commit().await?;
+        progress.finish();
+        Ok(ImportOutcome { file: file.into(), rows: rows.len(), findings: f, applied: true, previously_imported_at: previous.map(|p| p.imported_at) })
+    }
+}
+
+/// The year in a file name such as `population-2025.csv` or `POSAS_2024_it_016.csv`.
+pub fn year_from_file_name(name: &str) -> Option<i64> {
+    let base = std::path::Path::new(name).file_name()?.to_str()?;
+    let bytes = base.as_bytes();
+    (0..bytes.len().saturating_sub(3)).find_map(|i| {
+        let w = &base[i..i + 4];
+        let boundary_before = i == 0 || !bytes[i - 1].is_ascii_digit();
+        let boundary_after = i + 4 == bytes.len() || !bytes[i + 4].is_ascii_digit();
+        (boundary_before && boundary_after && w.chars().all(|c| c.is_ascii_digit()))
+            .then(|| w.parse::<i64>().ok())
+            .flatten()
+            .filter(|y| (1990..=2100).contains(y))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn year_in_file_names() {
+        assert_eq!(super::year_from_file_name("demo/population-2025.csv"), Some(2025));
+        assert_eq!(super::year_from_file_name("POSAS_2024_it_016.csv"), Some(2024));
+        assert_eq!(super::year_from_file_name("pop12345.csv"), None);
+        assert_eq!(super::year_from_file_name("pop.csv"), None);
+    }
+}

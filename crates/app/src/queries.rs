@@ -1,0 +1,156 @@
+//! Read models for the pages: catalogue, demographics, the activity grid.
+
+use crate::import::unscaled;
+use crate::report::{pyramids, target_values};
+use crate::{App, AppError, Result};
+use ambito_domain::demography::{Index, Pyramid};
+use ambito_domain::measures::Measure;
+use ambito_domain::value::Value;
+use ambito_store as store;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+pub use ambito_store::{AmbitoRow, ServiceRow};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ComuneDemography {
+    pub istat_code: String,
+    pub name: String,
+    pub males: u64,
+    pub females: u64,
+    pub total: u64,
+    pub indices: Vec<(Index, Value)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Demography {
+    pub ambito: AmbitoRow,
+    pub years: Vec<i64>,
+    pub year: Option<i64>,
+    pub pyramid: Pyramid,
+    pub indices: Vec<(Index, Value)>,
+    pub comuni: Vec<ComuneDemography>,
+    /// (name, definition in words, value)
+    pub targets: Vec<(String, String, Option<Decimal>)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GridRow {
+    pub service_id: i64,
+    pub code: String,
+    pub name: String,
+    pub area: String,
+    pub parent: Option<String>,
+    pub measures: [Option<Decimal>; 6],
+    pub budget: Option<Decimal>,
+    /// Sub-year or per-Comune rows exist: the yearly figure is derived and not editable here.
+    pub detailed: bool,
+}
+
+impl App {
+    pub async fn ambiti(&self) -> Result<Vec<AmbitoRow>> {
+        let mut conn = self.store.read().await?;
+        Ok(store::list_ambiti(&mut conn).await?)
+    }
+
+    pub async fn ambito(&self, code: &str) -> Result<AmbitoRow> {
+        let mut conn = self.store.read().await?;
+        store::ambito_by_code(&mut conn, code).await?.ok_or_else(|| AppError::AmbitoNotFound(code.into()))
+    }
+
+    pub async fn services(&self, ambito_code: &str) -> Result<Vec<ServiceRow>> {
+        let a = self.ambito(ambito_code).await?;
+        let mut conn = self.store.read().await?;
+        Ok(store::list_services(&mut conn, a.id).await?)
+    }
+
+    pub async fn activity_years(&self, ambito_code: &str) -> Result<Vec<i64>> {
+        let a = self.ambito(ambito_code).await?;
+        let mut conn = self.store.read().await?;
+        Ok(store::activity_years(&mut conn, a.id).await?)
+    }
+
+    pub async fn activity_grid(&self, ambito_code: &str, year: i64) -> Result<Vec<GridRow>> {
+        let a = self.ambito(ambito_code).await?;
+        let mut conn = self.store.read().await?;
+        let services = store::list_services(&mut conn, a.id).await?;
+        let rows = store::activity_rows(&mut conn, a.id, year).await?;
+        Ok(services
+            .into_iter()
+            .map(|s| {
+                let own: Vec<&store::ActivityRecord> = rows.iter().filter(|r| r.service_id == s.id).collect();
+                let year_row = own.iter().find(|r| r.period == "Y" && r.comune_code.is_empty());
+                let mut measures = [None; 6];
+                if let Some(r) = year_row {
+                    for m in Measure::ALL {
+                        let scale = if m.is_count() { 0 } else { 4 };
+                        measures[m.index()] = r.measures[m.index()].map(|v| unscaled(v, scale).normalize());
+                    }
+                }
+                GridRow {
+                    service_id: s.id,
+                    code: s.code,
+                    name: s.name,
+                    area: s.area,
+                    parent: s.parent_code,
+                    measures,
+                    budget: year_row.and_then(|r| r.budget_cents).map(|c| unscaled(c, 2)),
+                    detailed: own.iter().any(|r| r.period != "Y" || !r.comune_code.is_empty()),
+                }
+            })
+            .collect())
+    }
+
+    pub async fn demography(&self, ambito_code: &str, year: Option<i64>) -> Result<Demography> {
+        let ambito = self.ambito(ambito_code).await?;
+        let mut conn = self.store.read().await?;
+        let years = store::population_years(&mut conn, ambito.id).await?;
+        let year = year.filter(|y| years.contains(y)).or_else(|| years.first().copied());
+        let comuni = store::list_comuni(&mut conn, ambito.id).await?;
+        let (_, by_code) = match year {
+            Some(y) => pyramids(&mut conn, ambito.id, y).await?,
+            None => (None, Default::default()),
+        };
+        let mut total = Pyramid::default();
+        let mut rows = Vec::new();
+        for c in comuni {
+            let p = by_code.get(&c.istat_code).cloned().unwrap_or_default();
+            total.merge(&p);
+            rows.push(ComuneDemography {
+                istat_code: c.istat_code,
+                name: c.name,
+                males: p.total_males(),
+                females: p.total_females(),
+                total: p.total(),
+                indices: p.indices(),
+            });
+        }
+        let values = match year {
+            Some(y) => target_values(&mut conn, ambito.id, y).await?,
+            None => Default::default(),
+        };
+        let targets = store::list_targets(&mut conn, ambito.id)
+            .await?
+            .into_iter()
+            .map(|t| {
+                let def = match (t.age_min, &t.explicit_value) {
+                    (_, Some(v)) => format!("valore fornito: {v}"),
+                    (Some(lo), None) => {
+                        let band = match t.age_max {
+                            Some(hi) => format!("residenti {lo}-{hi} anni"),
+                            None => format!("residenti da {lo} anni in su"),
+                        };
+                        match &t.comuni {
+                            Some(c) => format!("{band}, Comuni {c}"),
+                            None => format!("{band}, tutti i Comuni"),
+                        }
+                    }
+                    _ => String::new(),
+                };
+                let v = values.get(&t.name).copied();
+                (t.name, def, v)
+            })
+            .collect();
+        Ok(Demography { indices: total.indices(), pyramid: total, ambito, years, year, comuni: rows, targets })
+    }
+}

@@ -1,0 +1,9 @@
+//! The one integration-test binary (each extra binary is another long link on 2 cores).
+//! Tests run against SQLite by default and against PostgreSQL when `AMBITO_TEST_PG` is set to a
+//! server URL such as `postgres://postgres@127.0.0.1:5432`: each test then gets its own database.
+
+mod cli;
+mod http;
+mod imports;
+mod report;
+mod support;

@@ -1,0 +1,108 @@
+use ambito_app::App;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// A fresh, empty database for one test; dropped (PostgreSQL) or deleted (SQLite) at the end.
+pub struct TestDb {
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+    pg_admin: Option<(String, String)>,
+}
+
+impl TestDb {
+    pub async fn new() -> TestDb {
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        match std::env::var("AMBITO_TEST_PG") {
+            Ok(server) if !server.is_empty() => {
+                let server = server.trim_end_matches('/').to_string();
+                let name = format!("ambito_t{}_{}_{n}", std::process::id(), nanos());
+                let admin = format!("{server}/postgres");
+                let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin).await.expect("connect to PostgreSQL");
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.expect("create test database");
+                TestDb { url: format!("{server}/{name}"), _dir: None, pg_admin: Some((admin, name)) }
+            }
+            _ => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}/test.db", dir.path().display());
+                TestDb { url, _dir: Some(dir), pg_admin: None }
+            }
+        }
+    }
+
+    pub async fn app(&self) -> App {
+        App::open(&self.url).await.expect("open app")
+    }
+
+    pub async fn drop_pg(&self) {
+        if let Some((admin, name)) = &self.pg_admin
+            && let Ok(mut conn) = <sqlx::PgConnection as sqlx::Connection>::connect(admin).await
+        {
+            let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&mut conn).await;
+        }
+    }
+}
+
+fn nanos() -> u32 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0)
+}
+
+/// A real server on a random port, serving `app`.
+pub struct TestServer {
+    pub base: String,
+    pub app: App,
+    pub client: reqwest::Client,
+}
+
+impl TestServer {
+    pub async fn start(app: App) -> TestServer {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let served = app.clone();
+        tokio::spawn(async move {
+            let _ = ambito_web::serve(listener, served).await;
+        });
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+        TestServer { base, app, client }
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(format!("{}{path}", self.base)).send().await.expect("GET")
+    }
+}
+
+/// A small activity file with hand-checkable figures (see report.rs for the expected output).
+pub const SMALL_ACTIVITY: &str = "\
+anno;area;codice_servizio;servizio;codice_padre;utenti_in_carico;domande_pervenute;beneficiari;ore_erogate;accessi;visite_domiciliari;indicatore;popolazione_target;budget
+2025;Anziani;SAD;Assistenza domiciliare;;80;;;2.172,20;;310;ore/utenti;;9.638,00
+2025;Anziani;SAD_PASTI;Pasti a domicilio;SAD;30;;;;;;;;1.000,00
+2025;Anziani;TELE;Telesoccorso;;20;;;;;;utenti/target_x1000;4.000;-
+2025;Disabilità;VOUCHER;Voucher disabilità;;;;;;;;beneficiari/domande;;
+2025;Disabilità;VOUCHER_A;Voucher A;VOUCHER;;10;8;;;;;;1.030,95
+2025;Disabilità;VOUCHER_B;Voucher B;VOUCHER;;20;15;;;;;;
+2025;Piano di Zona;SEGR;Segretariato sociale;;;;;;950;;accessi/target_x1000;29942;0
+";
+
+pub async fn new_ambito_with(app: &App, code: &str, csv: &str) -> ambito_app::import::ImportOutcome {
+    let opts = ambito_app::import::activity::ActivityImport { ambito_code: code, new_ambito_name: Some("Ambito di prova") };
+    app.import_activity("attivita.csv", csv.as_bytes(), opts, &ambito_app::NoProgress).await.expect("import runs")
+}
+
+/// Everything an import could change, as text, to prove that a rejected import changed nothing.
+pub async fn snapshot(app: &App) -> String {
+    let mut conn = app.store.read().await.expect("conn");
+    let mut out = String::new();
+    for table in ["ambito", "area", "service", "activity", "agg_service_year", "service_year", "budget_line", "population", "target_population", "comune"] {
+        let n: i64 = sqlx::Row::get(
+            &sqlx::query(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}"))).fetch_one(&mut *conn).await.expect("count"),
+            0,
+        );
+        out.push_str(&format!("{table}={n};"));
+    }
+    let sums: Option<i64> = sqlx::Row::get(
+        &sqlx::query("SELECT CAST(SUM(COALESCE(utenti,0) + COALESCE(budget_cents,0) + COALESCE(ore_e4,0)) AS BIGINT) FROM activity").fetch_one(&mut *conn).await.expect("sum"),
+        0,
+    );
+    out.push_str(&format!("sum={sums:?}"));
+    out
+}
