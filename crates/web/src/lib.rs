@@ -1,1 +1,123 @@
-//! placeholder
+//! ambito-web: the HTTP shell. Italian web UI built with Bootstrap Italia
+//! (embedded, no CDN) and askama templates.
+//!
+//! - [`assets::router`] serves `/static/...`;
+//! - [`views`] holds the page templates and the shared [`views::Layout`];
+//! - [`with_security_headers`] adds CSP and friends to every response.
+
+pub mod assets;
+mod error;
+mod routes;
+pub mod views;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::response::Response;
+
+/// Content-Security-Policy applied to every response. Bootstrap Italia works
+/// under it: no inline scripts/styles are needed (fonts come from the static
+/// `fonts.css` instead of `bootstrap.loadFonts()`, which injects `<style>`).
+pub const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; \
+script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+/// Response middleware adding the security headers (kept if a handler
+/// already set them).
+pub async fn security_headers(mut response: Response) -> Response {
+    let h = response.headers_mut();
+    let pairs: [(HeaderName, &'static str); 4] = [
+        (header::CONTENT_SECURITY_POLICY, CSP),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "same-origin"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+    ];
+    for (name, value) in pairs {
+        if !h.contains_key(&name) {
+            h.insert(name, HeaderValue::from_static(value));
+        }
+    }
+    response
+}
+
+/// Wraps a router with [`security_headers`]. Apply it last, on the fully
+/// assembled router (including [`assets::router`]).
+pub fn with_security_headers<S>(router: Router<S>) -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    router.layer(axum::middleware::map_response(security_headers))
+}
+
+/// Serves the application until the process is stopped.
+pub async fn serve(listener: tokio::net::TcpListener, app: ambito_app::App) -> std::io::Result<()> {
+    axum::serve(listener, router(app)).with_graceful_shutdown(shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// The whole HTTP surface: pages, downloads, JSON API and static assets.
+pub fn router(app: ambito_app::App) -> Router {
+    let router = routes::router().with_state(app).merge(assets::router()).layer(tower_http::trace::TraceLayer::new_for_http());
+    with_security_headers(router)
+}
+
+/// The report as a self-contained HTML file (for `ambito report annual --format html`).
+pub fn annual_report_document(report: &ambito_domain::report::AnnualReport) -> String {
+    let doc = views::report::ReportDocument { body: views::report::Body::new(report) };
+    askama::Template::render(&doc).unwrap_or_else(|e| format!("<!DOCTYPE html><p>Errore: {e}</p>"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use tower::ServiceExt;
+
+    #[tokio::test]
+    async fn static_assets_have_type_cache_and_etag() {
+        let app: Router = with_security_headers(assets::router());
+        let res = app
+            .clone()
+            .oneshot(
+                Request::get("/static/vendor/bootstrap-italia/css/bootstrap-italia.min.css")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(
+            res.headers()[header::CONTENT_TYPE],
+            "text/css; charset=utf-8"
+        );
+        assert_eq!(
+            res.headers()[header::CACHE_CONTROL],
+            "public, max-age=31536000, immutable"
+        );
+        let etag = res.headers()[header::ETAG].clone();
+
+        let res = app
+            .clone()
+            .oneshot(
+                Request::get("/static/vendor/bootstrap-italia/css/bootstrap-italia.min.css")
+                    .header(header::IF_NONE_MATCH, etag)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+
+        let res = app
+            .oneshot(
+                Request::get("/static/nope.css")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    }
+}

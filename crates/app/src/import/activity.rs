@@ -249,13 +249,15 @@ fn parse_row(c: &Cells, targets: &[String], custom: &[String], f: &mut Findings)
     let (mut target_name, mut target_value) = (None, None);
     let target = c.text(12);
     if !target.is_empty() {
-        if target.starts_with(|ch: char| ch.is_ascii_digit()) {
-            match parse_decimal(target, c.table.style) {
-                Ok(v) if v > Decimal::ZERO => target_value = Some(v),
-                _ => c.error(f, 12, format!("popolazione target non valida «{target}»"), format!("invalid target population «{target}»")),
-            }
-        } else if targets.iter().any(|t| t == target) {
+        // A defined name wins (targets such as `15-64` look almost like numbers), then a number.
+        if targets.iter().any(|t| t == target) {
             target_name = Some(target.to_string());
+        } else if let Ok(v) = parse_decimal(target, c.table.style) {
+            if v > Decimal::ZERO {
+                target_value = Some(v);
+            } else {
+                c.error(f, 12, format!("popolazione target non valida «{target}»"), format!("invalid target population «{target}»"));
+            }
         } else {
             c.error(
                 f,

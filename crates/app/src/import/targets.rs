@@ -36,8 +36,10 @@ impl App {
                 continue;
             };
             let name = c.text(1).to_string();
-            if name.is_empty() || name.starts_with(|ch: char| ch.is_ascii_digit()) {
-                c.error(&mut f, 1, "nome mancante o che inizia con una cifra", "name missing or starting with a digit");
+            if name.is_empty() {
+                c.error(&mut f, 1, "nome mancante", "missing name");
+            } else if ambito_domain::number::parse_decimal(&name, c.table.style).is_ok() {
+                c.error(&mut f, 1, "il nome non può essere un numero", "the name cannot be a number");
             }
             let age_min = (!c.text(2).is_empty()).then(|| c.int_in(2, 0..=100, &mut f)).flatten();
             let age_max = (!c.text(3).is_empty()).then(|| c.int_in(3, 0..=100, &mut f)).flatten();

@@ -6,17 +6,18 @@ use crate::support::{SMALL_ACTIVITY, TestDb, new_ambito_with};
 /// VOUCHER records nothing and stands for its children: 23 / 30 = 76,67% → 77%,
 /// 1.030,95 / 23 = 44,8239 → 44,82; SEGR 950 / 29.942 × 1000 = 31,728 → 31,73;
 /// a `-` budget is zero; VOUCHER_B's blank budget stays blank; totals count roots only.
+/// Row order is the contract's: every service, then one TOTALE row per area, then TOTALE AMBITO.
 const EXPECTED: &str = "\
 area;codice_servizio;servizio;utenti_in_carico;domande_pervenute;beneficiari;ore_erogate;accessi;visite_domiciliari;indicatore;valore_indicatore;budget;budget_per_utente
 Anziani;SAD;Assistenza domiciliare;80;;;2.172,20;;310;ore/utenti;27,15;9.638,00;120,48
 Anziani;SAD_PASTI;Pasti a domicilio;30;;;;;;;;1.000,00;33,33
 Anziani;TELE;Telesoccorso;20;;;;;;utenti/target_x1000;5,00;-;-
-Anziani;TOTALE;Anziani;100;;;2.172,20;;310;;;9.638,00;96,38
 Disabilità;VOUCHER;Voucher disabilità;;30;23;;;;beneficiari/domande;77%;1.030,95;44,82
 Disabilità;VOUCHER_A;Voucher A;;10;8;;;;;;1.030,95;128,87
 Disabilità;VOUCHER_B;Voucher B;;20;15;;;;;;;
-Disabilità;TOTALE;Disabilità;;30;23;;;;;;1.030,95;44,82
 Piano di Zona;SEGR;Segretariato sociale;;;;;950;;accessi/target_x1000;31,73;-;-
+Anziani;TOTALE;Anziani;100;;;2.172,20;;310;;;9.638,00;96,38
+Disabilità;TOTALE;Disabilità;;30;23;;;;;;1.030,95;44,82
 Piano di Zona;TOTALE;Piano di Zona;;;;;950;;;;-;-
 TOTALE AMBITO;;;100;30;23;2.172,20;950;310;;;10.668,95;106,69
 ";

@@ -1,0 +1,51 @@
+//! The one error type of the HTTP shell. Internal causes are logged, never shown.
+
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    /// 404: the Ambito, year or file does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// 400: the request itself is malformed (bad year, unknown format).
+    #[error("{0}")]
+    BadRequest(String),
+    /// 500: anything else; details go to the log only.
+    #[error("errore interno")]
+    Internal(String),
+}
+
+impl From<ambito_app::AppError> for WebError {
+    fn from(e: ambito_app::AppError) -> Self {
+        match e {
+            ambito_app::AppError::AmbitoNotFound(code) => WebError::NotFound(format!("Ambito «{code}» non trovato")),
+            ambito_app::AppError::Invalid(msg) => WebError::BadRequest(msg),
+            other => WebError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<ambito_render::RenderError> for WebError {
+    fn from(e: ambito_render::RenderError) -> Self {
+        WebError::Internal(e.to_string())
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let (status, title, detail) = match &self {
+            WebError::NotFound(m) => (StatusCode::NOT_FOUND, "Pagina non trovata", m.clone()),
+            WebError::BadRequest(m) => (StatusCode::BAD_REQUEST, "Richiesta non valida", m.clone()),
+            WebError::Internal(cause) => {
+                tracing::error!(%cause, "internal error");
+                (StatusCode::INTERNAL_SERVER_ERROR, "Errore interno", "Si è verificato un errore. Riprovare più tardi.".to_string())
+            }
+        };
+        let page = crate::views::home::ErrorPage::new(title, &detail);
+        let body = askama::Template::render(&page).unwrap_or_else(|_| detail.clone());
+        (status, Html(body)).into_response()
+    }
+}
+
+pub type WebResult<T> = Result<T, WebError>;

@@ -1,0 +1,184 @@
+//! Handlers: each parses the request, calls one application service and returns a page or file.
+//! Access control arrives with accounts and roles; every route is already scoped by Ambito code.
+
+use crate::error::{WebError, WebResult};
+use crate::views;
+use ambito_app::App;
+use ambito_app::edit::GridEntry;
+use ambito_domain::measures::Measure;
+use axum::Router;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Json, Redirect, Response};
+use axum::routing::get;
+use serde::Deserialize;
+
+pub fn router() -> Router<App> {
+    Router::new()
+        .route("/", get(home))
+        .route("/healthz", get(healthz))
+        .route("/ambiti/{code}", get(dashboard))
+        .route("/ambiti/{code}/servizi", get(services))
+        .route("/ambiti/{code}/attivita", get(activity).post(save_activity))
+        .route("/ambiti/{code}/demografia", get(demography))
+        .route("/ambiti/{code}/relazione", get(report))
+        .route("/ambiti/{code}/relazione/{file}", get(report_file))
+        .route("/api/v1/ambiti", get(api_ambiti))
+        .route("/api/v1/ambiti/{code}/relazione/{year}", get(api_report))
+}
+
+#[derive(Deserialize)]
+struct YearQuery {
+    anno: Option<i64>,
+    salvato: Option<u8>,
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+async fn home(State(app): State<App>) -> WebResult<views::home::HomePage> {
+    let ambiti = app.ambiti().await?;
+    Ok(views::home::HomePage::new(ambiti.into_iter().map(|a| (a.code, a.name, a.distretto.unwrap_or_default())).collect()))
+}
+
+async fn latest_year(app: &App, code: &str) -> WebResult<Option<i64>> {
+    Ok(app.activity_years(code).await?.first().copied())
+}
+
+fn year_i32(y: i64) -> WebResult<i32> {
+    i32::try_from(y).ok().filter(|y| (1990..=2100).contains(y)).ok_or_else(|| WebError::BadRequest(format!("anno non valido: {y}")))
+}
+
+async fn dashboard(State(app): State<App>, Path(code): Path<String>) -> WebResult<views::dashboard::DashboardPage> {
+    let ambito = app.ambito(&code).await?;
+    let comuni = app.demography(&code, None).await?.comuni.len();
+    let report = match latest_year(&app, &code).await? {
+        Some(y) => Some(app.annual_report(&code, year_i32(y)?).await?),
+        None => None,
+    };
+    let distretto = [ambito.distretto.clone(), ambito.ats.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+    Ok(views::dashboard::DashboardPage::new(&ambito.code, &ambito.name, distretto, comuni, report.as_ref()))
+}
+
+async fn services(State(app): State<App>, Path(code): Path<String>) -> WebResult<views::services::ServicesPage> {
+    let ambito = app.ambito(&code).await?;
+    Ok(views::services::ServicesPage::new(&ambito.code, &ambito.name, app.services(&code).await?))
+}
+
+async fn activity_page(app: &App, code: &str, year: Option<i64>) -> WebResult<views::activity::ActivityPage> {
+    let ambito = app.ambito(code).await?;
+    let years = app.activity_years(code).await?;
+    let year = match year.or_else(|| years.first().copied()) {
+        Some(y) => i64::from(year_i32(y)?),
+        None => 2025,
+    };
+    let rows = app.activity_grid(code, year).await?;
+    Ok(views::activity::ActivityPage::new(&ambito.code, &ambito.name, year, years, rows))
+}
+
+async fn activity(State(app): State<App>, Path(code): Path<String>, Query(q): Query<YearQuery>) -> WebResult<views::activity::ActivityPage> {
+    let mut page = activity_page(&app, &code, q.anno).await?;
+    page.saved = q.salvato == Some(1);
+    Ok(page)
+}
+
+/// Saves the whole grid; on any error nothing is written and the page comes back with the
+/// errors and the values as typed.
+async fn save_activity(State(app): State<App>, Path(code): Path<String>, Query(q): Query<YearQuery>, Form(fields): Form<Vec<(String, String)>>) -> WebResult<Response> {
+    let year = fields.iter().find(|(k, _)| k == "anno").and_then(|(_, v)| v.parse::<i64>().ok()).or(q.anno).ok_or_else(|| WebError::BadRequest("anno mancante".into()))?;
+    let year = i64::from(year_i32(year)?);
+    let mut entries: Vec<GridEntry> = Vec::new();
+    let mut entry = |code: &str| -> usize {
+        match entries.iter().position(|e| e.service_code == code) {
+            Some(i) => i,
+            None => {
+                entries.push(GridEntry { service_code: code.to_string(), ..GridEntry::default() });
+                entries.len() - 1
+            }
+        }
+    };
+    let mut typed: Vec<(usize, Option<Measure>, String)> = Vec::new();
+    for (key, value) in &fields {
+        if let Some(rest) = key.strip_prefix("m.") {
+            let Some((term, service)) = rest.split_once('.') else { continue };
+            let Some(m) = Measure::from_term(term) else { continue };
+            typed.push((entry(service), Some(m), value.clone()));
+        } else if let Some(service) = key.strip_prefix("b.") {
+            typed.push((entry(service), None, value.clone()));
+        }
+    }
+    for (i, m, v) in typed {
+        match m {
+            Some(m) => entries[i].measures[m.index()] = v,
+            None => entries[i].budget = v,
+        }
+    }
+    let findings = app.save_activity(&code, year, &entries).await?;
+    if !findings.has_errors() {
+        return Ok(Redirect::to(&format!("/ambiti/{}/attivita?anno={year}&salvato=1", views::encode_segment(&code))).into_response());
+    }
+    let mut page = activity_page(&app, &code, Some(year)).await?;
+    page.errors = findings.errors.iter().map(|e| format!("{}: {}", e.column.clone().unwrap_or_default(), e.message.it)).collect();
+    for line in &mut page.lines {
+        if let Some(e) = entries.iter().find(|e| e.service_code == line.code) {
+            for (k, cell) in line.cells.iter_mut().enumerate() {
+                cell.1 = e.measures[k].clone();
+            }
+            line.budget = e.budget.clone();
+        }
+    }
+    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+async fn demography(State(app): State<App>, Path(code): Path<String>, Query(q): Query<YearQuery>) -> WebResult<views::demography::DemographyPage> {
+    Ok(views::demography::DemographyPage::new(app.demography(&code, q.anno).await?))
+}
+
+async fn report(State(app): State<App>, Path(code): Path<String>, Query(q): Query<YearQuery>) -> WebResult<Response> {
+    let years = app.activity_years(&code).await?;
+    let Some(year) = q.anno.or_else(|| years.first().copied()) else {
+        app.ambito(&code).await?;
+        return Err(WebError::NotFound("Nessun dato di attività: la relazione non è disponibile".into()));
+    };
+    let r = app.annual_report(&code, year_i32(year)?).await?;
+    Ok(views::report::ReportPage::new(&code, years, &r).into_response())
+}
+
+async fn report_file(State(app): State<App>, Path((code, file)): Path<(String, String)>) -> WebResult<Response> {
+    let (year, ext) = file.split_once('.').ok_or_else(|| WebError::NotFound(format!("file «{file}» non trovato")))?;
+    let year = year.parse::<i64>().map_err(|_| WebError::NotFound(format!("file «{file}» non trovato")))?;
+    let r = app.annual_report(&code, year_i32(year)?).await?;
+    let (bytes, mime) = match ext {
+        "pdf" => (ambito_render::annual_pdf(&r)?, "application/pdf"),
+        "xlsx" => (ambito_render::annual_xlsx(&r)?, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        "csv" => (ambito_render::annual_csv(&r)?, "text/csv; charset=utf-8"),
+        _ => return Err(WebError::NotFound(format!("formato «{ext}» non disponibile"))),
+    };
+    let name = format!("relazione-{}-{year}.{ext}", r.ambito_code.to_lowercase());
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")).map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok(([(header::CONTENT_TYPE, HeaderValue::from_static(mime)), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
+}
+
+#[derive(serde::Serialize)]
+struct AmbitoJson {
+    code: String,
+    name: String,
+    distretto: Option<String>,
+    ats: Option<String>,
+    regione: Option<String>,
+}
+
+async fn api_ambiti(State(app): State<App>) -> WebResult<Json<Vec<AmbitoJson>>> {
+    Ok(Json(
+        app.ambiti()
+            .await?
+            .into_iter()
+            .map(|a| AmbitoJson { code: a.code, name: a.name, distretto: a.distretto, ats: a.ats, regione: a.regione })
+            .collect(),
+    ))
+}
+
+async fn api_report(State(app): State<App>, Path((code, year)): Path<(String, i64)>) -> WebResult<Json<ambito_domain::report::AnnualReport>> {
+    Ok(Json(app.annual_report(&code, year_i32(year)?).await?))
+}

@@ -1,0 +1,166 @@
+//! Page templates (askama) and the shared [`Layout`].
+//!
+//! Pattern: every page struct has a `layout: Layout` field and its template
+//! starts with `{% extends "base.html" %}`; `base.html` reads `layout.*`
+//! (title, current Ambito, active nav item, breadcrumb) and the page fills
+//! `{% block content %}` (optionally `{% block head %}` / `{% block scripts %}`).
+//!
+//! ```ignore
+//! #[derive(askama::Template, askama_web::WebTemplate)]
+//! #[template(path = "servizi.html")]
+//! pub struct ServiziPage {
+//!     pub layout: Layout,
+//!     pub righe: Vec<RigaServizio>,
+//! }
+//!
+//! let layout = Layout::new("Servizi")
+//!     .with_ambito("AT01", "Ambito di Esempio")
+//!     .with_active(nav::SERVIZI)
+//!     .crumb("Ambiti", Some("/"))
+//!     .crumb("Ambito di Esempio", Some("/ambiti/AT01"))
+//!     .crumb("Servizi", None);
+//! ```
+//! A handler simply returns the page struct: `WebTemplate` makes it an
+//! axum response (200, `text/html; charset=utf-8`).
+
+pub mod activity;
+pub mod dashboard;
+pub mod demography;
+pub mod home;
+pub mod report;
+pub mod services;
+
+/// Keys for [`Layout::active`]: which navbar item is highlighted.
+pub mod nav {
+    pub const AMBITI: &str = "ambiti";
+    pub const CRUSCOTTO: &str = "cruscotto";
+    pub const SERVIZI: &str = "servizi";
+    pub const ATTIVITA: &str = "attivita";
+    pub const DEMOGRAFIA: &str = "demografia";
+    pub const RELAZIONE: &str = "relazione";
+}
+
+/// Data every page passes to `base.html`.
+#[derive(Debug, Clone, Default)]
+pub struct Layout {
+    /// Page title (`<title>` is "`title` · ambito").
+    pub title: String,
+    /// Current Ambito as (code, name); drives the navbar and the tagline.
+    pub ambito: Option<(String, String)>,
+    /// Key of the active navbar item (see [`nav`]); "" for none.
+    pub active: &'static str,
+    /// Breadcrumb as (label, link); the last item usually has no link.
+    /// Empty: no breadcrumb is shown.
+    pub breadcrumb: Vec<(String, Option<String>)>,
+}
+
+/// One navbar entry, computed by [`Layout::nav_items`].
+#[derive(Debug, Clone)]
+pub struct NavItem {
+    pub label: &'static str,
+    pub href: String,
+    pub active: bool,
+}
+
+impl Layout {
+    pub fn new(title: impl Into<String>) -> Self {
+        Layout {
+            title: title.into(),
+            ..Layout::default()
+        }
+    }
+
+    pub fn with_ambito(mut self, code: impl Into<String>, name: impl Into<String>) -> Self {
+        self.ambito = Some((code.into(), name.into()));
+        self
+    }
+
+    pub fn with_active(mut self, key: &'static str) -> Self {
+        self.active = key;
+        self
+    }
+
+    pub fn crumb(mut self, label: impl Into<String>, href: Option<&str>) -> Self {
+        self.breadcrumb
+            .push((label.into(), href.map(str::to_owned)));
+        self
+    }
+
+    /// Navbar entries: the sections of the current Ambito, or only the list
+    /// of Ambiti when none is selected.
+    /// URL scheme: `/ambiti/{code}` (cruscotto), `/ambiti/{code}/servizi`,
+    /// `/ambiti/{code}/attivita`, `/ambiti/{code}/demografia`,
+    /// `/ambiti/{code}/relazione`.
+    pub fn nav_items(&self) -> Vec<NavItem> {
+        let item = |key: &str, label: &'static str, href: String| NavItem {
+            label,
+            href,
+            active: self.active == key,
+        };
+        match &self.ambito {
+            None => vec![item(nav::AMBITI, "Ambiti", "/".to_owned())],
+            Some((code, _)) => {
+                let base = format!("/ambiti/{}", encode_segment(code));
+                vec![
+                    item(nav::CRUSCOTTO, "Cruscotto", base.clone()),
+                    item(nav::SERVIZI, "Servizi", format!("{base}/servizi")),
+                    item(nav::ATTIVITA, "Attività", format!("{base}/attivita")),
+                    item(nav::DEMOGRAFIA, "Demografia", format!("{base}/demografia")),
+                    item(
+                        nav::RELAZIONE,
+                        "Relazione annuale",
+                        format!("{base}/relazione"),
+                    ),
+                ]
+            }
+        }
+    }
+
+    /// Text under the product name in the center header.
+    pub fn tagline(&self) -> String {
+        match &self.ambito {
+            Some((code, name)) => format!("{name} ({code})"),
+            None => "Sistema informativo degli Ambiti territoriali sociali".to_owned(),
+        }
+    }
+}
+
+/// Percent-encodes a path segment (Ambito codes are normally plain
+/// alphanumerics; this only guards against surprises).
+pub fn encode_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Template helpers callable from askama as `crate::views::asset("...")`
+/// and `crate::views::icon("it-...")`.
+pub use crate::assets::{icon, url as asset};
+
+/// Italian number formatting for templates; a blank is an empty cell, never a zero.
+pub mod fmt {
+    use ambito_domain::format::{it_euro, it_number};
+    use rust_decimal::Decimal;
+
+    pub fn count(v: &Option<Decimal>) -> String {
+        v.map(|v| it_number(v, 0)).unwrap_or_default()
+    }
+
+    pub fn hours(v: &Option<Decimal>) -> String {
+        v.map(|v| it_number(v, 2)).unwrap_or_default()
+    }
+
+    pub fn euro(v: &Option<Decimal>) -> String {
+        v.map(it_euro).unwrap_or_default()
+    }
+
+    pub fn measure(m: ambito_domain::measures::Measure, v: &Option<Decimal>) -> String {
+        if m.is_count() { count(v) } else { hours(v) }
+    }
+}
