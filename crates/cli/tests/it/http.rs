@@ -1,0 +1,91 @@
+//! The real server on a random port: pages, the entry grid, downloads and the JSON API.
+
+use crate::support::{TestDb, TestServer};
+use ambito_app::NoProgress;
+
+async fn demo_server() -> (TestDb, TestServer) {
+    let db = TestDb::new().await;
+    let app = db.app().await;
+    app.load_demo(&NoProgress).await.expect("demo");
+    let server = TestServer::start(app).await;
+    (db, server)
+}
+
+fn sad_users(csv: &str) -> String {
+    let line = csv.lines().find(|l| l.starts_with("Anziani;SAD;")).expect("SAD row");
+    line.split(';').nth(3).expect("utenti").to_string()
+}
+
+#[tokio::test]
+async fn pages_render_in_italian_with_security_headers() {
+    let (db, s) = demo_server().await;
+    for path in ["/", "/ambiti/ALTO_SEBINO", "/ambiti/ALTO_SEBINO/servizi", "/ambiti/ALTO_SEBINO/attivita", "/ambiti/ALTO_SEBINO/demografia", "/ambiti/ALTO_SEBINO/relazione?anno=2025", "/ambiti/BASSO_SEBINO/relazione"] {
+        let res = s.get(path).await;
+        assert_eq!(res.status(), 200, "{path}");
+        let csp = res.headers().get("content-security-policy").expect("CSP").to_str().expect("ascii").to_string();
+        assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"), "{path}: {csp}");
+        assert_eq!(res.headers().get("x-content-type-options").map(|v| v.to_str().unwrap_or("")), Some("nosniff"));
+        let html = res.text().await.expect("body");
+        assert!(html.contains("<html lang=\"it\">"), "{path}");
+        assert!(!html.contains("<script>") && !html.contains(" style=\""), "{path}: inline script or style");
+    }
+    let report = s.get("/ambiti/ALTO_SEBINO/relazione?anno=2025").await.text().await.expect("body");
+    for section in ["Numeri", "Lettura dell'andamento", "Prospettive e obiettivi", "Indicatori di risultato e Budget", "Spesa sociale", "<svg"] {
+        assert!(report.contains(section), "missing {section}");
+    }
+    let res = s.get("/ambiti/NESSUNO").await;
+    assert_eq!(res.status(), 404);
+    assert!(res.text().await.expect("body").contains("Ambito «NESSUNO» non trovato"));
+    assert_eq!(s.get("/ambiti/ALTO_SEBINO/relazione/2025.doc").await.status(), 404);
+    assert_eq!(s.get("/ambiti/ALTO_SEBINO/relazione/99999.pdf").await.status(), 400);
+    db.drop_pg().await;
+}
+
+#[tokio::test]
+async fn editing_the_grid_updates_the_report_at_once() {
+    let (db, s) = demo_server().await;
+    let before = s.get("/ambiti/ALTO_SEBINO/relazione/2025.csv").await.text().await.expect("csv");
+    assert_eq!(sad_users(&before), "117");
+    let form = [("anno", "2025"), ("m.utenti.SAD", "130"), ("m.ore.SAD", "7.595,25"), ("b.SAD", "263.971,21")];
+    let res = s.client.post(format!("{}/ambiti/ALTO_SEBINO/attivita", s.base)).form(&form).send().await.expect("post");
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/ambiti/ALTO_SEBINO/attivita?anno=2025&salvato=1");
+    let after = s.get("/ambiti/ALTO_SEBINO/relazione/2025.csv").await.text().await.expect("csv");
+    assert_eq!(sad_users(&after), "130");
+    let sad = after.lines().find(|l| l.starts_with("Anziani;SAD;")).expect("row");
+    // 263.971,21 / 130 = 2.030,5477 → 2.030,55; the hours indicator is 7.595,25 / 130 = 58,425 → 58,43.
+    assert!(sad.ends_with(";2.030,55"), "{sad}");
+    assert!(sad.contains(";ore/utenti;58,43;"), "{sad}");
+
+    // A bad value rejects the whole save and keeps what was typed.
+    let bad = [("anno", "2025"), ("m.utenti.SAD", "-4"), ("m.accessi.SAD", "molti")];
+    let res = s.client.post(format!("{}/ambiti/ALTO_SEBINO/attivita", s.base)).form(&bad).send().await.expect("post");
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.expect("body");
+    assert!(html.contains("Nessuna modifica salvata") && html.contains("valore negativo «-4»") && html.contains("value=\"molti\""), "{html}");
+    let unchanged = s.get("/ambiti/ALTO_SEBINO/relazione/2025.csv").await.text().await.expect("csv");
+    assert_eq!(unchanged, after);
+    db.drop_pg().await;
+}
+
+#[tokio::test]
+async fn downloads_and_api() {
+    let (db, s) = demo_server().await;
+    let pdf = s.get("/ambiti/ALTO_SEBINO/relazione/2025.pdf").await;
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    assert!(pdf.headers()["content-disposition"].to_str().expect("ascii").contains("relazione-alto_sebino-2025.pdf"));
+    assert!(pdf.bytes().await.expect("pdf").starts_with(b"%PDF-"));
+    let xlsx = s.get("/ambiti/ALTO_SEBINO/relazione/2025.xlsx").await.bytes().await.expect("xlsx");
+    assert!(xlsx.starts_with(b"PK"));
+    let csv = s.get("/ambiti/ALTO_SEBINO/relazione/2025.csv").await.text().await.expect("csv");
+    assert!(csv.starts_with("area;codice_servizio;servizio;utenti_in_carico;domande_pervenute;beneficiari;ore_erogate;accessi;visite_domiciliari;indicatore;valore_indicatore;budget;budget_per_utente\n"));
+    assert!(csv.lines().last().expect("last").starts_with("TOTALE AMBITO;"));
+    let ambiti: serde_json::Value = s.get("/api/v1/ambiti").await.json().await.expect("json");
+    assert_eq!(ambiti.as_array().map(Vec::len), Some(2));
+    let report: serde_json::Value = s.get("/api/v1/ambiti/ALTO_SEBINO/relazione/2025").await.json().await.expect("json");
+    assert_eq!(report["year"], 2025);
+    assert_eq!(report["headline"]["areas"], 5);
+    // Decimals travel as strings: a JSON float would not be exact.
+    assert!(report["total"]["budget"].is_string(), "{}", report["total"]["budget"]);
+    db.drop_pg().await;
+}
