@@ -119,6 +119,17 @@ fn read_csv(file: &str, bytes: &[u8], findings: &mut Findings) -> Option<Table> 
     let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     let delimiter = if first_line.matches(';').count() >= first_line.matches(',').count() { b';' } else { b',' };
     let style = if delimiter == b';' { NumberStyle::Italian } else { NumberStyle::International };
+    // The csv crate's own line counter skips blank lines; count from byte offsets instead.
+    let newlines: Vec<usize> = text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i).collect();
+    // A record's position may point at the blank lines before it: skip them.
+    let bytes = text.as_bytes();
+    let line_at = |byte: u64| {
+        let mut at = byte as usize;
+        while at < bytes.len() && matches!(bytes[at], b'\n' | b'\r') {
+            at += 1;
+        }
+        newlines.partition_point(|&nl| nl < at) + 1
+    };
     let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut header: Option<Vec<String>> = None;
     let mut rows = Vec::new();
@@ -126,12 +137,12 @@ fn read_csv(file: &str, bytes: &[u8], findings: &mut Findings) -> Option<Table> 
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map(|p| p.line() as usize);
+                let line = e.position().map(|p| line_at(p.byte()));
                 findings.error(file, line, None, Msg::new(format!("CSV non leggibile: {e}"), format!("unreadable CSV: {e}")));
                 return None;
             }
         };
-        let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+        let line = record.position().map(|p| line_at(p.byte())).unwrap_or(0);
         let cells: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
         if cells.iter().all(String::is_empty) {
             continue;

@@ -29,6 +29,9 @@ pub const COLUMNS: [&str; 14] = [
     "popolazione_target",
     "budget",
 ];
+/// Columns that may be left out: without them, stored parents and target populations stay as they
+/// are. A present but blank cell means "none".
+const KEEP_IF_ABSENT: [&str; 2] = ["codice_padre", "popolazione_target"];
 /// Columns our own report CSV adds; accepted so a published report can be re-imported.
 const REPORT_ONLY: [&str; 2] = ["valore_indicatore", "budget_per_utente"];
 const TOTAL_CODE: &str = "TOTALE";
@@ -92,7 +95,13 @@ impl App {
         };
         drop(conn);
         let Some(table) = read_table(file, bytes, &mut f) else { return Ok(ImportOutcome::rejected(file, f)) };
-        let Some(idx) = table.columns(&COLUMNS, &REPORT_ONLY, &mut f) else { return Ok(ImportOutcome::rejected(file, f)) };
+        let required: Vec<&str> = COLUMNS.iter().copied().filter(|c| !KEEP_IF_ABSENT.contains(c)).collect();
+        let optional: Vec<&str> = KEEP_IF_ABSENT.iter().chain(&REPORT_ONLY).copied().collect();
+        let Some(found) = table.columns(&required, &optional, &mut f) else { return Ok(ImportOutcome::rejected(file, f)) };
+        // Back into the order of COLUMNS, which the row parser indexes.
+        let position = |name: &str| required.iter().chain(&optional).position(|c| *c == name).and_then(|i| found[i]);
+        let idx: Vec<Option<usize>> = COLUMNS.iter().map(|c| position(c)).collect();
+        let keep = Keep { parents: idx[4].is_none(), targets: idx[12].is_none() };
         progress.start("validazione", table.rows.len() as u64);
         let mut rows = Vec::new();
         let mut totals = Vec::new();
@@ -106,6 +115,11 @@ impl App {
             progress.advance(1);
         }
         progress.finish();
+        if keep.parents {
+            for r in &mut rows {
+                r.parent = existing.iter().find(|s| s.code == r.code).and_then(|s| s.parent_code.clone());
+            }
+        }
         check_rows(file, &rows, &existing, &mut f);
         if !f.has_errors() {
             check_published_totals(file, &rows, &totals, &existing, &mut f);
@@ -113,7 +127,7 @@ impl App {
         if f.has_errors() {
             return Ok(ImportOutcome::rejected(file, f));
         }
-        self.apply_activity(file, bytes, &opts, &rows, f, progress).await
+        self.apply_activity(file, bytes, &opts, &rows, keep, f, progress).await
     }
 
     async fn apply_activity(
@@ -122,6 +136,7 @@ impl App {
         bytes: &[u8],
         opts: &ActivityImport<'_>,
         rows: &[ActivityRow],
+        keep: Keep,
         f: Findings,
         progress: &dyn Progress,
     ) -> Result<ImportOutcome> {
@@ -141,7 +156,9 @@ impl App {
             service_ids.insert(r.code.clone(), store::upsert_service(&mut tx, ambito_id, &new).await?);
         }
         for r in rows {
-            store::set_service_parent(&mut tx, ambito_id, &r.code, r.parent.as_deref()).await?;
+            if !keep.parents {
+                store::set_service_parent(&mut tx, ambito_id, &r.code, r.parent.as_deref()).await?;
+            }
             let mut measures = [None; 6];
             for m in Measure::ALL {
                 let scale = if m.is_count() { 0 } else { 4 };
@@ -156,12 +173,18 @@ impl App {
                 budget_cents: r.budget.and_then(|b| scaled(b, 2)),
             };
             store::upsert_activity(&mut tx, &rec, "import").await?;
-            let sy = store::ServiceYearRow {
+            let mut sy = store::ServiceYearRow {
                 service_id: rec.service_id,
                 indicator: r.indicator.clone(),
                 target_name: r.target_name.clone(),
                 target_value: r.target_value.map(|v| v.to_string()),
             };
+            if keep.targets
+                && let Some(stored) = store::service_years(&mut tx, ambito_id, r.year).await?.into_iter().find(|y| y.service_id == rec.service_id)
+            {
+                sy.target_name = stored.target_name;
+                sy.target_value = stored.target_value;
+            }
             store::upsert_service_year(&mut tx, r.year, &sy).await?;
             progress.advance(1);
         }
@@ -176,6 +199,13 @@ impl App {
             previously_imported_at: previous.map(|p| p.imported_at),
         })
     }
+}
+
+/// Which stored facts a file leaves alone because it lacks their column.
+#[derive(Debug, Clone, Copy)]
+struct Keep {
+    parents: bool,
+    targets: bool,
 }
 
 /// A first guess of the service kind from what it records; staff can change it later.

@@ -36,7 +36,7 @@ async fn every_kind_of_bad_input_is_rejected_with_its_place() {
         ("cycle.csv", with_rows(&["2025;Anziani;X1;Uno;X2;1;;;;;;;;", "2025;Anziani;X2;Due;X1;1;;;;;;;;"]), "cycle in the service hierarchy"),
         ("area.csv", with_rows(&["2025;Disabilità;X1;Uno;SAD;1;;;;;;;;"]), "is in area «Anziani»"),
         ("empty.csv", Vec::new(), "empty.csv: the file is empty"),
-        ("truncated.csv", format!("{HEADER}\n2025;Anziani;X1;Uno;;1;;;;;;;;\n2025;Anziani;X2;Du").into_bytes(), "truncated.csv:3: the row has 3 fields"),
+        ("truncated.csv", format!("{HEADER}\n2025;Anziani;X1;Uno;;1;;;;;;;;\n2025;Anziani;X2;Du").into_bytes(), "truncated.csv:3: the row has 4 fields instead of 14"),
         ("encoding.csv", [HEADER.as_bytes(), b"\n2025;Anziani;X1;\x81\x8d;;1;;;;;;;;\n"].concat(), "unrecognised encoding"),
         ("binary.xlsx", b"PK\x03\x04 not really a workbook".to_vec(), "unreadable spreadsheet"),
         ("indicator.csv", with_rows(&["2025;Anziani;X1;Uno;;1;;;;;;magia;;"]), "unknown indicator «magia»"),

@@ -5,7 +5,7 @@
 //! (title, current Ambito, active nav item, breadcrumb) and the page fills
 //! `{% block content %}` (optionally `{% block head %}` / `{% block scripts %}`).
 //!
-//! ```ignore
+//! ```text
 //! #[derive(askama::Template, askama_web::WebTemplate)]
 //! #[template(path = "servizi.html")]
 //! pub struct ServiziPage {
