@@ -36,9 +36,14 @@ impl App {
             let mut measures = [None; 6];
             for m in Measure::ALL {
                 let (scale, dp) = if m.is_count() { (0, 0) } else { (4, 4) };
-                measures[m.index()] = cell(&mut f, &e.service_code, m.label(), &e.measures[m.index()], dp).and_then(|v| v.and_then(|d| scaled(d, scale)));
+                measures[m.index()] =
+                    cell(&mut f, &e.service_code, m.label(), &e.measures[m.index()], dp).and_then(|v| v.and_then(|d| scaled(d, scale)));
             }
-            let budget = if e.budget.trim() == "-" { Some(Some(0)) } else { cell(&mut f, &e.service_code, "Budget", &e.budget, 2).map(|v| v.and_then(|d| scaled(d, 2))) };
+            let budget = if e.budget.trim() == "-" {
+                Some(Some(0))
+            } else {
+                cell(&mut f, &e.service_code, "Budget", &e.budget, 2).map(|v| v.and_then(|d| scaled(d, 2)))
+            };
             if let Some(budget) = budget {
                 records.push(store::ActivityRecord {
                     service_id: service.id,
@@ -79,7 +84,8 @@ fn cell(f: &mut Findings, code: &str, label: &str, raw: &str, dp: u32) -> Option
             None
         }
         Ok(v) if v.normalize().scale() > dp => {
-            let it = if dp == 0 { format!("«{raw}» deve essere un numero intero") } else { format!("«{raw}»: al massimo {dp} decimali") };
+            let it =
+                if dp == 0 { format!("«{raw}» deve essere un numero intero") } else { format!("«{raw}»: al massimo {dp} decimali") };
             f.error("griglia", None, Some(&place), Msg::new(it, format!("«{raw}»: at most {dp} decimals")));
             None
         }
@@ -94,21 +100,28 @@ fn cell(f: &mut Findings, code: &str, label: &str, raw: &str, dp: u32) -> Option
 impl App {
     /// Saves an area's "Lettura dell'andamento" and "Prospettive e obiettivi" (one per line).
     pub async fn save_narrative(&self, ambito_code: &str, year: i64, area: &str, lettura: &str, obiettivi: &[String]) -> Result<()> {
+        self.save_narratives(ambito_code, year, &[(area.to_string(), lettura.to_string(), obiettivi.to_vec())]).await
+    }
+
+    /// Saves the texts of several areas in one transaction: (area, lettura, obiettivi).
+    pub async fn save_narratives(&self, ambito_code: &str, year: i64, texts: &[(String, String, Vec<String>)]) -> Result<()> {
         let ambito = self.ambito(ambito_code).await?;
         let mut tx = self.store.write().await?;
-        let area_id = store::list_areas(&mut tx, ambito.id)
-            .await?
-            .into_iter()
-            .find(|a| a.name == area)
-            .map(|a| a.id)
-            .ok_or_else(|| AppError::Invalid(format!("area «{area}» inesistente")))?;
-        let obiettivi: Vec<&str> = obiettivi.iter().map(|o| o.trim()).filter(|o| !o.is_empty()).collect();
-        let n = store::NarrativeRow {
-            area_id,
-            lettura: Some(lettura.trim().to_string()).filter(|s| !s.is_empty()),
-            obiettivi: (!obiettivi.is_empty()).then(|| obiettivi.join("\n")),
-        };
-        store::upsert_narrative(&mut tx, year, &n).await?;
+        let areas = store::list_areas(&mut tx, ambito.id).await?;
+        for (area, lettura, obiettivi) in texts {
+            let area_id = areas
+                .iter()
+                .find(|a| &a.name == area)
+                .map(|a| a.id)
+                .ok_or_else(|| AppError::Invalid(format!("area «{area}» inesistente")))?;
+            let obiettivi: Vec<&str> = obiettivi.iter().map(|o| o.trim()).filter(|o| !o.is_empty()).collect();
+            let n = store::NarrativeRow {
+                area_id,
+                lettura: Some(lettura.trim().to_string()).filter(|s| !s.is_empty()),
+                obiettivi: (!obiettivi.is_empty()).then(|| obiettivi.join("\n")),
+            };
+            store::upsert_narrative(&mut tx, year, &n).await?;
+        }
         tx.commit().await.map_err(AppError::from)?;
         Ok(())
     }

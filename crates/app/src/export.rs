@@ -15,15 +15,18 @@ impl App {
         let ambito = self.ambito(ambito_code).await?;
         let mut conn = self.store.read().await?;
         let services = store::list_services(&mut conn, ambito.id).await?;
-        let aggs: HashMap<i64, store::AggregateRow> = store::aggregates(&mut conn, ambito.id, year).await?.into_iter().map(|a| (a.service_id, a)).collect();
-        let years: HashMap<i64, store::ServiceYearRow> = store::service_years(&mut conn, ambito.id, year).await?.into_iter().map(|s| (s.service_id, s)).collect();
+        let aggs: HashMap<i64, store::AggregateRow> =
+            store::aggregates(&mut conn, ambito.id, year).await?.into_iter().map(|a| (a.service_id, a)).collect();
+        let years: HashMap<i64, store::ServiceYearRow> =
+            store::service_years(&mut conn, ambito.id, year).await?.into_iter().map(|s| (s.service_id, s)).collect();
         let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new());
         let io = |e: csv::Error| AppError::Invalid(format!("CSV: {e}"));
         w.write_record(COLUMNS).map_err(io)?;
         for s in &services {
             let Some(a) = aggs.get(&s.id) else { continue };
             let sy = years.get(&s.id);
-            let mut record = vec![year.to_string(), s.area.clone(), s.code.clone(), s.name.clone(), s.parent_code.clone().unwrap_or_default()];
+            let mut record =
+                vec![year.to_string(), s.area.clone(), s.code.clone(), s.name.clone(), s.parent_code.clone().unwrap_or_default()];
             for m in Measure::ALL {
                 let v = a.measures[m.index()];
                 record.push(match v {
@@ -33,7 +36,11 @@ impl App {
                 });
             }
             record.push(sy.and_then(|y| y.indicator.clone()).unwrap_or_default());
-            let target = sy.and_then(|y| y.target_name.clone().or_else(|| y.target_value.as_deref().and_then(|v| v.parse().ok()).map(|v: rust_decimal::Decimal| it_number(v, v.scale()))));
+            let target = sy.and_then(|y| {
+                y.target_name.clone().or_else(|| {
+                    y.target_value.as_deref().and_then(|v| v.parse().ok()).map(|v: rust_decimal::Decimal| it_number(v, v.scale()))
+                })
+            });
             record.push(target.unwrap_or_default());
             record.push(match a.budget_cents {
                 None => String::new(),

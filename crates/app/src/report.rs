@@ -24,7 +24,8 @@ impl App {
 pub(crate) async fn report_input(conn: &mut AnyConnection, ambito_code: &str, year: i32) -> Result<ReportInput> {
     let ambito = store::ambito_by_code(conn, ambito_code).await?.ok_or_else(|| AppError::AmbitoNotFound(ambito_code.into()))?;
     let y = i64::from(year);
-    let narratives: HashMap<i64, store::NarrativeRow> = store::narratives(conn, ambito.id, y).await?.into_iter().map(|n| (n.area_id, n)).collect();
+    let narratives: HashMap<i64, store::NarrativeRow> =
+        store::narratives(conn, ambito.id, y).await?.into_iter().map(|n| (n.area_id, n)).collect();
     let areas = store::list_areas(conn, ambito.id)
         .await?
         .into_iter()
@@ -41,7 +42,8 @@ pub(crate) async fn report_input(conn: &mut AnyConnection, ambito_code: &str, ye
         })
         .collect();
     let services = store::list_services(conn, ambito.id).await?;
-    let years: HashMap<i64, store::ServiceYearRow> = store::service_years(conn, ambito.id, y).await?.into_iter().map(|s| (s.service_id, s)).collect();
+    let years: HashMap<i64, store::ServiceYearRow> =
+        store::service_years(conn, ambito.id, y).await?.into_iter().map(|s| (s.service_id, s)).collect();
     let code_of: HashMap<i64, String> = services.iter().map(|s| (s.id, s.code.clone())).collect();
     let targets = target_values(conn, ambito.id, y).await?;
     let current = figures(conn, ambito.id, y, &code_of).await?;

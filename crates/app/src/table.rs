@@ -43,7 +43,10 @@ impl Table {
                     &self.file,
                     Some(1),
                     Some(h.trim()),
-                    Msg::new(format!("colonna «{}» ripetuta: ambigua", h.trim()), format!("column «{}» appears twice: ambiguous", h.trim())),
+                    Msg::new(
+                        format!("colonna «{}» ripetuta: ambigua", h.trim()),
+                        format!("column «{}» appears twice: ambiguous", h.trim()),
+                    ),
                 );
                 ok = false;
             }
@@ -94,7 +97,11 @@ fn decode(file: &str, bytes: &[u8], findings: &mut Findings) -> Option<String> {
         return fail(findings, "codifica UTF-16 non supportata: salvare come CSV UTF-8", "UTF-16 is not supported: save as CSV UTF-8");
     }
     if bytes.contains(&0) {
-        return fail(findings, "il file non è testo (contiene byte nulli): è un CSV?", "the file is not text (it holds NUL bytes): is it a CSV?");
+        return fail(
+            findings,
+            "il file non è testo (contiene byte nulli): è un CSV?",
+            "the file is not text (it holds NUL bytes): is it a CSV?",
+        );
     }
     let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
     if let Ok(text) = std::str::from_utf8(body) {
@@ -180,7 +187,12 @@ fn read_spreadsheet(file: &str, bytes: &[u8], findings: &mut Findings) -> Option
     let mut workbook = match open_workbook_auto_from_rs(cursor) {
         Ok(w) => w,
         Err(e) => {
-            findings.error(file, None, None, Msg::new(format!("foglio di calcolo non leggibile: {e}"), format!("unreadable spreadsheet: {e}")));
+            findings.error(
+                file,
+                None,
+                None,
+                Msg::new(format!("foglio di calcolo non leggibile: {e}"), format!("unreadable spreadsheet: {e}")),
+            );
             return None;
         }
     };
@@ -199,7 +211,13 @@ fn read_spreadsheet(file: &str, bytes: &[u8], findings: &mut Findings) -> Option
                 Data::String(s) => s.trim().to_string(),
                 Data::Float(f) => float_text(*f),
                 Data::Int(n) => n.to_string(),
-                Data::Bool(b) => if *b { "si".into() } else { "no".into() },
+                Data::Bool(b) => {
+                    if *b {
+                        "si".into()
+                    } else {
+                        "no".into()
+                    }
+                }
                 other => other.to_string(),
             })
             .collect();
@@ -208,7 +226,10 @@ fn read_spreadsheet(file: &str, bytes: &[u8], findings: &mut Findings) -> Option
         }
         let line = start_row + i + 1;
         match &header {
-            None => header = Some(cells.into_iter().rev().skip_while(String::is_empty).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>()),
+            None => {
+                header =
+                    Some(cells.into_iter().rev().skip_while(String::is_empty).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>())
+            }
             Some(h) => {
                 let mut cells = cells;
                 cells.resize(h.len().max(cells.len()), String::new());

@@ -121,7 +121,10 @@ fn lang() -> Lang {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into())).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
     let cli = Cli::parse();
     match run(cli).await {
         Ok(code) => code,
@@ -157,13 +160,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Import(cmd) => return import(&app, cmd, &bar).await,
         Command::Report(ReportCmd::Annual { ambito, year, format, output }) => {
+            use ambito_app::Progress;
+            bar.start("relazione", 2);
             let report = app.annual_report(&ambito, year).await?;
+            bar.advance(1);
             let bytes = match format {
                 Format::Csv => ambito_render::annual_csv(&report)?,
                 Format::Xlsx => ambito_render::annual_xlsx(&report)?,
                 Format::Pdf => ambito_render::annual_pdf(&report)?,
                 Format::Html => ambito_web::annual_report_document(&report).into_bytes(),
             };
+            bar.advance(1);
+            bar.finish();
             std::fs::write(&output, bytes).with_context(|| format!("writing {}", output.display()))?;
             println!("relazione {ambito} {year} scritta in {}", output.display());
         }

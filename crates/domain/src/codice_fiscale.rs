@@ -40,26 +40,12 @@ const OMOCODIA_LETTERS: [u8; 10] = *b"LMNPQRSTUV";
 const MONTH_LETTERS: [u8; 12] = *b"ABCDEHLMPRST";
 
 /// Italian month names, January to December (for error messages).
-const MONTH_NAMES: [&str; 12] = [
-    "gennaio",
-    "febbraio",
-    "marzo",
-    "aprile",
-    "maggio",
-    "giugno",
-    "luglio",
-    "agosto",
-    "settembre",
-    "ottobre",
-    "novembre",
-    "dicembre",
-];
+const MONTH_NAMES: [&str; 12] =
+    ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"];
 
 /// Value of a character in an odd (1-based) position, indexed by the character's ordinal:
 /// `0..=9` for digits, `0..=25` for letters `A..=Z` (digits share the values of `A..=J`).
-const ODD_VALUES: [u8; 26] = [
-    1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23,
-];
+const ODD_VALUES: [u8; 26] = [1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23];
 
 /// Sex as encoded in the day field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -77,15 +63,11 @@ pub enum CodiceFiscaleError {
     WrongLength(usize),
     #[error("carattere non valido in posizione {position}: attesa una lettera, trovato «{found}»")]
     ExpectedLetter { position: usize, found: char },
-    #[error(
-        "carattere non valido in posizione {position}: attesa una cifra (o una lettera di omocodia), trovato «{found}»"
-    )]
+    #[error("carattere non valido in posizione {position}: attesa una cifra (o una lettera di omocodia), trovato «{found}»")]
     ExpectedDigit { position: usize, found: char },
     #[error("lettera del mese non valida: «{0}» (ammesse A B C D E H L M P R S T)")]
     InvalidMonth(char),
-    #[error(
-        "giorno di nascita non valido: {0:02} (ammessi 01-31 per i maschi, 41-71 per le femmine)"
-    )]
+    #[error("giorno di nascita non valido: {0:02} (ammessi 01-31 per i maschi, 41-71 per le femmine)")]
     InvalidDay(u8),
     #[error("il giorno {day} non esiste nel mese di {}", month_name(*.month))]
     DayNotInMonth { day: u8, month: u8 },
@@ -131,8 +113,7 @@ impl CodiceFiscale {
         }
         // From here on the code is 16 ASCII bytes.
         let bytes = code.as_bytes();
-        let month =
-            month_number(bytes[8]).ok_or(CodiceFiscaleError::InvalidMonth(bytes[8] as char))?;
+        let month = month_number(bytes[8]).ok_or(CodiceFiscaleError::InvalidMonth(bytes[8] as char))?;
         let raw_day = two_digits(bytes, 9);
         let day = match raw_day {
             1..=31 => raw_day,
@@ -144,10 +125,7 @@ impl CodiceFiscale {
         }
         let expected = check_byte(&bytes[..15]);
         if bytes[15] != expected {
-            return Err(CodiceFiscaleError::WrongCheckChar {
-                expected: expected as char,
-                found: bytes[15] as char,
-            });
+            return Err(CodiceFiscaleError::WrongCheckChar { expected: expected as char, found: bytes[15] as char });
         }
         Ok(Self(code))
     }
@@ -160,9 +138,7 @@ impl CodiceFiscale {
     /// True if at least one numeric position holds an omocodia letter.
     pub fn is_omocode(&self) -> bool {
         let bytes = self.0.as_bytes();
-        NUMERIC_POSITIONS
-            .iter()
-            .any(|&i| !bytes[i].is_ascii_digit())
+        NUMERIC_POSITIONS.iter().any(|&i| !bytes[i].is_ascii_digit())
     }
 
     /// The code with every omocodia substitution reverted and the check character recomputed.
@@ -195,11 +171,7 @@ impl CodiceFiscale {
 
     /// Sex, from the day field (women have 40 added).
     pub fn sex(&self) -> Sex {
-        if two_digits(self.0.as_bytes(), 9) > 40 {
-            Sex::F
-        } else {
-            Sex::M
-        }
+        if two_digits(self.0.as_bytes(), 9) > 40 { Sex::F } else { Sex::M }
     }
 
     /// The Belfiore code (4 characters, e.g. `H501` for Rome, `Z...` for foreign states),
@@ -267,17 +239,9 @@ fn check_byte(first15: &[u8]) -> u8 {
         .iter()
         .enumerate()
         .map(|(index, &c)| {
-            let ordinal = if c.is_ascii_digit() {
-                c - b'0'
-            } else {
-                c - b'A'
-            };
+            let ordinal = if c.is_ascii_digit() { c - b'0' } else { c - b'A' };
             // Index 0 is position 1, an odd position.
-            let value = if index % 2 == 0 {
-                ODD_VALUES[usize::from(ordinal)]
-            } else {
-                ordinal
-            };
+            let value = if index % 2 == 0 { ODD_VALUES[usize::from(ordinal)] } else { ordinal };
             u32::from(value)
         })
         .sum();
@@ -290,14 +254,7 @@ fn is_numeric_position(index: usize) -> bool {
 
 /// The digit a numeric-position byte stands for: itself, or the omocodia letter's digit.
 fn digit_value(c: u8) -> Option<u8> {
-    if c.is_ascii_digit() {
-        Some(c - b'0')
-    } else {
-        OMOCODIA_LETTERS
-            .iter()
-            .position(|&l| l == c)
-            .map(|d| d as u8)
-    }
+    if c.is_ascii_digit() { Some(c - b'0') } else { OMOCODIA_LETTERS.iter().position(|&l| l == c).map(|d| d as u8) }
 }
 
 /// Digit at a numeric index of an already validated code.
@@ -310,10 +267,7 @@ fn two_digits(bytes: &[u8], index: usize) -> u8 {
 }
 
 fn month_number(c: u8) -> Option<u8> {
-    MONTH_LETTERS
-        .iter()
-        .position(|&l| l == c)
-        .map(|m| m as u8 + 1)
+    MONTH_LETTERS.iter().position(|&l| l == c).map(|m| m as u8 + 1)
 }
 
 /// Days in a month; February has 29 because the century (hence leap years) is unknown.
@@ -326,10 +280,7 @@ fn days_in_month(month: u8) -> u8 {
 }
 
 fn month_name(month: u8) -> &'static str {
-    MONTH_NAMES
-        .get(usize::from(month).wrapping_sub(1))
-        .copied()
-        .unwrap_or("?")
+    MONTH_NAMES.get(usize::from(month).wrapping_sub(1)).copied().unwrap_or("?")
 }
 
 #[cfg(test)]
@@ -430,46 +381,25 @@ mod tests {
         assert_eq!((man.birth_month(), man.birth_day()), (2, 29));
         let woman = ok("RSSMRA01B69A562H");
         assert_eq!((woman.sex(), woman.birth_day()), (Sex::F, 29));
-        assert_eq!(
-            err("RSSMRA01B30A562K"),
-            CodiceFiscaleError::DayNotInMonth { day: 30, month: 2 }
-        );
+        assert_eq!(err("RSSMRA01B30A562K"), CodiceFiscaleError::DayNotInMonth { day: 30, month: 2 });
     }
 
     #[test]
     fn thirty_first_of_a_thirty_day_month_is_rejected() {
         ok("RSSMRA85D30A562N");
-        for (code, month) in [
-            ("RSSMRA85D31A562M", 4),
-            ("RSSMRA85H31A562W", 6),
-            ("RSSMRA85P31A562I", 9),
-            ("RSSMRA85S31A562R", 11),
-        ] {
-            assert_eq!(
-                err(code),
-                CodiceFiscaleError::DayNotInMonth { day: 31, month },
-                "{code}"
-            );
+        for (code, month) in [("RSSMRA85D31A562M", 4), ("RSSMRA85H31A562W", 6), ("RSSMRA85P31A562I", 9), ("RSSMRA85S31A562R", 11)] {
+            assert_eq!(err(code), CodiceFiscaleError::DayNotInMonth { day: 31, month }, "{code}");
         }
     }
 
     #[test]
     fn invalid_month_letter() {
-        assert_eq!(
-            err("RSSMRA85F10A562R"),
-            CodiceFiscaleError::InvalidMonth('F')
-        );
+        assert_eq!(err("RSSMRA85F10A562R"), CodiceFiscaleError::InvalidMonth('F'));
     }
 
     #[test]
     fn wrong_check_char() {
-        assert_eq!(
-            err("RSSMRA85T10A562X"),
-            CodiceFiscaleError::WrongCheckChar {
-                expected: 'S',
-                found: 'X'
-            }
-        );
+        assert_eq!(err("RSSMRA85T10A562X"), CodiceFiscaleError::WrongCheckChar { expected: 'S', found: 'X' });
     }
 
     #[test]
@@ -477,84 +407,27 @@ mod tests {
         assert_eq!(err(""), CodiceFiscaleError::Empty);
         assert_eq!(err("   \t"), CodiceFiscaleError::Empty);
         assert_eq!(err("RSSMRA85T10A562"), CodiceFiscaleError::WrongLength(15));
-        assert_eq!(
-            err("RSSMRA85T10A562SS"),
-            CodiceFiscaleError::WrongLength(17)
-        );
+        assert_eq!(err("RSSMRA85T10A562SS"), CodiceFiscaleError::WrongLength(17));
         // Length is counted in characters, not bytes.
         assert_eq!(err("RSSMRÀ85T10A562"), CodiceFiscaleError::WrongLength(15));
     }
 
     #[test]
     fn letter_positions() {
-        assert_eq!(
-            err("R5SMRA85T10A562S"),
-            CodiceFiscaleError::ExpectedLetter {
-                position: 2,
-                found: '5'
-            }
-        );
-        assert_eq!(
-            err("RSSMRà85T10A562S"),
-            CodiceFiscaleError::ExpectedLetter {
-                position: 6,
-                found: 'à'
-            }
-        );
-        assert_eq!(
-            err("RSSMRA85110A562S"),
-            CodiceFiscaleError::ExpectedLetter {
-                position: 9,
-                found: '1'
-            }
-        );
-        assert_eq!(
-            err("RSSMRA85T105562S"),
-            CodiceFiscaleError::ExpectedLetter {
-                position: 12,
-                found: '5'
-            }
-        );
-        assert_eq!(
-            err("RSSMRA85T10A5620"),
-            CodiceFiscaleError::ExpectedLetter {
-                position: 16,
-                found: '0'
-            }
-        );
-        assert_eq!(
-            err("RSS MRA85T10A562"),
-            CodiceFiscaleError::ExpectedLetter {
-                position: 4,
-                found: ' '
-            }
-        );
+        assert_eq!(err("R5SMRA85T10A562S"), CodiceFiscaleError::ExpectedLetter { position: 2, found: '5' });
+        assert_eq!(err("RSSMRà85T10A562S"), CodiceFiscaleError::ExpectedLetter { position: 6, found: 'à' });
+        assert_eq!(err("RSSMRA85110A562S"), CodiceFiscaleError::ExpectedLetter { position: 9, found: '1' });
+        assert_eq!(err("RSSMRA85T105562S"), CodiceFiscaleError::ExpectedLetter { position: 12, found: '5' });
+        assert_eq!(err("RSSMRA85T10A5620"), CodiceFiscaleError::ExpectedLetter { position: 16, found: '0' });
+        assert_eq!(err("RSS MRA85T10A562"), CodiceFiscaleError::ExpectedLetter { position: 4, found: ' ' });
     }
 
     #[test]
     fn digit_positions() {
         // 'A' is a letter but not an omocodia letter.
-        assert_eq!(
-            err("RSSMRA8AT10A562S"),
-            CodiceFiscaleError::ExpectedDigit {
-                position: 8,
-                found: 'A'
-            }
-        );
-        assert_eq!(
-            err("RSSMRA85T1WA562S"),
-            CodiceFiscaleError::ExpectedDigit {
-                position: 11,
-                found: 'W'
-            }
-        );
-        assert_eq!(
-            err("RSSMRA85T10A56-S"),
-            CodiceFiscaleError::ExpectedDigit {
-                position: 15,
-                found: '-'
-            }
-        );
+        assert_eq!(err("RSSMRA8AT10A562S"), CodiceFiscaleError::ExpectedDigit { position: 8, found: 'A' });
+        assert_eq!(err("RSSMRA85T1WA562S"), CodiceFiscaleError::ExpectedDigit { position: 11, found: 'W' });
+        assert_eq!(err("RSSMRA85T10A56-S"), CodiceFiscaleError::ExpectedDigit { position: 15, found: '-' });
     }
 
     #[test]
@@ -591,13 +464,7 @@ mod tests {
 
     #[test]
     fn omocode_with_the_base_check_char_is_rejected() {
-        assert_eq!(
-            err("RSSMRA85T10A56NS"),
-            CodiceFiscaleError::WrongCheckChar {
-                expected: 'H',
-                found: 'S'
-            }
-        );
+        assert_eq!(err("RSSMRA85T10A56NS"), CodiceFiscaleError::WrongCheckChar { expected: 'H', found: 'S' });
     }
 
     #[test]
@@ -616,18 +483,9 @@ mod tests {
 
     #[test]
     fn error_messages_are_italian() {
-        assert_eq!(
-            err("RSSMRA85D31A562M").to_string(),
-            "il giorno 31 non esiste nel mese di aprile"
-        );
-        assert_eq!(
-            err("RSSMRA85T10A562X").to_string(),
-            "carattere di controllo errato: atteso «S», trovato «X»"
-        );
-        assert_eq!(
-            err("RSSMRA85T10A562").to_string(),
-            "il codice fiscale deve avere 16 caratteri, ne ha 15"
-        );
+        assert_eq!(err("RSSMRA85D31A562M").to_string(), "il giorno 31 non esiste nel mese di aprile");
+        assert_eq!(err("RSSMRA85T10A562X").to_string(), "carattere di controllo errato: atteso «S», trovato «X»");
+        assert_eq!(err("RSSMRA85T10A562").to_string(), "il codice fiscale deve avere 16 caratteri, ne ha 15");
     }
 
     #[test]

@@ -101,9 +101,7 @@ impl Index {
     pub fn compute(self, p: &Pyramid) -> Value {
         let (num, den, den_label) = match self {
             Index::Vecchiaia => (p.band(65, None), p.band(0, Some(14)), "popolazione 0-14"),
-            Index::DipendenzaStrutturale => {
-                (p.band(0, Some(14)) + p.band(65, None), p.band(15, Some(64)), "popolazione 15-64")
-            }
+            Index::DipendenzaStrutturale => (p.band(0, Some(14)) + p.band(65, None), p.band(15, Some(64)), "popolazione 15-64"),
             Index::DipendenzaAnziani => (p.band(65, None), p.band(15, Some(64)), "popolazione 15-64"),
             Index::RicambioPopolazioneAttiva => (p.band(60, Some(64)), p.band(15, Some(19)), "popolazione 15-19"),
             Index::StrutturaPopolazioneAttiva => (p.band(40, Some(64)), p.band(15, Some(39)), "popolazione 15-39"),

@@ -176,10 +176,7 @@ impl Parser<'_> {
             return if self.eat(')') { Ok(inner) } else { Err(self.error("manca «)»")) };
         }
         let start = self.pos;
-        let len = self
-            .rest()
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
-            .unwrap_or(self.rest().len());
+        let len = self.rest().find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.')).unwrap_or(self.rest().len());
         if len == 0 {
             return Err(self.error("atteso un numero o un nome"));
         }
@@ -243,10 +240,7 @@ mod tests {
     fn first_skips_blanks_and_zeros() {
         assert_eq!(Expr::parse("first(accessi, beneficiari, utenti)").unwrap().eval(&scope), Value::Number(d("10")));
         assert_eq!(Expr::parse("first(accessi, beneficiari)").unwrap().eval(&scope), Value::Number(d("0")));
-        assert_eq!(
-            Expr::parse("first(accessi, prev.utenti)").unwrap().eval(&scope),
-            Value::Blank(Blank::NotRecorded("accessi".into()))
-        );
+        assert_eq!(Expr::parse("first(accessi, prev.utenti)").unwrap().eval(&scope), Value::Blank(Blank::NotRecorded("accessi".into())));
     }
 
     #[test]

@@ -136,14 +136,7 @@ pub fn builtins() -> Vec<IndicatorDef> {
         def("ore/utenti", "Ore per utente", "ore", Some("utenti"), 1, Number(2)),
         def("utenti/target_x1000", "Utenti ogni 1.000 residenti target", "utenti", Some("target"), 1000, Number(2)),
         def("accessi/target_x1000", "Accessi ogni 1.000 residenti target", "accessi", Some("target"), 1000, Number(2)),
-        def(
-            "beneficiari/target_x1000",
-            "Beneficiari ogni 1.000 residenti target",
-            "beneficiari",
-            Some("target"),
-            1000,
-            Number(2),
-        ),
+        def("beneficiari/target_x1000", "Beneficiari ogni 1.000 residenti target", "beneficiari", Some("target"), 1000, Number(2)),
         def(BUDGET_PER_USER, "Budget per utente o beneficiario", "budget", Some("first(utenti, beneficiari, accessi)"), 1, Euro),
         def(COST_PER_HOUR, "Costo orario", "budget", Some("ore"), 1, Euro),
         def("variazione/utenti", "Variazione utenti sull'anno precedente", "utenti - prev.utenti", Some("prev.utenti"), 100, Percent(1)),
@@ -176,8 +169,8 @@ mod tests {
         let map: HashMap<&str, Decimal> = figures.iter().map(|(k, v)| (*k, d(v))).collect();
         let scope = move |name: &str| -> Result<Option<Decimal>, ()> {
             match name {
-                "utenti" | "domande" | "beneficiari" | "ore" | "accessi" | "visite" | "budget" | "target"
-                | "prev.utenti" | "prev.beneficiari" | "prev.budget" => Ok(map.get(name).copied()),
+                "utenti" | "domande" | "beneficiari" | "ore" | "accessi" | "visite" | "budget" | "target" | "prev.utenti"
+                | "prev.beneficiari" | "prev.budget" => Ok(map.get(name).copied()),
                 _ => Err(()),
             }
         };

@@ -26,13 +26,8 @@ pub enum NumberError {
 /// Parses a decimal written in either convention. Surrounding spaces, non-breaking spaces and a
 /// trailing or leading `€` are tolerated; anything else that is not part of a number is an error.
 pub fn parse_decimal(raw: &str, style: NumberStyle) -> Result<Decimal, NumberError> {
-    let cleaned: String = raw
-        .trim()
-        .trim_start_matches('€')
-        .trim_end_matches('€')
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
-        .collect();
+    let cleaned: String =
+        raw.trim().trim_start_matches('€').trim_end_matches('€').chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}')).collect();
     let err = || NumberError::NotANumber(raw.trim().to_string());
     if cleaned.is_empty() {
         return Err(err());

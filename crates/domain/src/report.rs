@@ -222,13 +222,7 @@ pub fn assemble(input: &ReportInput) -> AnnualReport {
             });
         }
         let total = total_row(&roots, &effective_now, effective_prev.as_ref(), &per_user);
-        areas.push(AreaSection {
-            name: area.name.clone(),
-            rows,
-            total,
-            lettura: area.lettura.clone(),
-            obiettivi: area.obiettivi.clone(),
-        });
+        areas.push(AreaSection { name: area.name.clone(), rows, total, lettura: area.lettura.clone(), obiettivi: area.obiettivi.clone() });
     }
 
     let all_roots: Vec<&ServiceDef> = areas.iter().flat_map(|a| tree.roots_in(&a.name)).collect();
@@ -334,10 +328,8 @@ fn spending_section(input: &ReportInput, areas: &[AreaSection]) -> SpendingSecti
             })
         })
         .collect();
-    let totals_by_source: Vec<Option<Decimal>> = sources
-        .iter()
-        .map(|s| sum_present(input.spending.iter().filter(|l| &l.source == s).map(|l| Some(l.amount))))
-        .collect();
+    let totals_by_source: Vec<Option<Decimal>> =
+        sources.iter().map(|s| sum_present(input.spending.iter().filter(|l| &l.source == s).map(|l| Some(l.amount)))).collect();
     let source_shares = totals_by_source.iter().map(|t| share(t.unwrap_or_default())).collect();
     SpendingSection { sources, rows, totals_by_source, total: grand_total, source_shares }
 }

@@ -32,54 +32,19 @@ struct Series {
 /// Users in care and beneficiaries per service, this year and (when `has_previous`) the previous
 /// one. Services with neither measure are left out.
 pub fn area_bars_svg(area: &AreaSection, has_previous: bool) -> String {
-    let title = format!(
-        "Utenti in carico e beneficiari per servizio – {}",
-        area.name
-    );
+    let title = format!("Utenti in carico e beneficiari per servizio – {}", area.name);
     let rows: Vec<_> = area
         .rows
         .iter()
-        .filter(|r| {
-            r.figures.measures.get(Measure::Utenti).is_some()
-                || r.figures.measures.get(Measure::Beneficiari).is_some()
-        })
+        .filter(|r| r.figures.measures.get(Measure::Utenti).is_some() || r.figures.measures.get(Measure::Beneficiari).is_some())
         .collect();
-    let current = |m: Measure| {
-        rows.iter()
-            .map(|r| r.figures.measures.get(m))
-            .collect::<Vec<_>>()
-    };
-    let previous = |m: Measure| {
-        rows.iter()
-            .map(|r| {
-                r.previous
-                    .as_ref()
-                    .and_then(|p| p.measures.get(m))
-                    .filter(|_| has_previous)
-            })
-            .collect()
-    };
+    let current = |m: Measure| rows.iter().map(|r| r.figures.measures.get(m)).collect::<Vec<_>>();
+    let previous = |m: Measure| rows.iter().map(|r| r.previous.as_ref().and_then(|p| p.measures.get(m)).filter(|_| has_previous)).collect();
     let series: Vec<Series> = [
-        Series {
-            label: "Utenti in carico",
-            color: "#0066CC",
-            values: current(Measure::Utenti),
-        },
-        Series {
-            label: "Utenti in carico, anno precedente",
-            color: "#7FB2E5",
-            values: previous(Measure::Utenti),
-        },
-        Series {
-            label: "Beneficiari",
-            color: "#00A3A3",
-            values: current(Measure::Beneficiari),
-        },
-        Series {
-            label: "Beneficiari, anno precedente",
-            color: "#80D1D1",
-            values: previous(Measure::Beneficiari),
-        },
+        Series { label: "Utenti in carico", color: "#0066CC", values: current(Measure::Utenti) },
+        Series { label: "Utenti in carico, anno precedente", color: "#7FB2E5", values: previous(Measure::Utenti) },
+        Series { label: "Beneficiari", color: "#00A3A3", values: current(Measure::Beneficiari) },
+        Series { label: "Beneficiari, anno precedente", color: "#80D1D1", values: previous(Measure::Beneficiari) },
     ]
     .into_iter()
     .filter(|s| s.values.iter().any(Option::is_some))
@@ -92,23 +57,15 @@ pub fn area_bars_svg(area: &AreaSection, has_previous: bool) -> String {
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let parts: Vec<String> = series
-                .iter()
-                .filter_map(|s| {
-                    s.values[i].map(|v| format!("{} {}", s.label.to_lowercase(), it_number(v, 0)))
-                })
-                .collect();
+            let parts: Vec<String> =
+                series.iter().filter_map(|s| s.values[i].map(|v| format!("{} {}", s.label.to_lowercase(), it_number(v, 0)))).collect();
             format!("{}: {}", r.name, parts.join(", "))
         })
         .collect::<Vec<_>>()
         .join("; ");
 
     let plot_right = WIDTH - 70.0;
-    let max = series
-        .iter()
-        .flat_map(|s| s.values.iter().flatten())
-        .map(|v| f(*v))
-        .fold(0.0, f64::max);
+    let max = series.iter().flat_map(|s| s.values.iter().flatten()).map(|v| f(*v)).fold(0.0, f64::max);
     let step = nice_step(max / 5.0).max(1.0);
     let axis_max = ((max / step).ceil() * step).max(step);
     let x_of = |v: f64| PLOT_X + (v.max(0.0) / axis_max) * (plot_right - PLOT_X);
@@ -140,34 +97,16 @@ pub fn area_bars_svg(area: &AreaSection, has_previous: bool) -> String {
             r#"<text x="{:.1}" y="{:.1}" font-size="12" dominant-baseline="middle" fill="{TEXT}">{}</text>"#,
             LABEL_X + indent,
             y0 + group_h / 2.0,
-            esc(&truncate(
-                &row.name,
-                LABEL_CHARS - (row.depth * 2).min(LABEL_CHARS / 2)
-            ))
+            esc(&truncate(&row.name, LABEL_CHARS - (row.depth * 2).min(LABEL_CHARS / 2)))
         );
         for (k, s) in series.iter().enumerate() {
             let Some(v) = s.values[i] else { continue };
             let y = y0 + k as f64 * (bar_h + BAR_GAP);
-            let label = if bar_h >= 8.0 {
-                it_number(v, 0)
-            } else {
-                String::new()
-            };
-            bar(
-                &mut svg,
-                PLOT_X,
-                y,
-                x_of(f(v)) - PLOT_X,
-                bar_h,
-                s.color,
-                &label,
-            );
+            let label = if bar_h >= 8.0 { it_number(v, 0) } else { String::new() };
+            bar(&mut svg, PLOT_X, y, x_of(f(v)) - PLOT_X, bar_h, s.color, &label);
         }
     }
-    let _ = write!(
-        svg,
-        r#"<line x1="{PLOT_X}" y1="{TOP}" x2="{PLOT_X}" y2="{plot_bottom:.1}" stroke="{TEXT}" stroke-width="1"/>"#
-    );
+    let _ = write!(svg, r#"<line x1="{PLOT_X}" y1="{TOP}" x2="{PLOT_X}" y2="{plot_bottom:.1}" stroke="{TEXT}" stroke-width="1"/>"#);
     svg.push_str("</svg>");
     svg
 }
@@ -179,25 +118,12 @@ pub fn spending_bars_svg(s: &SpendingSection) -> String {
         return empty_svg(&title);
     }
     let label = |total: Decimal, share: &str| {
-        if share.is_empty() {
-            it_euro(total)
-        } else {
-            format!("{} ({share})", it_euro(total))
-        }
+        if share.is_empty() { it_euro(total) } else { format!("{} ({share})", it_euro(total)) }
     };
-    let desc = s
-        .rows
-        .iter()
-        .map(|r| format!("{}: {}", r.area, label(r.total, &r.share.text)))
-        .collect::<Vec<_>>()
-        .join("; ");
+    let desc = s.rows.iter().map(|r| format!("{}: {}", r.area, label(r.total, &r.share.text))).collect::<Vec<_>>().join("; ");
     let plot_right = WIDTH - 170.0;
     let max = s.rows.iter().map(|r| f(r.total)).fold(0.0, f64::max);
-    let scale = if max > 0.0 {
-        (plot_right - PLOT_X) / max
-    } else {
-        0.0
-    };
+    let scale = if max > 0.0 { (plot_right - PLOT_X) / max } else { 0.0 };
     let (bar_h, gap) = (18.0, 12.0);
     let top = 12.0;
     let bottom = top + s.rows.len() as f64 * (bar_h + gap);
@@ -210,20 +136,9 @@ pub fn spending_bars_svg(s: &SpendingSection) -> String {
             y + bar_h / 2.0,
             esc(&truncate(&r.area, LABEL_CHARS))
         );
-        bar(
-            &mut svg,
-            PLOT_X,
-            y,
-            f(r.total).max(0.0) * scale,
-            bar_h,
-            "#0066CC",
-            &label(r.total, &r.share.text),
-        );
+        bar(&mut svg, PLOT_X, y, f(r.total).max(0.0) * scale, bar_h, "#0066CC", &label(r.total, &r.share.text));
     }
-    let _ = write!(
-        svg,
-        r#"<line x1="{PLOT_X}" y1="{top}" x2="{PLOT_X}" y2="{bottom:.1}" stroke="{TEXT}" stroke-width="1"/>"#
-    );
+    let _ = write!(svg, r#"<line x1="{PLOT_X}" y1="{top}" x2="{PLOT_X}" y2="{bottom:.1}" stroke="{TEXT}" stroke-width="1"/>"#);
     svg.push_str("</svg>");
     svg
 }
@@ -234,10 +149,7 @@ fn f(v: Decimal) -> f64 {
 
 fn open_svg(height: f64, title: &str, desc: &str) -> String {
     // Ids unique per content, so several charts can share one web page.
-    let id = format!(
-        "chart-{:08x}",
-        fnv1a(title.as_bytes()) ^ fnv1a(desc.as_bytes())
-    );
+    let id = format!("chart-{:08x}", fnv1a(title.as_bytes()) ^ fnv1a(desc.as_bytes()));
     format!(
         r##"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height:.0}" viewBox="0 0 {WIDTH} {height:.0}" role="img" aria-labelledby="{id}-t {id}-d" font-family="{FONT}"><title id="{id}-t">{}</title><desc id="{id}-d">{}</desc><rect width="100%" height="100%" fill="#FFFFFF"/>"##,
         esc(title),
@@ -246,9 +158,7 @@ fn open_svg(height: f64, title: &str, desc: &str) -> String {
 }
 
 fn fnv1a(bytes: &[u8]) -> u32 {
-    bytes.iter().fold(0x811c_9dc5_u32, |h, b| {
-        (h ^ u32::from(*b)).wrapping_mul(0x0100_0193)
-    })
+    bytes.iter().fold(0x811c_9dc5_u32, |h, b| (h ^ u32::from(*b)).wrapping_mul(0x0100_0193))
 }
 
 fn empty_svg(title: &str) -> String {
@@ -265,10 +175,7 @@ fn empty_svg(title: &str) -> String {
 /// A bar with its value label at the end (none when `label` is empty).
 fn bar(svg: &mut String, x: f64, y: f64, w: f64, h: f64, color: &str, label: &str) {
     let w = w.max(0.0);
-    let _ = write!(
-        svg,
-        r#"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" fill="{color}"/>"#
-    );
+    let _ = write!(svg, r#"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" fill="{color}"/>"#);
     if label.is_empty() {
         return;
     }

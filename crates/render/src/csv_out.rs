@@ -24,10 +24,7 @@ pub const HEADER: [&str; 13] = [
 ];
 
 pub fn annual(r: &AnnualReport) -> Result<Vec<u8>, RenderError> {
-    let mut w = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(vec![]);
+    let mut w = csv::WriterBuilder::new().delimiter(b';').terminator(csv::Terminator::Any(b'\n')).from_writer(vec![]);
     w.write_record(HEADER)?;
     for area in &r.areas {
         for row in &area.rows {
@@ -35,14 +32,10 @@ pub fn annual(r: &AnnualReport) -> Result<Vec<u8>, RenderError> {
         }
     }
     for area in &r.areas {
-        w.write_record(total_record(
-            [area.name.as_str(), "TOTALE", area.name.as_str()],
-            &area.total,
-        ))?;
+        w.write_record(total_record([area.name.as_str(), "TOTALE", area.name.as_str()], &area.total))?;
     }
     w.write_record(total_record(["TOTALE AMBITO", "", ""], &r.total))?;
-    w.into_inner()
-        .map_err(|e| RenderError::CsvFlush(e.error().to_string()))
+    w.into_inner().map_err(|e| RenderError::CsvFlush(e.error().to_string()))
 }
 
 fn service_record(area: &str, row: &ServiceRow) -> Vec<String> {
@@ -77,10 +70,7 @@ fn budget_cell(b: Option<Decimal>) -> String {
 /// The domain's euro text without the symbol: `120,48 €` → `120,48`, `- €` → `-`.
 fn per_user_cell(s: &Shown) -> String {
     let text = s.text.trim();
-    text.strip_suffix('€')
-        .map(str::trim_end)
-        .unwrap_or(text)
-        .to_string()
+    text.strip_suffix('€').map(str::trim_end).unwrap_or(text).to_string()
 }
 
 #[cfg(test)]
@@ -90,10 +80,7 @@ mod tests {
 
     #[test]
     fn per_user_drops_the_symbol() {
-        let shown = |t: &str| Shown {
-            value: Value::Number(Decimal::ONE),
-            text: t.into(),
-        };
+        let shown = |t: &str| Shown { value: Value::Number(Decimal::ONE), text: t.into() };
         assert_eq!(per_user_cell(&shown("120,48 €")), "120,48");
         assert_eq!(per_user_cell(&shown("- €")), "-");
         assert_eq!(per_user_cell(&shown("")), "");

@@ -65,10 +65,7 @@ pub fn format_of_text(text: &str) -> Option<DisplayFormat> {
     if text.ends_with('€') {
         return Some(DisplayFormat::Euro);
     }
-    let decimals = |s: &str| {
-        s.split_once(',')
-            .map(|(_, f)| f.chars().filter(char::is_ascii_digit).count())
-    };
+    let decimals = |s: &str| s.split_once(',').map(|(_, f)| f.chars().filter(char::is_ascii_digit).count());
     let dp = |s: &str| u32::try_from(decimals(s).unwrap_or(0)).unwrap_or(0);
     match text.strip_suffix('%') {
         Some(number) => Some(DisplayFormat::Percent(dp(number))),
@@ -102,14 +99,8 @@ mod tests {
     #[test]
     fn change_is_blank_without_a_base() {
         assert_eq!(change_pct(Some(d("110")), Some(d("100"))), Some(d("10")));
-        assert_eq!(
-            change_text(change_pct(Some(d("110")), Some(d("100")))),
-            "+10,0%"
-        );
-        assert_eq!(
-            change_text(change_pct(Some(d("90")), Some(d("120")))),
-            "-25,0%"
-        );
+        assert_eq!(change_text(change_pct(Some(d("110")), Some(d("100")))), "+10,0%");
+        assert_eq!(change_text(change_pct(Some(d("90")), Some(d("120")))), "-25,0%");
         assert_eq!(change_pct(Some(d("5")), Some(d("0"))), None);
         assert_eq!(change_pct(None, Some(d("3"))), None);
         assert_eq!(change_text(Some(d("0.01"))), "0,0%");

@@ -27,27 +27,16 @@ static FONTS: [&[u8]; 4] = [
 /// known to Typst (no system fonts), so the output is the same on every machine.
 fn engine() -> &'static TypstEngine<TypstTemplateMainFile> {
     static ENGINE: OnceLock<TypstEngine<TypstTemplateMainFile>> = OnceLock::new();
-    ENGINE.get_or_init(|| {
-        TypstEngine::builder()
-            .main_file(TEMPLATE)
-            .fonts(FONTS)
-            .build()
-    })
+    ENGINE.get_or_init(|| TypstEngine::builder().main_file(TEMPLATE).fonts(FONTS).build())
 }
 
 pub fn annual(r: &AnnualReport) -> Result<Vec<u8>, RenderError> {
     let data = serde_json::to_string(&data(r))?;
     let mut inputs = Dict::new();
     inputs.insert("data".into(), data.into_value());
-    let doc = engine()
-        .compile_with_input(inputs)
-        .output
-        .map_err(typst_error)?;
+    let doc = engine().compile_with_input(inputs).output.map_err(typst_error)?;
     let options = typst_pdf::PdfOptions {
-        ident: Smart::Custom(format!(
-            "ambito-relazione-annuale-{}-{}",
-            r.ambito_code, r.year
-        )),
+        ident: Smart::Custom(format!("ambito-relazione-annuale-{}-{}", r.ambito_code, r.year)),
         creator: Smart::Custom(Some("ambito".into())),
         ..Default::default()
     };
@@ -62,10 +51,7 @@ fn typst_error(e: TypstAsLibError) -> RenderError {
 }
 
 fn diagnostics(d: &[SourceDiagnostic]) -> String {
-    d.iter()
-        .map(|d| d.message.to_string())
-        .collect::<Vec<_>>()
-        .join("; ")
+    d.iter().map(|d| d.message.to_string()).collect::<Vec<_>>().join("; ")
 }
 
 /// Everything the template shows, as strings ready to print.
@@ -95,20 +81,12 @@ fn headline(r: &AnnualReport) -> Vec<Value> {
         let note = match prev.and_then(|p| p.get(m)) {
             Some(p) => {
                 let change = change_text(change_pct(now, Some(p)));
-                let change = if change.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({change})")
-                };
+                let change = if change.is_empty() { String::new() } else { format!(" ({change})") };
                 format!("{}: {}{change}", r.year - 1, measure_text(m, Some(p)))
             }
             None => String::new(),
         };
-        let value = if now.is_some() {
-            measure_text(m, now)
-        } else {
-            "–".into()
-        };
+        let value = if now.is_some() { measure_text(m, now) } else { "–".into() };
         items.push(json!({"label": m.label(), "value": value, "note": note}));
     }
     if let Some(b) = h.budget {
@@ -121,24 +99,13 @@ fn headline(r: &AnnualReport) -> Vec<Value> {
 fn area_measures(a: &AreaSection) -> Vec<Measure> {
     let all = std::iter::once(&a.total.measures).chain(a.rows.iter().map(|r| &r.figures.measures));
     let used: Vec<&Measures> = all.collect();
-    Measure::ALL
-        .into_iter()
-        .filter(|m| used.iter().any(|x| x.get(*m).is_some()))
-        .collect()
+    Measure::ALL.into_iter().filter(|m| used.iter().any(|x| x.get(*m).is_some())).collect()
 }
 
 fn area(a: &AreaSection, has_previous: bool) -> Value {
     let cols = area_measures(a);
-    let cells = |m: &Measures| {
-        cols.iter()
-            .map(|k| measure_text(*k, m.get(*k)))
-            .collect::<Vec<_>>()
-    };
-    let rows: Vec<Value> = a
-        .rows
-        .iter()
-        .map(|s| json!({"name": s.name, "depth": s.depth, "cells": cells(&s.figures.measures)}))
-        .collect();
+    let cells = |m: &Measures| cols.iter().map(|k| measure_text(*k, m.get(*k))).collect::<Vec<_>>();
+    let rows: Vec<Value> = a.rows.iter().map(|s| json!({"name": s.name, "depth": s.depth, "cells": cells(&s.figures.measures)})).collect();
     let indicators: Vec<Value> = a
         .rows
         .iter()
@@ -230,10 +197,7 @@ mod tests {
 
     #[test]
     fn paragraphs_split_on_blank_lines() {
-        assert_eq!(
-            paragraphs("Uno\ndue.\n\n  Tre  \n"),
-            vec!["Uno due.", "Tre"]
-        );
+        assert_eq!(paragraphs("Uno\ndue.\n\n  Tre  \n"), vec!["Uno due.", "Tre"]);
         assert!(paragraphs("").is_empty());
     }
 }

@@ -3,9 +3,7 @@
 
 use ambito_domain::indicator::builtins;
 use ambito_domain::measures::{Figures, Measure};
-use ambito_domain::report::{
-    AnnualReport, AreaDef, ReportInput, ServiceDef, SpendingLine, assemble,
-};
+use ambito_domain::report::{AnnualReport, AreaDef, ReportInput, ServiceDef, SpendingLine, assemble};
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -16,13 +14,7 @@ fn d(s: &str) -> Decimal {
     s.parse().expect("test literal")
 }
 
-fn svc(
-    code: &str,
-    name: &str,
-    area: &str,
-    parent: Option<&str>,
-    indicator: Option<&str>,
-) -> ServiceDef {
+fn svc(code: &str, name: &str, area: &str, parent: Option<&str>, indicator: Option<&str>) -> ServiceDef {
     ServiceDef {
         code: code.into(),
         name: name.into(),
@@ -44,65 +36,21 @@ fn figs(pairs: &[(Measure, &str)], budget: Option<&str>) -> Figures {
 fn report() -> AnnualReport {
     use Measure::*;
     let services = vec![
-        svc(
-            "SAD",
-            "Servizio assistenza domiciliare",
-            "Anziani",
-            None,
-            Some("ore/utenti"),
-        ),
-        svc(
-            "SAD_PASTI",
-            "Pasti a domicilio & consegna",
-            "Anziani",
-            Some("SAD"),
-            None,
-        ),
+        svc("SAD", "Servizio assistenza domiciliare", "Anziani", None, Some("ore/utenti")),
+        svc("SAD_PASTI", "Pasti a domicilio & consegna", "Anziani", Some("SAD"), None),
         svc("TELE", "Telesoccorso", "Anziani", None, None),
-        svc(
-            "VOUCHER",
-            "Voucher #autonomia *disabili* $",
-            "Disabilità",
-            None,
-            Some("beneficiari/domande"),
-        ),
-        svc(
-            "CDD",
-            "Centro diurno \"Il Sole\"",
-            "Disabilità",
-            None,
-            Some("beneficiari/domande"),
-        ),
+        svc("VOUCHER", "Voucher #autonomia *disabili* $", "Disabilità", None, Some("beneficiari/domande")),
+        svc("CDD", "Centro diurno \"Il Sole\"", "Disabilità", None, Some("beneficiari/domande")),
     ];
     let mut current = HashMap::new();
-    current.insert(
-        "SAD".into(),
-        figs(&[(Utenti, "80"), (Ore, "2172.2")], Some("9638")),
-    );
+    current.insert("SAD".into(), figs(&[(Utenti, "80"), (Ore, "2172.2")], Some("9638")));
     current.insert("SAD_PASTI".into(), figs(&[(Utenti, "30")], Some("1000")));
     current.insert("TELE".into(), figs(&[(Utenti, "20")], Some("0")));
-    current.insert(
-        "VOUCHER".into(),
-        figs(&[(Domande, "0"), (Beneficiari, "3")], Some("1500")),
-    );
-    current.insert(
-        "CDD".into(),
-        figs(
-            &[
-                (Utenti, "12"),
-                (Domande, "30"),
-                (Beneficiari, "23"),
-                (Accessi, "1234"),
-            ],
-            None,
-        ),
-    );
+    current.insert("VOUCHER".into(), figs(&[(Domande, "0"), (Beneficiari, "3")], Some("1500")));
+    current.insert("CDD".into(), figs(&[(Utenti, "12"), (Domande, "30"), (Beneficiari, "23"), (Accessi, "1234")], None));
     let mut previous = HashMap::new();
     previous.insert("SAD".into(), figs(&[(Utenti, "100")], Some("9000")));
-    previous.insert(
-        "CDD".into(),
-        figs(&[(Utenti, "10"), (Beneficiari, "20")], None),
-    );
+    previous.insert("CDD".into(), figs(&[(Utenti, "10"), (Beneficiari, "20")], None));
     assemble(&ReportInput {
         ambito_code: "AS".into(),
         ambito_name: "Ambito Alto Sebino".into(),
@@ -110,15 +58,10 @@ fn report() -> AnnualReport {
         areas: vec![
             AreaDef {
                 name: "Anziani".into(),
-                lettura: Some(
-                    "Crescono le ore erogate (#1 *priorità*).\n\nSecondo paragrafo.".into(),
-                ),
+                lettura: Some("Crescono le ore erogate (#1 *priorità*).\n\nSecondo paragrafo.".into()),
                 obiettivi: vec!["Ampliare il SAD".into(), "Ridurre le attese".into()],
             },
-            AreaDef {
-                name: "Disabilità".into(),
-                ..AreaDef::default()
-            },
+            AreaDef { name: "Disabilità".into(), ..AreaDef::default() },
         ],
         services,
         current,
@@ -126,21 +69,9 @@ fn report() -> AnnualReport {
         indicators: builtins(),
         spending_sources: vec!["Comune".into(), "Fondo nazionale".into()],
         spending: vec![
-            SpendingLine {
-                area: "Anziani".into(),
-                source: "Comune".into(),
-                amount: d("7000"),
-            },
-            SpendingLine {
-                area: "Anziani".into(),
-                source: "Fondo nazionale".into(),
-                amount: d("1000"),
-            },
-            SpendingLine {
-                area: "Disabilità".into(),
-                source: "Comune".into(),
-                amount: d("2000"),
-            },
+            SpendingLine { area: "Anziani".into(), source: "Comune".into(), amount: d("7000") },
+            SpendingLine { area: "Anziani".into(), source: "Fondo nazionale".into(), amount: d("1000") },
+            SpendingLine { area: "Disabilità".into(), source: "Comune".into(), amount: d("2000") },
         ],
     })
 }
@@ -180,23 +111,14 @@ fn xlsx_holds_numbers() {
     assert_eq!(wb.sheet_names(), vec!["Sintesi", "Anziani", "Disabilità"]);
 
     let summary = wb.worksheet_range("Sintesi").expect("Sintesi");
-    assert_eq!(
-        summary.get_value((1, 1)),
-        Some(&Data::String("Ambito Alto Sebino".into()))
-    );
+    assert_eq!(summary.get_value((1, 1)), Some(&Data::String("Ambito Alto Sebino".into())));
     assert_eq!(float(&summary, 6, 1), 2.0, "areas");
     assert_eq!(float(&summary, 8, 1), 112.0, "users this year");
     assert_eq!(float(&summary, 8, 2), 110.0, "users last year");
-    assert!(
-        (float(&summary, 8, 3) - 0.018).abs() < 1e-9,
-        "change +1,8% stored as a fraction"
-    );
+    assert!((float(&summary, 8, 3) - 0.018).abs() < 1e-9, "change +1,8% stored as a fraction");
 
     let anziani = wb.worksheet_range("Anziani").expect("Anziani");
-    assert_eq!(
-        anziani.get_value((5, 1)),
-        Some(&Data::String("Servizio assistenza domiciliare".into()))
-    );
+    assert_eq!(anziani.get_value((5, 1)), Some(&Data::String("Servizio assistenza domiciliare".into())));
     assert_eq!(float(&anziani, 5, 2), 80.0);
     assert_eq!(float(&anziani, 5, 5), 2172.2);
     assert_eq!(float(&anziani, 5, 9), 27.15, "ore/utenti rounded as shown");
@@ -232,40 +154,22 @@ fn pdf_has_the_text() {
     }
     let path = std::env::temp_dir().join(format!("ambito-render-test-{}.pdf", std::process::id()));
     std::fs::write(&path, &pdf).expect("write pdf");
-    let out = Command::new("pdftotext")
-        .arg("-layout")
-        .arg(&path)
-        .arg("-")
-        .output();
+    let out = Command::new("pdftotext").arg("-layout").arg(&path).arg("-").output();
     let _ = std::fs::remove_file(&path);
     let Ok(out) = out else {
-        eprintln!(
-            "pdftotext non trovato: controllo del testo del PDF saltato (installare poppler-utils)"
-        );
+        eprintln!("pdftotext non trovato: controllo del testo del PDF saltato (installare poppler-utils)");
         return;
     };
     let text = String::from_utf8_lossy(&out.stdout);
-    for needle in [
-        "Ambito Alto Sebino",
-        "Disabilità",
-        "120,48",
-        "Voucher #autonomia *disabili* $",
-        "Pagina 1 di",
-    ] {
-        assert!(
-            text.contains(needle),
-            "{needle:?} missing from the PDF text:\n{text}"
-        );
+    for needle in ["Ambito Alto Sebino", "Disabilità", "120,48", "Voucher #autonomia *disabili* $", "Pagina 1 di"] {
+        assert!(text.contains(needle), "{needle:?} missing from the PDF text:\n{text}");
     }
 }
 
 #[test]
 fn pdf_is_reproducible() {
     let r = report();
-    assert_eq!(
-        ambito_render::annual_pdf(&r).expect("pdf"),
-        ambito_render::annual_pdf(&r).expect("pdf")
-    );
+    assert_eq!(ambito_render::annual_pdf(&r).expect("pdf"), ambito_render::annual_pdf(&r).expect("pdf"));
 }
 
 /// Many services, long names, markup-like text and no previous year: still one valid PDF.
@@ -276,35 +180,12 @@ fn pdf_handles_long_areas_and_odd_text() {
     let mut previous = HashMap::new();
     for i in 0..30 {
         let code = format!("S{i:02}");
-        let name =
-            format!("Servizio {i} con un nome molto lungo che va a capo ] \\ #let x = 1 $x$ <b>");
+        let name = format!("Servizio {i} con un nome molto lungo che va a capo ] \\ #let x = 1 $x$ <b>");
         let parent = (i % 5 != 0).then(|| format!("S{:02}", i - i % 5));
-        services.push(svc(
-            &code,
-            &name,
-            "Area lunga [prova]",
-            parent.as_deref(),
-            Some("ore/utenti"),
-        ));
+        services.push(svc(&code, &name, "Area lunga [prova]", parent.as_deref(), Some("ore/utenti")));
         let users = (i * 37 % 200).to_string();
-        previous.insert(
-            code.clone(),
-            figs(
-                &[(Measure::Utenti, "50"), (Measure::Beneficiari, "40")],
-                None,
-            ),
-        );
-        current.insert(
-            code,
-            figs(
-                &[
-                    (Measure::Utenti, &users),
-                    (Measure::Beneficiari, "30"),
-                    (Measure::Ore, "12.5"),
-                ],
-                Some("1234.5"),
-            ),
-        );
+        previous.insert(code.clone(), figs(&[(Measure::Utenti, "50"), (Measure::Beneficiari, "40")], None));
+        current.insert(code, figs(&[(Measure::Utenti, &users), (Measure::Beneficiari, "30"), (Measure::Ore, "12.5")], Some("1234.5")));
     }
     let r = assemble(&ReportInput {
         ambito_code: "L".into(),
@@ -319,9 +200,7 @@ fn pdf_handles_long_areas_and_odd_text() {
         current,
         previous: Some(previous),
         indicators: builtins(),
-        spending_sources: (1..=5)
-            .map(|i| format!("Fonte di finanziamento {i}"))
-            .collect(),
+        spending_sources: (1..=5).map(|i| format!("Fonte di finanziamento {i}")).collect(),
         spending: (1..=5)
             .map(|i| SpendingLine {
                 area: "Area lunga [prova]".into(),

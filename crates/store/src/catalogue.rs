@@ -21,11 +21,8 @@ pub struct ServiceRow {
 }
 
 pub async fn ensure_area(conn: &mut AnyConnection, ambito_id: i64, name: &str) -> Result<i64> {
-    let found = sqlx::query("SELECT id FROM area WHERE ambito_id = $1 AND name = $2")
-        .bind(ambito_id)
-        .bind(name)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let found =
+        sqlx::query("SELECT id FROM area WHERE ambito_id = $1 AND name = $2").bind(ambito_id).bind(name).fetch_optional(&mut *conn).await?;
     if let Some(r) = found {
         return Ok(r.try_get(0)?);
     }
@@ -68,15 +65,13 @@ pub async fn upsert_service(conn: &mut AnyConnection, ambito_id: i64, s: &NewSer
         .await?;
     if let Some(r) = found {
         let id: i64 = r.try_get(0)?;
-        sqlx::query(
-            "UPDATE service SET name = $1, area_id = $2, default_indicator = COALESCE($3, default_indicator) WHERE id = $4",
-        )
-        .bind(s.name)
-        .bind(s.area_id)
-        .bind(s.default_indicator)
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
+        sqlx::query("UPDATE service SET name = $1, area_id = $2, default_indicator = COALESCE($3, default_indicator) WHERE id = $4")
+            .bind(s.name)
+            .bind(s.area_id)
+            .bind(s.default_indicator)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
         return Ok(id);
     }
     let next: i64 = sqlx::query("SELECT COALESCE(MAX(position), 0) + 1 FROM service WHERE ambito_id = $1")
@@ -195,12 +190,11 @@ pub struct IndicatorDefRow {
 }
 
 pub async fn list_indicator_defs(conn: &mut AnyConnection, ambito_id: i64) -> Result<Vec<IndicatorDefRow>> {
-    let rows = sqlx::query(
-        "SELECT code, name, numerator, denominator, factor, format FROM indicator_def WHERE ambito_id = $1 ORDER BY code",
-    )
-    .bind(ambito_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows =
+        sqlx::query("SELECT code, name, numerator, denominator, factor, format FROM indicator_def WHERE ambito_id = $1 ORDER BY code")
+            .bind(ambito_id)
+            .fetch_all(&mut *conn)
+            .await?;
     rows.iter()
         .map(|r| {
             Ok(IndicatorDefRow {
@@ -264,7 +258,5 @@ pub async fn narratives(conn: &mut AnyConnection, ambito_id: i64, year: i64) -> 
     .bind(year)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
-        .map(|r| Ok(NarrativeRow { area_id: r.try_get(0)?, lettura: r.try_get(1)?, obiettivi: r.try_get(2)? }))
-        .collect()
+    rows.iter().map(|r| Ok(NarrativeRow { area_id: r.try_get(0)?, lettura: r.try_get(1)?, obiettivi: r.try_get(2)? })).collect()
 }

@@ -77,12 +77,11 @@ pub async fn upsert_target(conn: &mut AnyConnection, ambito_id: i64, t: &TargetR
 }
 
 pub async fn list_targets(conn: &mut AnyConnection, ambito_id: i64) -> Result<Vec<TargetRow>> {
-    let rows = sqlx::query(
-        "SELECT name, age_min, age_max, comuni, explicit_value FROM target_population WHERE ambito_id = $1 ORDER BY name",
-    )
-    .bind(ambito_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows =
+        sqlx::query("SELECT name, age_min, age_max, comuni, explicit_value FROM target_population WHERE ambito_id = $1 ORDER BY name")
+            .bind(ambito_id)
+            .fetch_all(&mut *conn)
+            .await?;
     rows.iter()
         .map(|r| {
             Ok(TargetRow {

@@ -19,7 +19,14 @@ pub async fn list_funding_sources(conn: &mut AnyConnection) -> Result<Vec<String
     rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
 }
 
-pub async fn upsert_budget_line(conn: &mut AnyConnection, service_id: i64, year: i64, phase: &str, source_id: i64, cents: i64) -> Result<()> {
+pub async fn upsert_budget_line(
+    conn: &mut AnyConnection,
+    service_id: i64,
+    year: i64,
+    phase: &str,
+    source_id: i64,
+    cents: i64,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO budget_line (service_id, year, phase, source_id, amount_cents) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (service_id, year, phase, source_id) DO UPDATE SET amount_cents = excluded.amount_cents",

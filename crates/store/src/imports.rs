@@ -23,12 +23,25 @@ pub async fn find_import(conn: &mut AnyConnection, ambito_id: Option<i64>, kind:
     .fetch_optional(&mut *conn)
     .await?;
     row.map(|r| {
-        Ok(ImportBatch { id: r.try_get(0)?, kind: r.try_get(1)?, file_name: r.try_get(2)?, rows: r.try_get(3)?, imported_at: r.try_get(4)? })
+        Ok(ImportBatch {
+            id: r.try_get(0)?,
+            kind: r.try_get(1)?,
+            file_name: r.try_get(2)?,
+            rows: r.try_get(3)?,
+            imported_at: r.try_get(4)?,
+        })
     })
     .transpose()
 }
 
-pub async fn record_import(conn: &mut AnyConnection, ambito_id: Option<i64>, kind: &str, file_name: &str, sha256: &str, rows: i64) -> Result<i64> {
+pub async fn record_import(
+    conn: &mut AnyConnection,
+    ambito_id: Option<i64>,
+    kind: &str,
+    file_name: &str,
+    sha256: &str,
+    rows: i64,
+) -> Result<i64> {
     let row = sqlx::query(
         "INSERT INTO import_batch (ambito_id, kind, file_name, sha256, rows, imported_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )

@@ -19,8 +19,8 @@ pub use db::{Backend, Store, StoreError, WriteTx};
 pub use demography::*;
 pub use funding::*;
 pub use imports::*;
-pub use territory::*;
 pub use sqlx::AnyConnection;
 pub use sqlx::Error as SqlError;
+pub use territory::*;
 
 pub type Result<T> = std::result::Result<T, StoreError>;

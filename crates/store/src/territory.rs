@@ -18,7 +18,14 @@ pub struct ComuneRow {
     pub name: String,
 }
 
-async fn upsert_named(conn: &mut AnyConnection, sql_insert: &str, sql_select: &str, code: &str, name: &str, parent: Option<i64>) -> Result<i64> {
+async fn upsert_named(
+    conn: &mut AnyConnection,
+    sql_insert: &str,
+    sql_select: &str,
+    code: &str,
+    name: &str,
+    parent: Option<i64>,
+) -> Result<i64> {
     if let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql_select)).bind(code).fetch_optional(&mut *conn).await? {
         return Ok(row.try_get::<i64, _>(0)?);
     }
@@ -31,15 +38,39 @@ async fn upsert_named(conn: &mut AnyConnection, sql_insert: &str, sql_select: &s
 }
 
 pub async fn ensure_regione(conn: &mut AnyConnection, code: &str, name: &str) -> Result<i64> {
-    upsert_named(conn, "INSERT INTO regione (code, name) VALUES ($1, $2) RETURNING id", "SELECT id FROM regione WHERE code = $1", code, name, None).await
+    upsert_named(
+        conn,
+        "INSERT INTO regione (code, name) VALUES ($1, $2) RETURNING id",
+        "SELECT id FROM regione WHERE code = $1",
+        code,
+        name,
+        None,
+    )
+    .await
 }
 
 pub async fn ensure_ats(conn: &mut AnyConnection, regione_id: i64, code: &str, name: &str) -> Result<i64> {
-    upsert_named(conn, "INSERT INTO ats (code, name, regione_id) VALUES ($1, $2, $3) RETURNING id", "SELECT id FROM ats WHERE code = $1", code, name, Some(regione_id)).await
+    upsert_named(
+        conn,
+        "INSERT INTO ats (code, name, regione_id) VALUES ($1, $2, $3) RETURNING id",
+        "SELECT id FROM ats WHERE code = $1",
+        code,
+        name,
+        Some(regione_id),
+    )
+    .await
 }
 
 pub async fn ensure_distretto(conn: &mut AnyConnection, ats_id: i64, code: &str, name: &str) -> Result<i64> {
-    upsert_named(conn, "INSERT INTO distretto (code, name, ats_id) VALUES ($1, $2, $3) RETURNING id", "SELECT id FROM distretto WHERE code = $1", code, name, Some(ats_id)).await
+    upsert_named(
+        conn,
+        "INSERT INTO distretto (code, name, ats_id) VALUES ($1, $2, $3) RETURNING id",
+        "SELECT id FROM distretto WHERE code = $1",
+        code,
+        name,
+        Some(ats_id),
+    )
+    .await
 }
 
 /// Creates the Ambito, or renames it and moves it under `distretto_id` when given.
@@ -115,9 +146,7 @@ pub async fn list_comuni(conn: &mut AnyConnection, ambito_id: i64) -> Result<Vec
         .bind(ambito_id)
         .fetch_all(&mut *conn)
         .await?;
-    rows.iter()
-        .map(|r| Ok(ComuneRow { id: r.try_get(0)?, istat_code: r.try_get(1)?, name: r.try_get(2)? }))
-        .collect()
+    rows.iter().map(|r| Ok(ComuneRow { id: r.try_get(0)?, istat_code: r.try_get(1)?, name: r.try_get(2)? })).collect()
 }
 
 /// Every Comune known to the deployment, by ISTAT code, with its Ambito id.
@@ -126,6 +155,5 @@ pub async fn comune_by_istat(conn: &mut AnyConnection, istat_code: &str) -> Resu
         .bind(istat_code)
         .fetch_optional(&mut *conn)
         .await?;
-    row.map(|r| Ok((ComuneRow { id: r.try_get(0)?, istat_code: r.try_get(1)?, name: r.try_get(2)? }, r.try_get(3)?)))
-        .transpose()
+    row.map(|r| Ok((ComuneRow { id: r.try_get(0)?, istat_code: r.try_get(1)?, name: r.try_get(2)? }, r.try_get(3)?))).transpose()
 }

@@ -32,9 +32,7 @@ pub fn router<S>() -> Router<S>
 where
     S: Clone + Send + Sync + 'static,
 {
-    Router::new()
-        .route("/static/{*path}", get(serve))
-        .layer(CompressionLayer::new())
+    Router::new().route("/static/{*path}", get(serve)).layer(CompressionLayer::new())
 }
 
 async fn serve(Path(path): Path<String>, headers: HeaderMap) -> Response {
@@ -51,17 +49,11 @@ async fn serve(Path(path): Path<String>, headers: HeaderMap) -> Response {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         let mut r = file.data.into_owned().into_response();
-        r.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(content_type(&path)),
-        );
+        r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type(&path)));
         r
     };
     let h = response.headers_mut();
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static(CACHE_CONTROL),
-    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(CACHE_CONTROL));
     if let Ok(v) = HeaderValue::from_str(&etag) {
         h.insert(header::ETAG, v);
     }
@@ -90,15 +82,10 @@ fn content_type(path: &str) -> &'static str {
 }
 
 fn short_hash(hash: &[u8; 32], hex_len: usize) -> String {
-    hash.iter()
-        .flat_map(|b| [b >> 4, b & 0xf])
-        .take(hex_len)
-        .map(|n| char::from_digit(n as u32, 16).unwrap_or('0'))
-        .collect()
+    hash.iter().flat_map(|b| [b >> 4, b & 0xf]).take(hex_len).map(|n| char::from_digit(n as u32, 16).unwrap_or('0')).collect()
 }
 
-static VERSIONED: LazyLock<Mutex<HashMap<String, String>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
+static VERSIONED: LazyLock<Mutex<HashMap<String, String>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
 
 /// Cache-busting URL of an embedded asset, e.g.
 /// `url("ambito.css")` → `/static/ambito.css?v=1a2b3c4d5e6f`.
@@ -116,10 +103,7 @@ pub fn url(path: &str) -> String {
             u.clone()
         } else {
             let u = match Assets::get(file) {
-                Some(f) => format!(
-                    "{PREFIX}/{file}?v={}",
-                    short_hash(&f.metadata.sha256_hash(), 12)
-                ),
+                Some(f) => format!("{PREFIX}/{file}?v={}", short_hash(&f.metadata.sha256_hash(), 12)),
                 None => {
                     tracing::warn!(asset = file, "asset non trovato");
                     format!("{PREFIX}/{file}")

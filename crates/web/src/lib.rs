@@ -80,22 +80,12 @@ mod tests {
         let app: Router = with_security_headers(assets::router());
         let res = app
             .clone()
-            .oneshot(
-                Request::get("/static/vendor/bootstrap-italia/css/bootstrap-italia.min.css")
-                    .body(Body::empty())
-                    .unwrap(),
-            )
+            .oneshot(Request::get("/static/vendor/bootstrap-italia/css/bootstrap-italia.min.css").body(Body::empty()).unwrap())
             .await
             .unwrap();
         assert_eq!(res.status(), StatusCode::OK);
-        assert_eq!(
-            res.headers()[header::CONTENT_TYPE],
-            "text/css; charset=utf-8"
-        );
-        assert_eq!(
-            res.headers()[header::CACHE_CONTROL],
-            "public, max-age=31536000, immutable"
-        );
+        assert_eq!(res.headers()[header::CONTENT_TYPE], "text/css; charset=utf-8");
+        assert_eq!(res.headers()[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
         let etag = res.headers()[header::ETAG].clone();
 
         let res = app
@@ -110,14 +100,7 @@ mod tests {
             .unwrap();
         assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
 
-        let res = app
-            .oneshot(
-                Request::get("/static/nope.css")
-                    .body(Body::empty())
-                    .unwrap(),
-            )
-            .await
-            .unwrap();
+        let res = app.oneshot(Request::get("/static/nope.css").body(Body::empty()).unwrap()).await.unwrap();
         assert_eq!(res.status(), StatusCode::NOT_FOUND);
     }
 }

@@ -7,11 +7,14 @@ use ambito_app::App;
 use ambito_app::edit::GridEntry;
 use ambito_domain::measures::Measure;
 use axum::Router;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Form, Multipart, Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Json, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
+
+/// Largest file accepted from the browser; a year of activity is a few kilobytes.
+const UPLOAD_LIMIT: usize = 25 * 1024 * 1024;
 
 pub fn router() -> Router<App> {
     Router::new()
@@ -23,6 +26,8 @@ pub fn router() -> Router<App> {
         .route("/ambiti/{code}/demografia", get(demography))
         .route("/ambiti/{code}/relazione", get(report))
         .route("/ambiti/{code}/relazione/{file}", get(report_file))
+        .route("/ambiti/{code}/relazione/{year}/testi", get(texts).post(save_texts))
+        .route("/ambiti/{code}/importa", get(upload_form).post(upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)))
         .route("/api/v1/ambiti", get(api_ambiti))
         .route("/api/v1/ambiti/{code}/relazione/{year}", get(api_report))
 }
@@ -77,7 +82,11 @@ async fn activity_page(app: &App, code: &str, year: Option<i64>) -> WebResult<vi
     Ok(views::activity::ActivityPage::new(&ambito.code, &ambito.name, year, years, rows))
 }
 
-async fn activity(State(app): State<App>, Path(code): Path<String>, Query(q): Query<YearQuery>) -> WebResult<views::activity::ActivityPage> {
+async fn activity(
+    State(app): State<App>,
+    Path(code): Path<String>,
+    Query(q): Query<YearQuery>,
+) -> WebResult<views::activity::ActivityPage> {
     let mut page = activity_page(&app, &code, q.anno).await?;
     page.saved = q.salvato == Some(1);
     Ok(page)
@@ -85,8 +94,18 @@ async fn activity(State(app): State<App>, Path(code): Path<String>, Query(q): Qu
 
 /// Saves the whole grid; on any error nothing is written and the page comes back with the
 /// errors and the values as typed.
-async fn save_activity(State(app): State<App>, Path(code): Path<String>, Query(q): Query<YearQuery>, Form(fields): Form<Vec<(String, String)>>) -> WebResult<Response> {
-    let year = fields.iter().find(|(k, _)| k == "anno").and_then(|(_, v)| v.parse::<i64>().ok()).or(q.anno).ok_or_else(|| WebError::BadRequest("anno mancante".into()))?;
+async fn save_activity(
+    State(app): State<App>,
+    Path(code): Path<String>,
+    Query(q): Query<YearQuery>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> WebResult<Response> {
+    let year = fields
+        .iter()
+        .find(|(k, _)| k == "anno")
+        .and_then(|(_, v)| v.parse::<i64>().ok())
+        .or(q.anno)
+        .ok_or_else(|| WebError::BadRequest("anno mancante".into()))?;
     let year = i64::from(year_i32(year)?);
     let mut entries: Vec<GridEntry> = Vec::new();
     let mut entry = |code: &str| -> usize {
@@ -131,7 +150,11 @@ async fn save_activity(State(app): State<App>, Path(code): Path<String>, Query(q
     Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
-async fn demography(State(app): State<App>, Path(code): Path<String>, Query(q): Query<YearQuery>) -> WebResult<views::demography::DemographyPage> {
+async fn demography(
+    State(app): State<App>,
+    Path(code): Path<String>,
+    Query(q): Query<YearQuery>,
+) -> WebResult<views::demography::DemographyPage> {
     Ok(views::demography::DemographyPage::new(app.demography(&code, q.anno).await?))
 }
 
@@ -179,6 +202,64 @@ async fn api_ambiti(State(app): State<App>) -> WebResult<Json<Vec<AmbitoJson>>> 
     ))
 }
 
-async fn api_report(State(app): State<App>, Path((code, year)): Path<(String, i64)>) -> WebResult<Json<ambito_domain::report::AnnualReport>> {
+async fn api_report(
+    State(app): State<App>,
+    Path((code, year)): Path<(String, i64)>,
+) -> WebResult<Json<ambito_domain::report::AnnualReport>> {
     Ok(Json(app.annual_report(&code, year_i32(year)?).await?))
+}
+
+async fn texts(State(app): State<App>, Path((code, year)): Path<(String, i64)>) -> WebResult<views::texts::TextsPage> {
+    let r = app.annual_report(&code, year_i32(year)?).await?;
+    Ok(views::texts::TextsPage::new(&code, &r))
+}
+
+/// Fields come as `area.N`, `lettura.N`, `obiettivi.N` for each area N of the form.
+async fn save_texts(
+    State(app): State<App>,
+    Path((code, year)): Path<(String, i64)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> WebResult<Response> {
+    let year = year_i32(year)?;
+    let get = |key: String| fields.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone()).unwrap_or_default();
+    let mut texts = Vec::new();
+    for (key, area) in fields.iter().filter(|(k, _)| k.starts_with("area.")) {
+        let n = &key["area.".len()..];
+        let obiettivi = get(format!("obiettivi.{n}")).lines().map(str::to_string).collect();
+        texts.push((area.clone(), get(format!("lettura.{n}")), obiettivi));
+    }
+    app.save_narratives(&code, i64::from(year), &texts).await?;
+    Ok(Redirect::to(&format!("/ambiti/{}/relazione?anno={year}", views::encode_segment(&code))).into_response())
+}
+
+async fn upload_form(State(app): State<App>, Path(code): Path<String>) -> WebResult<views::upload::UploadPage> {
+    let ambito = app.ambito(&code).await?;
+    Ok(views::upload::UploadPage::new(&ambito.code, &ambito.name, None))
+}
+
+async fn upload(State(app): State<App>, Path(code): Path<String>, mut form: Multipart) -> WebResult<Response> {
+    let ambito = app.ambito(&code).await?;
+    let (mut kind, mut file) = (String::new(), None);
+    while let Some(field) = form.next_field().await.map_err(|e| WebError::BadRequest(format!("modulo non valido: {e}")))? {
+        match field.name() {
+            Some("tipo") => kind = field.text().await.map_err(|e| WebError::BadRequest(e.to_string()))?,
+            Some("file") => {
+                let name = field.file_name().unwrap_or("file.csv").to_string();
+                let bytes = field.bytes().await.map_err(|e| WebError::BadRequest(format!("file non leggibile: {e}")))?;
+                file = Some((name, bytes));
+            }
+            _ => {}
+        }
+    }
+    let Some((name, bytes)) = file else { return Err(WebError::BadRequest("nessun file inviato".into())) };
+    let outcome = match kind.as_str() {
+        "attivita" => {
+            let opts = ambito_app::import::activity::ActivityImport { ambito_code: &ambito.code, new_ambito_name: None };
+            app.import_activity(&name, &bytes, opts, &ambito_app::NoProgress).await?
+        }
+        "budget" => app.import_budget(&name, &bytes, &ambito.code, &ambito_app::NoProgress).await?,
+        other => return Err(WebError::BadRequest(format!("tipo di dati sconosciuto «{other}»"))),
+    };
+    let status = if outcome.applied { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((status, views::upload::UploadPage::new(&ambito.code, &ambito.name, Some(outcome))).into_response())
 }

@@ -70,7 +70,13 @@ pub struct ActivityImport<'a> {
 }
 
 impl App {
-    pub async fn import_activity(&self, file: &str, bytes: &[u8], opts: ActivityImport<'_>, progress: &dyn Progress) -> Result<ImportOutcome> {
+    pub async fn import_activity(
+        &self,
+        file: &str,
+        bytes: &[u8],
+        opts: ActivityImport<'_>,
+        progress: &dyn Progress,
+    ) -> Result<ImportOutcome> {
         let mut f = Findings::default();
         let mut conn = self.store.read().await?;
         let ambito = store::ambito_by_code(&mut conn, opts.ambito_code).await?;
@@ -180,7 +186,8 @@ impl App {
                 target_value: r.target_value.map(|v| v.to_string()),
             };
             if keep.targets
-                && let Some(stored) = store::service_years(&mut tx, ambito_id, r.year).await?.into_iter().find(|y| y.service_id == rec.service_id)
+                && let Some(stored) =
+                    store::service_years(&mut tx, ambito_id, r.year).await?.into_iter().find(|y| y.service_id == rec.service_id)
             {
                 sy.target_name = stored.target_name;
                 sy.target_value = stored.target_value;
@@ -244,7 +251,8 @@ fn parse_row(c: &Cells, targets: &[String], custom: &[String], f: &mut Findings)
     if code.eq_ignore_ascii_case(TOTAL_CODE) || area.eq_ignore_ascii_case(AMBITO_TOTAL) {
         let is_ambito = area.eq_ignore_ascii_case(AMBITO_TOTAL);
         let area_name = if is_ambito { None } else { Some(c.text(3).to_string()).filter(|s| !s.is_empty()).or(Some(area)) };
-        return (f.errors.len() == before).then(|| Parsed::Total(PublishedTotal { line: c.line, year: year.unwrap_or(0), area: area_name, measures, budget }));
+        return (f.errors.len() == before)
+            .then(|| Parsed::Total(PublishedTotal { line: c.line, year: year.unwrap_or(0), area: area_name, measures, budget }));
     }
     if area.is_empty() {
         c.error(f, 1, "area mancante", "missing area");
@@ -298,7 +306,12 @@ fn parse_row(c: &Cells, targets: &[String], custom: &[String], f: &mut Findings)
         }
     }
     if indicator.as_deref().is_some_and(|i| i.ends_with("target_x1000")) && target.is_empty() {
-        c.warning(f, 12, "indicatore per 1.000 senza popolazione target: resterà vuoto", "per-1000 indicator without a target population: it will be blank");
+        c.warning(
+            f,
+            12,
+            "indicatore per 1.000 senza popolazione target: resterà vuoto",
+            "per-1000 indicator without a target population: it will be blank",
+        );
     }
     let (dom, ben) = (measures[Measure::Domande.index()], measures[Measure::Beneficiari.index()]);
     if let (Some(d), Some(b)) = (dom, ben)
@@ -402,7 +415,13 @@ fn check_published_totals(file: &str, rows: &[ActivityRow], totals: &[PublishedT
         let mut services: Vec<ServiceDef> = Vec::new();
         let mut current = HashMap::new();
         for r in rows.iter().filter(|r| r.year == *year) {
-            services.push(ServiceDef { code: r.code.clone(), name: r.name.clone(), area: r.area.clone(), parent: r.parent.clone(), indicator: None });
+            services.push(ServiceDef {
+                code: r.code.clone(),
+                name: r.name.clone(),
+                area: r.area.clone(),
+                parent: r.parent.clone(),
+                indicator: None,
+            });
             let mut fig = Figures { budget: r.budget, ..Figures::default() };
             for m in Measure::ALL {
                 fig.measures.set(m, r.measures[m.index()]);
@@ -411,7 +430,13 @@ fn check_published_totals(file: &str, rows: &[ActivityRow], totals: &[PublishedT
         }
         for s in existing {
             if !services.iter().any(|x| x.code == s.code) {
-                services.push(ServiceDef { code: s.code.clone(), name: s.name.clone(), area: s.area.clone(), parent: s.parent_code.clone(), indicator: None });
+                services.push(ServiceDef {
+                    code: s.code.clone(),
+                    name: s.name.clone(),
+                    area: s.area.clone(),
+                    parent: s.parent_code.clone(),
+                    indicator: None,
+                });
             }
         }
         let input = ReportInput { year: *year as i32, services, current, indicators: Vec::<IndicatorDef>::new(), ..ReportInput::default() };

@@ -20,7 +20,8 @@ impl App {
             f.error(file, None, None, Msg::new(format!("Ambito «{ambito_code}» inesistente"), format!("no Ambito «{ambito_code}»")));
             return Ok(ImportOutcome::rejected(file, f));
         };
-        let services: HashMap<String, i64> = store::list_services(&mut conn, ambito.id).await?.into_iter().map(|s| (s.code, s.id)).collect();
+        let services: HashMap<String, i64> =
+            store::list_services(&mut conn, ambito.id).await?.into_iter().map(|s| (s.code, s.id)).collect();
         drop(conn);
         let Some(table) = read_table(file, bytes, &mut f) else { return Ok(ImportOutcome::rejected(file, f)) };
         let Some(idx) = table.columns(&COLUMNS, &[], &mut f) else { return Ok(ImportOutcome::rejected(file, f)) };
@@ -38,7 +39,12 @@ impl App {
             }
             let phase = c.text(2).to_lowercase();
             if !PHASES.contains(&phase.as_str()) {
-                c.error(&mut f, 2, format!("fase «{phase}» non valida: {}", PHASES.join(", ")), format!("invalid phase «{phase}»: {}", PHASES.join(", ")));
+                c.error(
+                    &mut f,
+                    2,
+                    format!("fase «{phase}» non valida: {}", PHASES.join(", ")),
+                    format!("invalid phase «{phase}»: {}", PHASES.join(", ")),
+                );
             }
             let source = c.text(3).to_string();
             if source.is_empty() {
@@ -87,6 +93,12 @@ impl App {
         }
         store::record_import(&mut tx, Some(ambito.id), "budget", file, &sha, rows.len() as i64).await?;
         tx.commit().await?;
-        Ok(ImportOutcome { file: file.into(), rows: rows.len(), findings: f, applied: true, previously_imported_at: previous.map(|p| p.imported_at) })
+        Ok(ImportOutcome {
+            file: file.into(),
+            rows: rows.len(),
+            findings: f,
+            applied: true,
+            previously_imported_at: previous.map(|p| p.imported_at),
+        })
     }
 }

@@ -54,7 +54,12 @@ impl Cells<'_> {
             return Err(());
         }
         if !v.fract().is_zero() {
-            self.err(f, k, format!("un conteggio deve essere intero: «{}»", self.text(k)), format!("a count must be a whole number: «{}»", self.text(k)));
+            self.err(
+                f,
+                k,
+                format!("un conteggio deve essere intero: «{}»", self.text(k)),
+                format!("a count must be a whole number: «{}»", self.text(k)),
+            );
             return Err(());
         }
         i64::try_from(v.trunc().mantissa() / 10i128.pow(v.trunc().scale())).map(Some).map_err(|_| {

@@ -28,7 +28,13 @@ struct Row {
 }
 
 impl App {
-    pub async fn import_population(&self, file: &str, bytes: &[u8], opts: PopulationImport, progress: &dyn Progress) -> Result<ImportOutcome> {
+    pub async fn import_population(
+        &self,
+        file: &str,
+        bytes: &[u8],
+        opts: PopulationImport,
+        progress: &dyn Progress,
+    ) -> Result<ImportOutcome> {
         let mut f = Findings::default();
         let Some(table) = read_table(file, bytes, &mut f) else { return Ok(ImportOutcome::rejected(file, f)) };
         let Some(idx) = table.columns(&COLUMNS, &[], &mut f) else { return Ok(ImportOutcome::rejected(file, f)) };
@@ -64,7 +70,12 @@ impl App {
             if let Some(t) = total
                 && t != m + w
             {
-                c.error(&mut f, 5, format!("totale {t} diverso da maschi + femmine ({})", m + w), format!("total {t} differs from males + females ({})", m + w));
+                c.error(
+                    &mut f,
+                    5,
+                    format!("totale {t} diverso da maschi + femmine ({})", m + w),
+                    format!("total {t} differs from males + females ({})", m + w),
+                );
                 continue;
             }
             if age == 999 {
@@ -79,12 +90,22 @@ impl App {
                 if opts.skip_unknown_comuni {
                     skipped += 1;
                 } else {
-                    c.error(&mut f, 0, format!("Comune {code} non presente nel territorio"), format!("Comune {code} is not in the territory"));
+                    c.error(
+                        &mut f,
+                        0,
+                        format!("Comune {code} non presente nel territorio"),
+                        format!("Comune {code} is not in the territory"),
+                    );
                 }
                 continue;
             };
             if let Some(first) = seen.insert((comune_id, age), *line) {
-                c.error(&mut f, 2, format!("età {age} ripetuta per il Comune {code} (già alla riga {first})"), format!("age {age} repeated for Comune {code} (already on line {first})"));
+                c.error(
+                    &mut f,
+                    2,
+                    format!("età {age} ripetuta per il Comune {code} (già alla riga {first})"),
+                    format!("age {age} repeated for Comune {code} (already on line {first})"),
+                );
                 continue;
             }
             rows.push(Row { comune_id, age, males: m, females: w });
@@ -100,14 +121,21 @@ impl App {
                     Some(*line),
                     Some("totale"),
                     Msg::new(
-                        format!("totale pubblicato per {code} ({m} M, {w} F) diverso dalla somma delle età ({sm} M, {sw} F): si usa la somma"),
+                        format!(
+                            "totale pubblicato per {code} ({m} M, {w} F) diverso dalla somma delle età ({sm} M, {sw} F): si usa la somma"
+                        ),
                         format!("published total for {code} ({m} M, {w} F) differs from the sum of ages ({sm} M, {sw} F): the sum is used"),
                     ),
                 );
             }
         }
         if skipped > 0 {
-            f.warning(file, None, None, Msg::new(format!("{skipped} righe di Comuni non presenti ignorate"), format!("{skipped} rows of unknown Comuni skipped")));
+            f.warning(
+                file,
+                None,
+                None,
+                Msg::new(format!("{skipped} righe di Comuni non presenti ignorate"), format!("{skipped} rows of unknown Comuni skipped")),
+            );
         }
         if f.has_errors() {
             return Ok(ImportOutcome::rejected(file, f));
@@ -123,7 +151,13 @@ impl App {
         store::record_import(&mut tx, None, "population", file, &sha, rows.len() as i64).await?;
         tx.commit().await?;
         progress.finish();
-        Ok(ImportOutcome { file: file.into(), rows: rows.len(), findings: f, applied: true, previously_imported_at: previous.map(|p| p.imported_at) })
+        Ok(ImportOutcome {
+            file: file.into(),
+            rows: rows.len(),
+            findings: f,
+            applied: true,
+            previously_imported_at: previous.map(|p| p.imported_at),
+        })
     }
 }
 

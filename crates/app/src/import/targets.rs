@@ -51,7 +51,9 @@ impl App {
                 }
             }
             match (age_min, value) {
-                (Some(_), Some(_)) => c.error(&mut f, 5, "indicare una fascia d'età oppure un valore, non entrambi", "give an age band or a value, not both"),
+                (Some(_), Some(_)) => {
+                    c.error(&mut f, 5, "indicare una fascia d'età oppure un valore, non entrambi", "give an age band or a value, not both")
+                }
                 (None, None) => c.error(&mut f, 2, "indicare eta_min oppure valore", "give eta_min or valore"),
                 _ => {}
             }
@@ -84,6 +86,12 @@ impl App {
         }
         store::record_import(&mut tx, None, "targets", file, &sha, rows.len() as i64).await?;
         tx.commit().await?;
-        Ok(ImportOutcome { file: file.into(), rows: rows.len(), findings: f, applied: true, previously_imported_at: previous.map(|p| p.imported_at) })
+        Ok(ImportOutcome {
+            file: file.into(),
+            rows: rows.len(),
+            findings: f,
+            applied: true,
+            previously_imported_at: previous.map(|p| p.imported_at),
+        })
     }
 }

@@ -8,8 +8,18 @@ use crate::{App, Progress, Result};
 use ambito_store as store;
 use std::collections::HashMap;
 
-pub const COLUMNS: [&str; 10] =
-    ["codice_regione", "regione", "codice_ats", "ats", "codice_distretto", "distretto", "codice_ambito", "ambito", "codice_istat", "comune"];
+pub const COLUMNS: [&str; 10] = [
+    "codice_regione",
+    "regione",
+    "codice_ats",
+    "ats",
+    "codice_distretto",
+    "distretto",
+    "codice_ambito",
+    "ambito",
+    "codice_istat",
+    "comune",
+];
 
 impl App {
     pub async fn import_territory(&self, file: &str, bytes: &[u8], progress: &dyn Progress) -> Result<ImportOutcome> {
@@ -32,7 +42,12 @@ impl App {
             if !(istat.len() == 6 && istat.chars().all(|ch| ch.is_ascii_digit())) {
                 c.error(&mut f, 8, format!("codice ISTAT di 6 cifre atteso: «{istat}»"), format!("6-digit ISTAT code expected: «{istat}»"));
             } else if let Some(first) = seen.insert(istat.clone(), *line) {
-                c.error(&mut f, 8, format!("Comune {istat} ripetuto (già alla riga {first})"), format!("Comune {istat} repeated (already on line {first})"));
+                c.error(
+                    &mut f,
+                    8,
+                    format!("Comune {istat} ripetuto (già alla riga {first})"),
+                    format!("Comune {istat} repeated (already on line {first})"),
+                );
             }
             rows.push(values);
         }
@@ -54,6 +69,12 @@ impl App {
         store::record_import(&mut tx, None, "territory", file, &sha, rows.len() as i64).await?;
         tx.commit().await?;
         progress.finish();
-        Ok(ImportOutcome { file: file.into(), rows: rows.len(), findings: f, applied: true, previously_imported_at: previous.map(|p| p.imported_at) })
+        Ok(ImportOutcome {
+            file: file.into(),
+            rows: rows.len(),
+            findings: f,
+            applied: true,
+            previously_imported_at: previous.map(|p| p.imported_at),
+        })
     }
 }

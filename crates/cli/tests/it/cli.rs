@@ -21,7 +21,8 @@ async fn import_errors_follow_the_locale_and_exit_non_zero() {
     let dir = tempfile::tempdir().expect("dir");
     let good = dir.path().join("attivita.csv");
     std::fs::write(&good, SMALL_ACTIVITY).expect("write");
-    let (ok, out, err) = ambito(&db, &["import", "activity", good.to_str().expect("path"), "--ambito", "PROVA", "--new-ambito", "Prova"], "C");
+    let (ok, out, err) =
+        ambito(&db, &["import", "activity", good.to_str().expect("path"), "--ambito", "PROVA", "--new-ambito", "Prova"], "C");
     assert!(ok, "{out}{err}");
     assert!(out.contains("7 rows imported"), "{out}");
 
@@ -44,11 +45,25 @@ async fn export_then_reimport_round_trips() {
     let (ok, _, err) = ambito(&db, &["demo"], "C");
     assert!(ok, "{err}");
     let exported = dir.path().join("export.csv");
-    let (ok, _, err) = ambito(&db, &["export", "activity", "--ambito", "ALTO_SEBINO", "--year", "2025", "-o", exported.to_str().expect("p")], "C");
+    let (ok, _, err) =
+        ambito(&db, &["export", "activity", "--ambito", "ALTO_SEBINO", "--year", "2025", "-o", exported.to_str().expect("p")], "C");
     assert!(ok, "{err}");
     let report_before = dir.path().join("before.csv");
     let report_after = dir.path().join("after.csv");
-    let args = |o: &std::path::Path| vec!["report".to_string(), "annual".into(), "--ambito".into(), "ALTO_SEBINO".into(), "--year".into(), "2025".into(), "--format".into(), "csv".into(), "-o".into(), o.display().to_string()];
+    let args = |o: &std::path::Path| {
+        vec![
+            "report".to_string(),
+            "annual".into(),
+            "--ambito".into(),
+            "ALTO_SEBINO".into(),
+            "--year".into(),
+            "2025".into(),
+            "--format".into(),
+            "csv".into(),
+            "-o".into(),
+            o.display().to_string(),
+        ]
+    };
     let run = |o: &std::path::Path| {
         let a = args(o);
         let refs: Vec<&str> = a.iter().map(String::as_str).collect();
@@ -61,7 +76,11 @@ async fn export_then_reimport_round_trips() {
     assert_eq!(std::fs::read(&report_before).expect("r"), std::fs::read(&report_after).expect("r"));
     for format in ["pdf", "xlsx", "html"] {
         let out = dir.path().join(format!("relazione.{format}"));
-        let (ok, _, err) = ambito(&db, &["report", "annual", "--ambito", "ALTO_SEBINO", "--year", "2025", "--format", format, "-o", out.to_str().expect("p")], "C");
+        let (ok, _, err) = ambito(
+            &db,
+            &["report", "annual", "--ambito", "ALTO_SEBINO", "--year", "2025", "--format", format, "-o", out.to_str().expect("p")],
+            "C",
+        );
         assert!(ok, "{format}: {err}");
         let bytes = std::fs::read(&out).expect("read");
         match format {

@@ -19,7 +19,15 @@ fn sad_users(csv: &str) -> String {
 #[tokio::test]
 async fn pages_render_in_italian_with_security_headers() {
     let (db, s) = demo_server().await;
-    for path in ["/", "/ambiti/ALTO_SEBINO", "/ambiti/ALTO_SEBINO/servizi", "/ambiti/ALTO_SEBINO/attivita", "/ambiti/ALTO_SEBINO/demografia", "/ambiti/ALTO_SEBINO/relazione?anno=2025", "/ambiti/BASSO_SEBINO/relazione"] {
+    for path in [
+        "/",
+        "/ambiti/ALTO_SEBINO",
+        "/ambiti/ALTO_SEBINO/servizi",
+        "/ambiti/ALTO_SEBINO/attivita",
+        "/ambiti/ALTO_SEBINO/demografia",
+        "/ambiti/ALTO_SEBINO/relazione?anno=2025",
+        "/ambiti/BASSO_SEBINO/relazione",
+    ] {
         let res = s.get(path).await;
         assert_eq!(res.status(), 200, "{path}");
         let csp = res.headers().get("content-security-policy").expect("CSP").to_str().expect("ascii").to_string();
@@ -30,7 +38,9 @@ async fn pages_render_in_italian_with_security_headers() {
         assert!(!html.contains("<script>") && !html.contains(" style=\""), "{path}: inline script or style");
     }
     let report = s.get("/ambiti/ALTO_SEBINO/relazione?anno=2025").await.text().await.expect("body");
-    for section in ["Numeri", "Lettura dell'andamento", "Prospettive e obiettivi", "Indicatori di risultato e Budget", "Spesa sociale", "<svg"] {
+    for section in
+        ["Numeri", "Lettura dell'andamento", "Prospettive e obiettivi", "Indicatori di risultato e Budget", "Spesa sociale", "<svg"]
+    {
         assert!(report.contains(section), "missing {section}");
     }
     let res = s.get("/ambiti/NESSUNO").await;
@@ -62,7 +72,10 @@ async fn editing_the_grid_updates_the_report_at_once() {
     let res = s.client.post(format!("{}/ambiti/ALTO_SEBINO/attivita", s.base)).form(&bad).send().await.expect("post");
     assert_eq!(res.status(), 422);
     let html = res.text().await.expect("body");
-    assert!(html.contains("Nessuna modifica salvata") && html.contains("valore negativo «-4»") && html.contains("value=\"molti\""), "{html}");
+    assert!(
+        html.contains("Nessuna modifica salvata") && html.contains("valore negativo «-4»") && html.contains("value=\"molti\""),
+        "{html}"
+    );
     let unchanged = s.get("/ambiti/ALTO_SEBINO/relazione/2025.csv").await.text().await.expect("csv");
     assert_eq!(unchanged, after);
     db.drop_pg().await;
@@ -87,5 +100,55 @@ async fn downloads_and_api() {
     assert_eq!(report["headline"]["areas"], 5);
     // Decimals travel as strings: a JSON float would not be exact.
     assert!(report["total"]["budget"].is_string(), "{}", report["total"]["budget"]);
+    db.drop_pg().await;
+}
+
+#[tokio::test]
+async fn staff_texts_are_saved_and_escaped() {
+    let (db, s) = demo_server().await;
+    let form = [
+        ("area.0", "Anziani"),
+        ("lettura.0", "Crescono le ore <b>SAD</b> & i pasti."),
+        ("obiettivi.0", "Primo obiettivo\n\nSecondo obiettivo"),
+    ];
+    let res = s.client.post(format!("{}/ambiti/ALTO_SEBINO/relazione/2025/testi", s.base)).form(&form).send().await.expect("post");
+    assert_eq!(res.status(), 303);
+    let html = s.get("/ambiti/ALTO_SEBINO/relazione?anno=2025").await.text().await.expect("body");
+    assert!(
+        html.contains("Crescono le ore &#60;b&#62;SAD&#60;/b&#62; &#38; i pasti.")
+            || html.contains("Crescono le ore &lt;b&gt;SAD&lt;/b&gt; &amp; i pasti."),
+        "text must be escaped"
+    );
+    assert!(html.contains("<li>Primo obiettivo</li><li>Secondo obiettivo</li>"), "blank lines are not objectives");
+    let form = [("area.0", "Area inesistente"), ("lettura.0", "x")];
+    let res = s.client.post(format!("{}/ambiti/ALTO_SEBINO/relazione/2025/testi", s.base)).form(&form).send().await.expect("post");
+    assert_eq!(res.status(), 400);
+    db.drop_pg().await;
+}
+
+#[tokio::test]
+async fn upload_rejects_a_bad_file_whole_and_applies_a_good_one() {
+    let (db, s) = demo_server().await;
+    let before = s.get("/ambiti/ALTO_SEBINO/relazione/2025.csv").await.text().await.expect("csv");
+    let upload = |name: &'static str, body: String| {
+        let part = reqwest::multipart::Part::text(body).file_name(name);
+        let form = reqwest::multipart::Form::new().text("tipo", "attivita").part("file", part);
+        s.client.post(format!("{}/ambiti/ALTO_SEBINO/importa", s.base)).multipart(form).send()
+    };
+    let header = "anno;area;codice_servizio;servizio;codice_padre;utenti_in_carico;domande_pervenute;beneficiari;ore_erogate;accessi;visite_domiciliari;indicatore;popolazione_target;budget";
+    let bad = format!("{header}\n2025;Anziani;SAD;SAD;;140;;;;;;;;\n2025;Anziani;NUOVO;Nuovo;;tre;;;;;;;;\n");
+    let res = upload("bad.csv", bad).await.expect("post");
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.expect("body");
+    assert!(html.contains("bad.csv:3:utenti_in_carico: non è un numero: «tre»"), "{html}");
+    assert_eq!(s.get("/ambiti/ALTO_SEBINO/relazione/2025.csv").await.text().await.expect("csv"), before, "nothing applied");
+    let good = format!(
+        "{header}\n2025;Anziani;SAD;Servizio di Assistenza Domiciliare (SAD);;140;51;;7.595,25;10.462;6.774;ore/utenti;;263.971,21\n"
+    );
+    let res = upload("good.csv", good).await.expect("post");
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.expect("body").contains("1 righe importate"));
+    let after = s.get("/ambiti/ALTO_SEBINO/relazione/2025.csv").await.text().await.expect("csv");
+    assert_eq!(sad_users(&after), "140");
     db.drop_pg().await;
 }

@@ -26,21 +26,45 @@ async fn every_kind_of_bad_input_is_rejected_with_its_place() {
     assert!(new_ambito_with(&app, "PROVA", SMALL_ACTIVITY).await.applied);
 
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
-        ("unknown.csv", SMALL_ACTIVITY.replace(";budget\n", ";bilancio\n").into_bytes(), "unknown.csv:1:bilancio: unknown column «bilancio»"),
+        (
+            "unknown.csv",
+            SMALL_ACTIVITY.replace(";budget\n", ";bilancio\n").into_bytes(),
+            "unknown.csv:1:bilancio: unknown column «bilancio»",
+        ),
         ("twice.csv", SMALL_ACTIVITY.replacen(";accessi;", ";utenti_in_carico;", 1).into_bytes(), "appears twice"),
         ("nonnum.csv", with_rows(&["2025;Anziani;SAD;Sad;;molti;;;;;;;;"]), "nonnum.csv:2:utenti_in_carico: not a number"),
         ("negative.csv", with_rows(&["2025;Anziani;SAD;Sad;;-3;;;;;;;;"]), "negative.csv:2:utenti_in_carico: negative count"),
         ("fraction.csv", with_rows(&["2025;Anziani;SAD;Sad;;2,5;;;;;;;;"]), "whole number"),
-        ("dup.csv", with_rows(&["2025;Anziani;X1;Uno;;1;;;;;;;;", "2025;Anziani;X1;Due;;2;;;;;;;;"]), "dup.csv:3:codice_servizio: service code «X1» repeated for year 2025 (already on line 2)"),
-        ("parent.csv", with_rows(&["2025;Anziani;X1;Uno;NESSUNO;1;;;;;;;;"]), "parent.csv:2:codice_padre: parent service «NESSUNO» does not exist"),
-        ("cycle.csv", with_rows(&["2025;Anziani;X1;Uno;X2;1;;;;;;;;", "2025;Anziani;X2;Due;X1;1;;;;;;;;"]), "cycle in the service hierarchy"),
+        (
+            "dup.csv",
+            with_rows(&["2025;Anziani;X1;Uno;;1;;;;;;;;", "2025;Anziani;X1;Due;;2;;;;;;;;"]),
+            "dup.csv:3:codice_servizio: service code «X1» repeated for year 2025 (already on line 2)",
+        ),
+        (
+            "parent.csv",
+            with_rows(&["2025;Anziani;X1;Uno;NESSUNO;1;;;;;;;;"]),
+            "parent.csv:2:codice_padre: parent service «NESSUNO» does not exist",
+        ),
+        (
+            "cycle.csv",
+            with_rows(&["2025;Anziani;X1;Uno;X2;1;;;;;;;;", "2025;Anziani;X2;Due;X1;1;;;;;;;;"]),
+            "cycle in the service hierarchy",
+        ),
         ("area.csv", with_rows(&["2025;Disabilità;X1;Uno;SAD;1;;;;;;;;"]), "is in area «Anziani»"),
         ("empty.csv", Vec::new(), "empty.csv: the file is empty"),
-        ("truncated.csv", format!("{HEADER}\n2025;Anziani;X1;Uno;;1;;;;;;;;\n2025;Anziani;X2;Du").into_bytes(), "truncated.csv:3: the row has 4 fields instead of 14"),
+        (
+            "truncated.csv",
+            format!("{HEADER}\n2025;Anziani;X1;Uno;;1;;;;;;;;\n2025;Anziani;X2;Du").into_bytes(),
+            "truncated.csv:3: the row has 4 fields instead of 14",
+        ),
         ("encoding.csv", [HEADER.as_bytes(), b"\n2025;Anziani;X1;\x81\x8d;;1;;;;;;;;\n"].concat(), "unrecognised encoding"),
         ("binary.xlsx", b"PK\x03\x04 not really a workbook".to_vec(), "unreadable spreadsheet"),
         ("indicator.csv", with_rows(&["2025;Anziani;X1;Uno;;1;;;;;;magia;;"]), "unknown indicator «magia»"),
-        ("target.csv", with_rows(&["2025;Anziani;X1;Uno;;1;;;;;;utenti/target_x1000;marziani;"]), "target population «marziani» is not defined"),
+        (
+            "target.csv",
+            with_rows(&["2025;Anziani;X1;Uno;;1;;;;;;utenti/target_x1000;marziani;"]),
+            "target population «marziani» is not defined",
+        ),
         ("budget.csv", with_rows(&["2025;Anziani;X1;Uno;;1;;;;;;;;12,345"]), "at most 2 decimals"),
         ("year.csv", with_rows(&["1900;Anziani;X1;Uno;;1;;;;;;;;"]), "year.csv:2:anno"),
     ];
@@ -81,7 +105,13 @@ async fn reimport_is_idempotent_and_conventions_agree() {
     assert_eq!(snapshot(&app).await, first);
 
     // The same data in the international convention (comma delimiter, decimal point).
-    let intl = SMALL_ACTIVITY.replace("2.172,20", "2172.20").replace("9.638,00", "9638.00").replace("1.000,00", "1000.00").replace("1.030,95", "1030.95").replace("4.000", "4000").replace(';', ",");
+    let intl = SMALL_ACTIVITY
+        .replace("2.172,20", "2172.20")
+        .replace("9.638,00", "9638.00")
+        .replace("1.000,00", "1000.00")
+        .replace("1.030,95", "1030.95")
+        .replace("4.000", "4000")
+        .replace(';', ",");
     let opts = ActivityImport { ambito_code: "INTL", new_ambito_name: Some("Internazionale") };
     assert!(app.import_activity("intl.csv", intl.as_bytes(), opts, &NoProgress).await.expect("import").applied);
     let csv_intl = ambito_render::annual_csv(&app.annual_report("INTL", 2025).await.expect("report")).expect("csv");
@@ -100,7 +130,8 @@ async fn xlsx_input_gives_the_same_report_as_csv() {
     for (r, line) in SMALL_ACTIVITY.lines().enumerate() {
         for (c, cell) in line.split(';').enumerate() {
             let (r, c) = (r as u32, c as u16);
-            let numeric = ambito_domain::number::parse_decimal(cell, ambito_domain::number::NumberStyle::Italian).ok().filter(|_| r > 0 && c != 2);
+            let numeric =
+                ambito_domain::number::parse_decimal(cell, ambito_domain::number::NumberStyle::Italian).ok().filter(|_| r > 0 && c != 2);
             match numeric {
                 Some(n) => sheet.write_number(r, c, n.to_string().parse::<f64>().expect("f64")).map(|_| ()),
                 None if cell.is_empty() => Ok(()),

@@ -92,7 +92,18 @@ pub async fn new_ambito_with(app: &App, code: &str, csv: &str) -> ambito_app::im
 pub async fn snapshot(app: &App) -> String {
     let mut conn = app.store.read().await.expect("conn");
     let mut out = String::new();
-    for table in ["ambito", "area", "service", "activity", "agg_service_year", "service_year", "budget_line", "population", "target_population", "comune"] {
+    for table in [
+        "ambito",
+        "area",
+        "service",
+        "activity",
+        "agg_service_year",
+        "service_year",
+        "budget_line",
+        "population",
+        "target_population",
+        "comune",
+    ] {
         let n: i64 = sqlx::Row::get(
             &sqlx::query(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}"))).fetch_one(&mut *conn).await.expect("count"),
             0,
@@ -100,7 +111,10 @@ pub async fn snapshot(app: &App) -> String {
         out.push_str(&format!("{table}={n};"));
     }
     let sums: Option<i64> = sqlx::Row::get(
-        &sqlx::query("SELECT CAST(SUM(COALESCE(utenti,0) + COALESCE(budget_cents,0) + COALESCE(ore_e4,0)) AS BIGINT) FROM activity").fetch_one(&mut *conn).await.expect("sum"),
+        &sqlx::query("SELECT CAST(SUM(COALESCE(utenti,0) + COALESCE(budget_cents,0) + COALESCE(ore_e4,0)) AS BIGINT) FROM activity")
+            .fetch_one(&mut *conn)
+            .await
+            .expect("sum"),
         0,
     );
     out.push_str(&format!("sum={sums:?}"));

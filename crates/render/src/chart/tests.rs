@@ -3,10 +3,7 @@ use ambito_domain::report::{SpendingRow, TotalRow};
 
 #[test]
 fn escapes_markup_and_drops_control_characters() {
-    assert_eq!(
-        esc("A & B <c> \"d\" 'e'\u{1}"),
-        "A &amp; B &lt;c&gt; &quot;d&quot; &apos;e&apos;"
-    );
+    assert_eq!(esc("A & B <c> \"d\" 'e'\u{1}"), "A &amp; B &lt;c&gt; &quot;d&quot; &apos;e&apos;");
 }
 
 #[test]
@@ -22,12 +19,7 @@ fn an_empty_area_says_so() {
     let area = AreaSection {
         name: "Minori & famiglie".into(),
         rows: vec![],
-        total: TotalRow {
-            measures: Default::default(),
-            budget: None,
-            budget_per_user: blank(),
-            previous: None,
-        },
+        total: TotalRow { measures: Default::default(), budget: None, budget_per_user: blank(), previous: None },
         lettura: None,
         obiettivi: vec![],
     };
@@ -64,8 +56,5 @@ fn blank() -> ambito_domain::report::Shown {
 
 fn blank_text(t: &str) -> ambito_domain::report::Shown {
     use ambito_domain::value::{Blank, Value};
-    ambito_domain::report::Shown {
-        value: Value::Blank(Blank::NoPrevious),
-        text: t.into(),
-    }
+    ambito_domain::report::Shown { value: Value::Blank(Blank::NoPrevious), text: t.into() }
 }

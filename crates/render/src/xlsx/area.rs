@@ -2,43 +2,22 @@
 //! year and the numbered goals.
 
 use super::cells::{
-    Kind, col, header_fmt, measures, num, paragraph, print_setup, shown, subtitle_fmt, text,
-    text_fmt, title_fmt, total_fmt,
+    Kind, col, header_fmt, measures, num, paragraph, print_setup, shown, subtitle_fmt, text, text_fmt, title_fmt, total_fmt,
 };
 use crate::RenderError;
 use ambito_domain::measures::Measure;
 use ambito_domain::report::{AnnualReport, AreaSection};
 use rust_xlsxwriter::{Format, FormatAlign, Worksheet};
 
-const AREA_HEADER: [&str; 4] = [
-    "Indicatore",
-    "Valore indicatore",
-    "Budget",
-    "Budget per utente",
-];
+const AREA_HEADER: [&str; 4] = ["Indicatore", "Valore indicatore", "Budget", "Budget per utente"];
 
-pub fn area_sheet(
-    ws: &mut Worksheet,
-    r: &AnnualReport,
-    area: &AreaSection,
-) -> Result<(), RenderError> {
-    let widths = [
-        14.0, 44.0, 12.0, 12.0, 12.0, 12.0, 12.0, 12.0, 30.0, 14.0, 16.0, 16.0,
-    ];
+pub fn area_sheet(ws: &mut Worksheet, r: &AnnualReport, area: &AreaSection) -> Result<(), RenderError> {
+    let widths = [14.0, 44.0, 12.0, 12.0, 12.0, 12.0, 12.0, 12.0, 30.0, 14.0, 16.0, 16.0];
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(col(c), *w)?;
     }
     text(ws, 0, 0, &area.name, &title_fmt())?;
-    text(
-        ws,
-        1,
-        0,
-        &format!(
-            "Relazione annuale sull'attività {} – {}",
-            r.year, r.ambito_name
-        ),
-        &text_fmt(),
-    )?;
+    text(ws, 1, 0, &format!("Relazione annuale sull'attività {} – {}", r.year, r.ambito_name), &text_fmt())?;
     text(ws, 3, 0, "Numeri", &subtitle_fmt())?;
     let head = 4;
     text(ws, head, 0, "Codice", &header_fmt())?;
@@ -78,18 +57,8 @@ pub fn area_sheet(
     row += 2;
     text(ws, row, 0, "Lettura dell'andamento", &subtitle_fmt())?;
     row += 1;
-    let lettura = area
-        .lettura
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty());
-    paragraph(
-        ws,
-        row,
-        0,
-        lettura.unwrap_or("Nessuna lettura inserita."),
-        merged_width + widths[0],
-    )?;
+    let lettura = area.lettura.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    paragraph(ws, row, 0, lettura.unwrap_or("Nessuna lettura inserita."), merged_width + widths[0])?;
     row += 2;
     text(ws, row, 0, "Prospettive e obiettivi", &subtitle_fmt())?;
     row += 1;
@@ -97,13 +66,7 @@ pub fn area_sheet(
         text(ws, row, 0, "Nessun obiettivo inserito.", &text_fmt())?;
     }
     for (i, goal) in area.obiettivi.iter().enumerate() {
-        text(
-            ws,
-            row,
-            0,
-            &format!("{}.", i + 1),
-            &text_fmt().set_align(FormatAlign::Right),
-        )?;
+        text(ws, row, 0, &format!("{}.", i + 1), &text_fmt().set_align(FormatAlign::Right))?;
         paragraph(ws, row, 1, goal, merged_width)?;
         row += 1;
     }

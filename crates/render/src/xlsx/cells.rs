@@ -28,11 +28,7 @@ pub enum Kind {
 
 impl Kind {
     pub fn of_measure(m: Measure) -> Kind {
-        if measure_dp(m) == 0 {
-            Kind::Count
-        } else {
-            Kind::Hours
-        }
+        if measure_dp(m) == 0 { Kind::Count } else { Kind::Hours }
     }
 
     pub fn of_display(f: DisplayFormat) -> Kind {
@@ -53,11 +49,7 @@ impl Kind {
 
     pub fn num_format(self) -> String {
         let digits = |dp: u32| {
-            if dp == 0 {
-                String::new()
-            } else {
-                format!(".{}", "0".repeat(dp as usize))
-            }
+            if dp == 0 { String::new() } else { format!(".{}", "0".repeat(dp as usize)) }
         };
         match self {
             Kind::Count => "#,##0".into(),
@@ -87,17 +79,11 @@ pub fn bold() -> Format {
 }
 
 pub fn title_fmt() -> Format {
-    Format::new()
-        .set_bold()
-        .set_font_size(16)
-        .set_font_color(PRIMARY)
+    Format::new().set_bold().set_font_size(16).set_font_color(PRIMARY)
 }
 
 pub fn subtitle_fmt() -> Format {
-    Format::new()
-        .set_bold()
-        .set_font_size(12)
-        .set_font_color(PRIMARY)
+    Format::new().set_bold().set_font_size(12).set_font_color(PRIMARY)
 }
 
 pub fn header_fmt() -> Format {
@@ -114,14 +100,7 @@ pub fn total_fmt(f: Format) -> Format {
 }
 
 /// Writes a number cell; a blank (`None`) writes nothing.
-pub fn num(
-    ws: &mut Worksheet,
-    row: u32,
-    col: u16,
-    v: Option<Decimal>,
-    kind: Kind,
-    total: bool,
-) -> Result<(), RenderError> {
+pub fn num(ws: &mut Worksheet, row: u32, col: u16, v: Option<Decimal>, kind: Kind, total: bool) -> Result<(), RenderError> {
     let Some(v) = v else { return Ok(()) };
     let mut f = Format::new().set_num_format(kind.num_format());
     if total {
@@ -132,26 +111,14 @@ pub fn num(
 }
 
 /// A domain figure in the format it was shown with (`77%`, `330,39`, `120,48 €`).
-pub fn shown(
-    ws: &mut Worksheet,
-    row: u32,
-    col: u16,
-    s: &Shown,
-    total: bool,
-) -> Result<(), RenderError> {
+pub fn shown(ws: &mut Worksheet, row: u32, col: u16, s: &Shown, total: bool) -> Result<(), RenderError> {
     match format_of_text(&s.text) {
         Some(f) => num(ws, row, col, s.value.number(), Kind::of_display(f), total),
         None => Ok(()),
     }
 }
 
-pub fn text(
-    ws: &mut Worksheet,
-    row: u32,
-    col: u16,
-    s: &str,
-    f: &Format,
-) -> Result<(), RenderError> {
+pub fn text(ws: &mut Worksheet, row: u32, col: u16, s: &str, f: &Format) -> Result<(), RenderError> {
     let s: String = s.chars().take(MAX_CELL_CHARS).collect();
     ws.write_string_with_format(row, col, s, f)?;
     Ok(())
@@ -165,19 +132,12 @@ pub fn col(i: usize) -> u16 {
 
 /// A4 landscape, as wide as one page, header row repeated on every printed page.
 pub fn print_setup(ws: &mut Worksheet, header_row: u32) -> Result<(), RenderError> {
-    ws.set_paper_size(9)
-        .set_landscape()
-        .set_print_fit_to_pages(1, 0);
+    ws.set_paper_size(9).set_landscape().set_print_fit_to_pages(1, 0);
     ws.set_repeat_rows(header_row, header_row)?;
     Ok(())
 }
 
-pub fn measures(
-    ws: &mut Worksheet,
-    row: u32,
-    m: &Measures,
-    total: bool,
-) -> Result<(), RenderError> {
+pub fn measures(ws: &mut Worksheet, row: u32, m: &Measures, total: bool) -> Result<(), RenderError> {
     for (i, k) in Measure::ALL.into_iter().enumerate() {
         num(ws, row, 2 + col(i), m.get(k), Kind::of_measure(k), total)?;
     }
@@ -185,19 +145,10 @@ pub fn measures(
 }
 
 /// Long text in a wrapped cell merged up to the last table column, with a row height that fits.
-pub fn paragraph(
-    ws: &mut Worksheet,
-    row: u32,
-    first_col: u16,
-    s: &str,
-    width: f64,
-) -> Result<(), RenderError> {
+pub fn paragraph(ws: &mut Worksheet, row: u32, first_col: u16, s: &str, width: f64) -> Result<(), RenderError> {
     let s: String = s.chars().take(MAX_CELL_CHARS).collect();
     let per_line = (width * 1.1).max(10.0) as usize;
-    let lines: usize = s
-        .lines()
-        .map(|l| l.chars().count().div_ceil(per_line).max(1))
-        .sum();
+    let lines: usize = s.lines().map(|l| l.chars().count().div_ceil(per_line).max(1)).sum();
     let f = text_fmt().set_text_wrap();
     ws.merge_range(row, first_col, row, LAST_COL, &s, &f)?;
     ws.set_row_height(row, (15 * lines.clamp(1, 27)) as f64)?;
@@ -214,13 +165,7 @@ mod tests {
         assert_eq!(Kind::Percent(0).num_format(), "0%");
         assert_eq!(Kind::Percent(2).num_format(), "0.00%");
         assert_eq!(Kind::Number(2).num_format(), "#,##0.00");
-        assert_eq!(
-            Kind::Percent(0).stored(Decimal::new(7666, 2)),
-            Decimal::new(77, 2)
-        );
-        assert_eq!(
-            Kind::Euro.stored(Decimal::new(120475, 3)),
-            Decimal::new(12048, 2)
-        );
+        assert_eq!(Kind::Percent(0).stored(Decimal::new(7666, 2)), Decimal::new(77, 2));
+        assert_eq!(Kind::Euro.stored(Decimal::new(120475, 3)), Decimal::new(12048, 2));
     }
 }

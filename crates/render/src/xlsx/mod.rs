@@ -15,10 +15,7 @@ pub fn annual(r: &AnnualReport) -> Result<Vec<u8>, RenderError> {
     let mut wb = Workbook::new();
     wb.set_properties(
         &DocProperties::new()
-            .set_title(format!(
-                "Relazione annuale sull'attività {} – {}",
-                r.year, r.ambito_name
-            ))
+            .set_title(format!("Relazione annuale sull'attività {} – {}", r.year, r.ambito_name))
             .set_author(&r.ambito_name),
     );
     summary::summary_sheet(wb.add_worksheet(), r)?;
@@ -36,23 +33,11 @@ pub fn annual(r: &AnnualReport) -> Result<Vec<u8>, RenderError> {
 /// A valid, unique sheet name: no `[]:*?/\`, no leading/trailing apostrophe, at most 31 UTF-16
 /// units, different (ignoring case) from every name in `taken`.
 fn sheet_name(area: &str, taken: &[String]) -> String {
-    let cleaned: String = area
-        .chars()
-        .map(|c| {
-            if matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') || c.is_control() {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect();
+    let cleaned: String =
+        area.chars().map(|c| if matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') || c.is_control() { ' ' } else { c }).collect();
     let cleaned = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
     let cleaned = cleaned.trim_matches('\'').trim();
-    let base = if cleaned.is_empty() || cleaned.eq_ignore_ascii_case("history") {
-        "Area"
-    } else {
-        cleaned
-    };
+    let base = if cleaned.is_empty() || cleaned.eq_ignore_ascii_case("history") { "Area" } else { cleaned };
     let fit = |s: &str, room: usize| {
         let mut out = String::new();
         for c in s.chars() {
@@ -80,20 +65,14 @@ mod tests {
     #[test]
     fn sheet_names_follow_excel_rules() {
         let taken = vec!["sintesi".to_string()];
-        assert_eq!(
-            sheet_name("Minori/Famiglie: [tutela]?", &taken),
-            "Minori Famiglie tutela"
-        );
+        assert_eq!(sheet_name("Minori/Famiglie: [tutela]?", &taken), "Minori Famiglie tutela");
         assert_eq!(sheet_name("Sintesi", &taken), "Sintesi (2)");
         let long = "Interventi per l'inclusione sociale e il contrasto alla povertà";
         let name = sheet_name(long, &taken);
         assert_eq!(name.encode_utf16().count(), 31);
         let taken2 = vec![name.to_lowercase()];
         let second = sheet_name(long, &taken2);
-        assert!(
-            second.ends_with(" (2)") && second.encode_utf16().count() <= 31,
-            "{second}"
-        );
+        assert!(second.ends_with(" (2)") && second.encode_utf16().count() <= 31, "{second}");
         assert_eq!(sheet_name("'x'", &[]), "x");
         assert_eq!(sheet_name("  ", &[]), "Area");
     }

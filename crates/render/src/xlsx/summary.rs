@@ -2,10 +2,7 @@
 //! when there is one), and the social spending by area and funding source.
 
 use super::SUMMARY;
-use super::cells::{
-    Kind, bold, col, header_fmt, num, print_setup, shown, subtitle_fmt, text, text_fmt, title_fmt,
-    total_fmt,
-};
+use super::cells::{Kind, bold, col, header_fmt, num, print_setup, shown, subtitle_fmt, text, text_fmt, title_fmt, total_fmt};
 use crate::RenderError;
 use crate::figures::{CHANGE_DP, change_pct};
 use ambito_domain::measures::Measure;
@@ -19,24 +16,13 @@ pub fn summary_sheet(ws: &mut Worksheet, r: &AnnualReport) -> Result<(), RenderE
     for col in 1..=12 {
         ws.set_column_width(col, 16)?;
     }
-    text(
-        ws,
-        0,
-        0,
-        &format!("Relazione annuale sull'attività {}", r.year),
-        &title_fmt(),
-    )?;
+    text(ws, 0, 0, &format!("Relazione annuale sull'attività {}", r.year), &title_fmt())?;
     text(ws, 1, 0, "Ambito", &bold())?;
     text(ws, 1, 1, &r.ambito_name, &text_fmt())?;
     text(ws, 2, 0, "Codice Ambito", &bold())?;
     text(ws, 2, 1, &r.ambito_code, &text_fmt())?;
     text(ws, 3, 0, "Anno", &bold())?;
-    ws.write_number_with_format(
-        3,
-        1,
-        f64::from(r.year),
-        &Format::new().set_align(FormatAlign::Left),
-    )?;
+    ws.write_number_with_format(3, 1, f64::from(r.year), &Format::new().set_align(FormatAlign::Left))?;
 
     let h = &r.headline;
     let header_row = 5;
@@ -60,14 +46,7 @@ pub fn summary_sheet(ws: &mut Worksheet, r: &AnnualReport) -> Result<(), RenderE
         num(ws, row, 1, h.totals.get(m), Kind::of_measure(m), false)?;
         if let Some(p) = &prev {
             num(ws, row, 2, p.get(m), Kind::of_measure(m), false)?;
-            num(
-                ws,
-                row,
-                3,
-                change_pct(h.totals.get(m), p.get(m)),
-                Kind::Percent(CHANGE_DP),
-                false,
-            )?;
+            num(ws, row, 3, change_pct(h.totals.get(m), p.get(m)), Kind::Percent(CHANGE_DP), false)?;
         }
         row += 1;
     }
@@ -77,21 +56,9 @@ pub fn summary_sheet(ws: &mut Worksheet, r: &AnnualReport) -> Result<(), RenderE
 }
 
 fn spending_table(ws: &mut Worksheet, top: u32, s: &SpendingSection) -> Result<(), RenderError> {
-    text(
-        ws,
-        top,
-        0,
-        "Spesa sociale (impegnato) per area e fonte di finanziamento",
-        &subtitle_fmt(),
-    )?;
+    text(ws, top, 0, "Spesa sociale (impegnato) per area e fonte di finanziamento", &subtitle_fmt())?;
     if s.rows.is_empty() {
-        return text(
-            ws,
-            top + 1,
-            0,
-            "Nessuna spesa registrata per l'anno.",
-            &text_fmt(),
-        );
+        return text(ws, top + 1, 0, "Nessuna spesa registrata per l'anno.", &text_fmt());
     }
     let n = col(s.sources.len());
     let head = top + 1;
@@ -99,10 +66,7 @@ fn spending_table(ws: &mut Worksheet, top: u32, s: &SpendingSection) -> Result<(
     for (i, source) in s.sources.iter().enumerate() {
         text(ws, head, 1 + col(i), source, &header_fmt())?;
     }
-    for (i, label) in ["Totale", "Quota sul totale", "Utenti", "Costo per utente"]
-        .into_iter()
-        .enumerate()
-    {
+    for (i, label) in ["Totale", "Quota sul totale", "Utenti", "Costo per utente"].into_iter().enumerate() {
         text(ws, head, 1 + n + col(i), label, &header_fmt())?;
     }
     let mut row = head + 1;

@@ -53,7 +53,9 @@ impl ActivityPage {
                 cells: Measure::ALL
                     .into_iter()
                     .map(|m| {
-                        let v = r.measures[m.index()].map(|v| if m.is_count() { it_number(v, 0) } else { it_number(v, v.scale().max(2)) }).unwrap_or_default();
+                        let v = r.measures[m.index()]
+                            .map(|v| if m.is_count() { it_number(v, 0) } else { it_number(v, v.scale().max(2)) })
+                            .unwrap_or_default();
                         (field(&r.code, m), v, if m.is_count() { "numeric" } else { "decimal" })
                     })
                     .collect(),

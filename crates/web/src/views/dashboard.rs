@@ -39,9 +39,24 @@ pub struct DashboardPage {
 
 impl DashboardPage {
     pub fn new(code: &str, name: &str, distretto: String, comuni: usize, report: Option<&AnnualReport>) -> Self {
-        let layout = Layout::new(format!("Cruscotto · {name}")).with_ambito(code, name).with_active(nav::CRUSCOTTO).crumb("Ambiti", Some("/")).crumb(name, None);
+        let layout = Layout::new(format!("Cruscotto · {name}"))
+            .with_ambito(code, name)
+            .with_active(nav::CRUSCOTTO)
+            .crumb("Ambiti", Some("/"))
+            .crumb(name, None);
         let Some(r) = report else {
-            return DashboardPage { layout, code: code.into(), name: name.into(), year: None, previous_year: 0, cards: vec![], areas: vec![], spending_svg: String::new(), comuni, distretto };
+            return DashboardPage {
+                layout,
+                code: code.into(),
+                name: name.into(),
+                year: None,
+                previous_year: 0,
+                cards: vec![],
+                areas: vec![],
+                spending_svg: String::new(),
+                comuni,
+                distretto,
+            };
         };
         let change = IndicatorDef::new("c", "", "x - prev.x", Some("prev.x"), 100, DisplayFormat::Percent(1)).ok();
         let cards = Measure::ALL
@@ -59,7 +74,8 @@ impl DashboardPage {
                             }
                         };
                         let shown = def.show(&def.evaluate(&lookup));
-                        if shown.is_empty() { String::new() } else { format!("{shown} sul {}", r.year - 1) }
+                        let sign = if n > p { "+" } else { "" };
+                        if shown.is_empty() { String::new() } else { format!("{sign}{shown} sul {}", r.year - 1) }
                     }
                     _ => String::new(),
                 };

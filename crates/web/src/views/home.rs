@@ -15,12 +15,7 @@ pub struct HomePage {
 
 impl HomePage {
     pub fn new(ambiti: Vec<(String, String, String)>) -> Self {
-        HomePage {
-            layout: Layout::new("Ambiti")
-                .with_active(nav::AMBITI)
-                .crumb("Ambiti", None),
-            ambiti,
-        }
+        HomePage { layout: Layout::new("Ambiti").with_active(nav::AMBITI).crumb("Ambiti", None), ambiti }
     }
 
     fn href(&self, code: &str) -> String {

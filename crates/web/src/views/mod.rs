@@ -29,6 +29,8 @@ pub mod demography;
 pub mod home;
 pub mod report;
 pub mod services;
+pub mod texts;
+pub mod upload;
 
 /// Keys for [`Layout::active`]: which navbar item is highlighted.
 pub mod nav {
@@ -64,10 +66,7 @@ pub struct NavItem {
 
 impl Layout {
     pub fn new(title: impl Into<String>) -> Self {
-        Layout {
-            title: title.into(),
-            ..Layout::default()
-        }
+        Layout { title: title.into(), ..Layout::default() }
     }
 
     pub fn with_ambito(mut self, code: impl Into<String>, name: impl Into<String>) -> Self {
@@ -81,8 +80,7 @@ impl Layout {
     }
 
     pub fn crumb(mut self, label: impl Into<String>, href: Option<&str>) -> Self {
-        self.breadcrumb
-            .push((label.into(), href.map(str::to_owned)));
+        self.breadcrumb.push((label.into(), href.map(str::to_owned)));
         self
     }
 
@@ -92,11 +90,7 @@ impl Layout {
     /// `/ambiti/{code}/attivita`, `/ambiti/{code}/demografia`,
     /// `/ambiti/{code}/relazione`.
     pub fn nav_items(&self) -> Vec<NavItem> {
-        let item = |key: &str, label: &'static str, href: String| NavItem {
-            label,
-            href,
-            active: self.active == key,
-        };
+        let item = |key: &str, label: &'static str, href: String| NavItem { label, href, active: self.active == key };
         match &self.ambito {
             None => vec![item(nav::AMBITI, "Ambiti", "/".to_owned())],
             Some((code, _)) => {
@@ -106,11 +100,7 @@ impl Layout {
                     item(nav::SERVIZI, "Servizi", format!("{base}/servizi")),
                     item(nav::ATTIVITA, "Attività", format!("{base}/attivita")),
                     item(nav::DEMOGRAFIA, "Demografia", format!("{base}/demografia")),
-                    item(
-                        nav::RELAZIONE,
-                        "Relazione annuale",
-                        format!("{base}/relazione"),
-                    ),
+                    item(nav::RELAZIONE, "Relazione annuale", format!("{base}/relazione")),
                 ]
             }
         }

@@ -99,7 +99,9 @@ impl Body {
             labels: Measure::ALL.iter().map(|m| m.label()).collect(),
             headline: Measure::ALL
                 .into_iter()
-                .map(|m| (m.label(), fmt::measure(m, &r.headline.totals.get(m)), prev.map(|p| fmt::measure(m, &p.get(m))).unwrap_or_default()))
+                .map(|m| {
+                    (m.label(), fmt::measure(m, &r.headline.totals.get(m)), prev.map(|p| fmt::measure(m, &p.get(m))).unwrap_or_default())
+                })
                 .collect(),
             areas_count: r.headline.areas,
             services_count: r.headline.services,
