@@ -1,7 +1,7 @@
 //! `ambito import activity`: one row per service per year, the contract of the annual report.
 
 use super::cells::{Cells, scaled};
-use super::{ImportOutcome, sha256_hex};
+use super::{Batch, ImportOutcome};
 use crate::problems::{Findings, Msg};
 use crate::table::read_table;
 use crate::{App, Progress, Result};
@@ -146,24 +146,23 @@ impl App {
         f: Findings,
         progress: &dyn Progress,
     ) -> Result<ImportOutcome> {
-        let sha = sha256_hex(bytes);
-        let mut tx = self.store.write().await?;
-        let ambito_id = match store::ambito_by_code(&mut tx, opts.ambito_code).await? {
+        let mut batch = Batch::begin(self, "activity", file, bytes).await?;
+        let tx = &mut batch.tx;
+        let ambito_id = match store::ambito_by_code(tx, opts.ambito_code).await? {
             Some(a) => a.id,
-            None => store::ensure_ambito(&mut tx, opts.ambito_code, opts.new_ambito_name.unwrap_or(opts.ambito_code), None).await?,
+            None => store::ensure_ambito(tx, opts.ambito_code, opts.new_ambito_name.unwrap_or(opts.ambito_code), None).await?,
         };
-        let previous = store::find_import(&mut tx, Some(ambito_id), "activity", &sha).await?;
         progress.start("scrittura", rows.len() as u64);
         let mut service_ids = HashMap::new();
         for r in rows {
-            let area_id = store::ensure_area(&mut tx, ambito_id, &r.area).await?;
+            let area_id = store::ensure_area(tx, ambito_id, &r.area).await?;
             let kind = infer_kind(&r.measures);
             let new = store::NewService { code: &r.code, name: &r.name, area_id, kind, default_indicator: r.indicator.as_deref() };
-            service_ids.insert(r.code.clone(), store::upsert_service(&mut tx, ambito_id, &new).await?);
+            service_ids.insert(r.code.clone(), store::upsert_service(tx, ambito_id, &new).await?);
         }
         for r in rows {
             if !keep.parents {
-                store::set_service_parent(&mut tx, ambito_id, &r.code, r.parent.as_deref()).await?;
+                store::set_service_parent(tx, ambito_id, &r.code, r.parent.as_deref()).await?;
             }
             let mut measures = [None; 6];
             for m in Measure::ALL {
@@ -178,7 +177,7 @@ impl App {
                 measures,
                 budget_cents: r.budget.and_then(|b| scaled(b, 2)),
             };
-            store::upsert_activity(&mut tx, &rec, "import").await?;
+            store::upsert_activity(tx, &rec, "import").await?;
             let mut sy = store::ServiceYearRow {
                 service_id: rec.service_id,
                 indicator: r.indicator.clone(),
@@ -187,24 +186,16 @@ impl App {
             };
             if keep.targets
                 && let Some(stored) =
-                    store::service_years(&mut tx, ambito_id, r.year).await?.into_iter().find(|y| y.service_id == rec.service_id)
+                    store::service_years(tx, ambito_id, r.year).await?.into_iter().find(|y| y.service_id == rec.service_id)
             {
                 sy.target_name = stored.target_name;
                 sy.target_value = stored.target_value;
             }
-            store::upsert_service_year(&mut tx, r.year, &sy).await?;
+            store::upsert_service_year(tx, r.year, &sy).await?;
             progress.advance(1);
         }
-        store::record_import(&mut tx, Some(ambito_id), "activity", file, &sha, rows.len() as i64).await?;
-        tx.commit().await?;
         progress.finish();
-        Ok(ImportOutcome {
-            file: file.into(),
-            rows: rows.len(),
-            findings: f,
-            applied: true,
-            previously_imported_at: previous.map(|p| p.imported_at),
-        })
+        batch.commit(Some(ambito_id), rows.len(), f).await
     }
 }
 

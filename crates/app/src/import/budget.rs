@@ -2,7 +2,7 @@
 //! `stanziato` (allocated), `impegnato` (committed) or `liquidato` (paid).
 
 use super::cells::{Cells, scaled};
-use super::{ImportOutcome, sha256_hex};
+use super::{Batch, ImportOutcome};
 use crate::problems::{Findings, Msg};
 use crate::table::read_table;
 use crate::{App, Progress, Result};
@@ -76,29 +76,20 @@ impl App {
         if f.has_errors() {
             return Ok(ImportOutcome::rejected(file, f));
         }
-        let sha = sha256_hex(bytes);
-        let mut tx = self.store.write().await?;
-        let previous = store::find_import(&mut tx, Some(ambito.id), "budget", &sha).await?;
+        let mut batch = Batch::begin(self, "budget", file, bytes).await?;
+        let tx = &mut batch.tx;
         let mut sources = HashMap::new();
         for (year, service, phase, source, cents) in &rows {
             let source_id = match sources.get(source) {
                 Some(id) => *id,
                 None => {
-                    let id = store::ensure_funding_source(&mut tx, source).await?;
+                    let id = store::ensure_funding_source(tx, source).await?;
                     sources.insert(source.clone(), id);
                     id
                 }
             };
-            store::upsert_budget_line(&mut tx, *service, *year, phase, source_id, *cents).await?;
+            store::upsert_budget_line(tx, *service, *year, phase, source_id, *cents).await?;
         }
-        store::record_import(&mut tx, Some(ambito.id), "budget", file, &sha, rows.len() as i64).await?;
-        tx.commit().await?;
-        Ok(ImportOutcome {
-            file: file.into(),
-            rows: rows.len(),
-            findings: f,
-            applied: true,
-            previously_imported_at: previous.map(|p| p.imported_at),
-        })
+        batch.commit(Some(ambito.id), rows.len(), f).await
     }
 }

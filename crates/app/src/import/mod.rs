@@ -12,6 +12,8 @@ pub mod territory;
 pub use cells::{scaled, unscaled};
 
 use crate::problems::Findings;
+use crate::{App, Result};
+use ambito_store::{self as store, WriteTx};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -31,6 +33,28 @@ impl ImportOutcome {
     }
 }
 
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The write transaction of one valid file, and its entry in the import log.
+pub(crate) struct Batch<'a> {
+    pub tx: WriteTx,
+    kind: &'static str,
+    file: &'a str,
+    sha: String,
+}
+
+impl<'a> Batch<'a> {
+    pub(crate) async fn begin(app: &App, kind: &'static str, file: &'a str, bytes: &[u8]) -> Result<Batch<'a>> {
+        Ok(Batch { tx: app.store.write().await?, kind, file, sha: sha256_hex(bytes) })
+    }
+
+    /// Logs the import (noting an earlier import of the same bytes) and commits everything.
+    pub(crate) async fn commit(mut self, ambito_id: Option<i64>, rows: usize, findings: Findings) -> Result<ImportOutcome> {
+        let previous = store::find_import(&mut self.tx, ambito_id, self.kind, &self.sha).await?;
+        store::record_import(&mut self.tx, ambito_id, self.kind, self.file, &self.sha, rows as i64).await?;
+        self.tx.commit().await?;
+        Ok(ImportOutcome { file: self.file.into(), rows, findings, applied: true, previously_imported_at: previous.map(|p| p.imported_at) })
+    }
 }

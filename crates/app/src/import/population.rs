@@ -4,7 +4,7 @@
 //! checked against the rows and never stored.
 
 use super::cells::Cells;
-use super::{ImportOutcome, sha256_hex};
+use super::{Batch, ImportOutcome};
 use crate::problems::{Findings, Msg};
 use crate::table::read_table;
 use crate::{App, Progress, Result};
@@ -140,24 +140,15 @@ impl App {
         if f.has_errors() {
             return Ok(ImportOutcome::rejected(file, f));
         }
-        let sha = sha256_hex(bytes);
-        let mut tx = self.store.write().await?;
-        let previous = store::find_import(&mut tx, None, "population", &sha).await?;
+        let mut batch = Batch::begin(self, "population", file, bytes).await?;
+        let tx = &mut batch.tx;
         progress.start("scrittura", rows.len() as u64);
         for r in &rows {
-            store::upsert_population(&mut tx, r.comune_id, opts.year, r.age, r.males, r.females).await?;
+            store::upsert_population(tx, r.comune_id, opts.year, r.age, r.males, r.females).await?;
             progress.advance(1);
         }
-        store::record_import(&mut tx, None, "population", file, &sha, rows.len() as i64).await?;
-        tx.commit().await?;
         progress.finish();
-        Ok(ImportOutcome {
-            file: file.into(),
-            rows: rows.len(),
-            findings: f,
-            applied: true,
-            previously_imported_at: previous.map(|p| p.imported_at),
-        })
+        batch.commit(None, rows.len(), f).await
     }
 }
 

@@ -2,7 +2,7 @@
 //! (`comuni` blank for the whole Ambito, else ISTAT codes separated by `,`) or an explicit `valore`.
 
 use super::cells::Cells;
-use super::{ImportOutcome, sha256_hex};
+use super::{Batch, ImportOutcome};
 use crate::problems::Findings;
 use crate::table::read_table;
 use crate::{App, Progress, Result};
@@ -78,20 +78,11 @@ impl App {
         if f.has_errors() {
             return Ok(ImportOutcome::rejected(file, f));
         }
-        let sha = sha256_hex(bytes);
-        let mut tx = self.store.write().await?;
-        let previous = store::find_import(&mut tx, None, "targets", &sha).await?;
+        let mut batch = Batch::begin(self, "targets", file, bytes).await?;
+        let tx = &mut batch.tx;
         for (ambito_id, t) in &rows {
-            store::upsert_target(&mut tx, *ambito_id, t).await?;
+            store::upsert_target(tx, *ambito_id, t).await?;
         }
-        store::record_import(&mut tx, None, "targets", file, &sha, rows.len() as i64).await?;
-        tx.commit().await?;
-        Ok(ImportOutcome {
-            file: file.into(),
-            rows: rows.len(),
-            findings: f,
-            applied: true,
-            previously_imported_at: previous.map(|p| p.imported_at),
-        })
+        batch.commit(None, rows.len(), f).await
     }
 }

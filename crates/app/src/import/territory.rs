@@ -1,7 +1,7 @@
 //! The territory: `codice_regione;regione;codice_ats;ats;codice_distretto;distretto;codice_ambito;ambito;codice_istat;comune`.
 
 use super::cells::Cells;
-use super::{ImportOutcome, sha256_hex};
+use super::{Batch, ImportOutcome};
 use crate::problems::Findings;
 use crate::table::read_table;
 use crate::{App, Progress, Result};
@@ -54,27 +54,18 @@ impl App {
         if f.has_errors() {
             return Ok(ImportOutcome::rejected(file, f));
         }
-        let sha = sha256_hex(bytes);
-        let mut tx = self.store.write().await?;
-        let previous = store::find_import(&mut tx, None, "territory", &sha).await?;
+        let mut batch = Batch::begin(self, "territory", file, bytes).await?;
+        let tx = &mut batch.tx;
         progress.start("scrittura", rows.len() as u64);
         for v in &rows {
-            let regione = store::ensure_regione(&mut tx, &v[0], &v[1]).await?;
-            let ats = store::ensure_ats(&mut tx, regione, &v[2], &v[3]).await?;
-            let distretto = store::ensure_distretto(&mut tx, ats, &v[4], &v[5]).await?;
-            let ambito = store::ensure_ambito(&mut tx, &v[6], &v[7], Some(distretto)).await?;
-            store::ensure_comune(&mut tx, ambito, &v[8], &v[9]).await?;
+            let regione = store::ensure_regione(tx, &v[0], &v[1]).await?;
+            let ats = store::ensure_ats(tx, regione, &v[2], &v[3]).await?;
+            let distretto = store::ensure_distretto(tx, ats, &v[4], &v[5]).await?;
+            let ambito = store::ensure_ambito(tx, &v[6], &v[7], Some(distretto)).await?;
+            store::ensure_comune(tx, ambito, &v[8], &v[9]).await?;
             progress.advance(1);
         }
-        store::record_import(&mut tx, None, "territory", file, &sha, rows.len() as i64).await?;
-        tx.commit().await?;
         progress.finish();
-        Ok(ImportOutcome {
-            file: file.into(),
-            rows: rows.len(),
-            findings: f,
-            applied: true,
-            previously_imported_at: previous.map(|p| p.imported_at),
-        })
+        batch.commit(None, rows.len(), f).await
     }
 }
