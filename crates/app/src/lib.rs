@@ -10,6 +10,7 @@ pub mod import;
 pub mod problems;
 pub mod progress;
 pub mod queries;
+pub mod region;
 pub mod report;
 pub mod table;
 

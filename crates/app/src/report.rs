@@ -107,6 +107,15 @@ async fn figures(conn: &mut AnyConnection, ambito_id: i64, year: i64, code_of: &
         }
         out.insert(code.clone(), fig);
     }
+    // Where providers report every delivery, people, hours and visits come from the events:
+    // people are distinct persons, exact.
+    for d in store::delivery_figures(conn, ambito_id, year, "Y").await? {
+        let Some(code) = code_of.get(&d.service_id) else { continue };
+        let fig = out.entry(code.clone()).or_default();
+        fig.measures.set(Measure::Utenti, Some(Decimal::from(d.persons)));
+        fig.measures.set(Measure::Ore, Some(unscaled(d.ore_e4, 4).normalize()));
+        fig.measures.set(Measure::Visite, Some(Decimal::from(d.visits)));
+    }
     Ok(out)
 }
 

@@ -45,6 +45,9 @@ enum Command {
     /// Export data in the import formats.
     #[command(subcommand)]
     Export(ExportCmd),
+    /// Delivery events.
+    #[command(subcommand)]
+    Deliveries(DeliveriesCmd),
 }
 
 #[derive(Subcommand)]
@@ -77,10 +80,26 @@ enum ImportCmd {
     Targets { file: PathBuf },
     /// Regioni, ATS, Distretti, Ambiti and Comuni.
     Territory { file: PathBuf },
+    /// Delivery events reported by providers (streamed; any size).
+    Deliveries {
+        file: PathBuf,
+        #[arg(long)]
+        ambito: String,
+        /// The year the file covers (default: the year in the file name, else the first row's).
+        #[arg(long)]
+        year: Option<i64>,
+    },
 }
 
 #[derive(Subcommand)]
 enum ReportCmd {
+    /// Every Ambito × service with delivery events: persons, hours, visits and ratios.
+    Region {
+        #[arg(long)]
+        year: i64,
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+    },
     /// The annual activity report of an Ambito.
     Annual {
         #[arg(long)]
@@ -89,6 +108,21 @@ enum ReportCmd {
         year: i32,
         #[arg(long, value_enum)]
         format: Format,
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum DeliveriesCmd {
+    /// One person's deliveries in one service, oldest first.
+    History {
+        #[arg(long)]
+        ambito: String,
+        #[arg(long)]
+        service: String,
+        #[arg(long)]
+        person: String,
         #[arg(short = 'o', long)]
         output: PathBuf,
     },
@@ -175,6 +209,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             std::fs::write(&output, bytes).with_context(|| format!("writing {}", output.display()))?;
             println!("relazione {ambito} {year} scritta in {}", output.display());
         }
+        Command::Report(ReportCmd::Region { year, output }) => {
+            let bytes = app.region_csv(year).await?;
+            std::fs::write(&output, bytes).with_context(|| format!("writing {}", output.display()))?;
+            println!("tabella regionale {year} scritta in {}", output.display());
+        }
+        Command::Deliveries(DeliveriesCmd::History { ambito, service, person, output }) => {
+            let bytes = app.delivery_history_csv(&ambito, &service, &person).await?;
+            std::fs::write(&output, bytes).with_context(|| format!("writing {}", output.display()))?;
+            println!("storia di {person} in {service} scritta in {}", output.display());
+        }
         Command::Export(ExportCmd::Activity { ambito, year, output }) => {
             let bytes = app.export_activity_csv(&ambito, year).await?;
             std::fs::write(&output, bytes).with_context(|| format!("writing {}", output.display()))?;
@@ -209,6 +253,10 @@ async fn import(app: &App, cmd: ImportCmd, bar: &Bar) -> anyhow::Result<ExitCode
         ImportCmd::Targets { file } => {
             let (name, bytes) = read(&file)?;
             app.import_targets(&name, &bytes, bar).await?
+        }
+        ImportCmd::Deliveries { file, ambito, year } => {
+            let opts = ambito_app::import::deliveries::DeliveryImport { ambito_code: &ambito, year };
+            app.import_deliveries(&file, opts, bar).await?
         }
         ImportCmd::Territory { file } => {
             let (name, bytes) = read(&file)?;

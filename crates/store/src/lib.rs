@@ -8,6 +8,7 @@
 mod activity;
 mod catalogue;
 mod db;
+mod deliveries;
 mod demography;
 mod funding;
 mod imports;
@@ -16,6 +17,7 @@ mod territory;
 pub use activity::*;
 pub use catalogue::*;
 pub use db::{Backend, Store, StoreError, WriteTx};
+pub use deliveries::*;
 pub use demography::*;
 pub use funding::*;
 pub use imports::*;

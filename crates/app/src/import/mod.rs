@@ -5,6 +5,7 @@
 pub mod activity;
 pub mod budget;
 mod cells;
+pub mod deliveries;
 pub mod population;
 pub mod targets;
 pub mod territory;

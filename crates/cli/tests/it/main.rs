@@ -3,6 +3,7 @@
 //! server URL such as `postgres://postgres@127.0.0.1:5432`: each test then gets its own database.
 
 mod cli;
+mod deliveries;
 mod http;
 mod imports;
 mod report;

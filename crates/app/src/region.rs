@@ -1,0 +1,130 @@
+//! Region-wide views over the delivery aggregates: the indicator table of every Ambito × service,
+//! and one person's history in one service.
+
+use crate::import::unscaled;
+use crate::report::target_values;
+use crate::{App, AppError, Result};
+use ambito_domain::format::it_number;
+use ambito_domain::indicator::{DisplayFormat, IndicatorDef};
+use ambito_store as store;
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+
+pub const REGION_COLUMNS: [&str; 8] =
+    ["codice_ambito", "codice_servizio", "persone", "ore", "visite", "ore_per_persona", "persone_per_1000", "costo_per_persona"];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegionRow {
+    pub ambito: String,
+    pub service: String,
+    pub persons: i64,
+    pub hours: Decimal,
+    pub visits: i64,
+    pub hours_per_person: String,
+    pub persons_per_1000: String,
+    pub cost_per_person: String,
+}
+
+fn ratio(num: Option<Decimal>, den: Option<Decimal>, factor: i64) -> String {
+    let def = IndicatorDef::new("r", "", "n", Some("d"), factor, DisplayFormat::Number(2)).ok();
+    let Some(def) = def else { return String::new() };
+    let scope = move |name: &str| -> std::result::Result<Option<Decimal>, ()> {
+        match name {
+            "n" => Ok(num),
+            "d" => Ok(den),
+            _ => Err(()),
+        }
+    };
+    def.show(&def.evaluate(&scope))
+}
+
+impl App {
+    /// Every Ambito × service with delivery events in `year`, computed from the live aggregates.
+    pub async fn region_table(&self, year: i64) -> Result<Vec<RegionRow>> {
+        let mut conn = self.store.read().await?;
+        let figures = store::region_delivery_figures(&mut conn, year).await?;
+        let mut per_ambito: HashMap<i64, (HashMap<String, Decimal>, HashMap<i64, store::ServiceYearRow>, HashMap<i64, Option<i64>>)> =
+            HashMap::new();
+        let mut out = Vec::with_capacity(figures.len());
+        for (ambito, ambito_id, service_id, service, d) in figures {
+            if !per_ambito.contains_key(&ambito_id) {
+                let targets = target_values(&mut conn, ambito_id, year).await?;
+                let years = store::service_years(&mut conn, ambito_id, year).await?.into_iter().map(|y| (y.service_id, y)).collect();
+                let budgets =
+                    store::aggregates(&mut conn, ambito_id, year).await?.into_iter().map(|a| (a.service_id, a.budget_cents)).collect();
+                per_ambito.insert(ambito_id, (targets, years, budgets));
+            }
+            let (targets, years, budgets) = &per_ambito[&ambito_id];
+            let target = years.get(&service_id).and_then(|y| match (&y.target_value, &y.target_name) {
+                (Some(v), _) => v.parse::<Decimal>().ok(),
+                (None, Some(name)) => targets.get(name).copied(),
+                _ => None,
+            });
+            let budget = budgets.get(&service_id).copied().flatten().map(|c| unscaled(c, 2));
+            let persons = Some(Decimal::from(d.persons));
+            let hours = unscaled(d.ore_e4, 4).normalize();
+            out.push(RegionRow {
+                ambito,
+                service,
+                persons: d.persons,
+                hours,
+                visits: d.visits,
+                hours_per_person: ratio(Some(hours), persons, 1),
+                persons_per_1000: ratio(persons, target, 1000),
+                cost_per_person: ratio(budget, persons, 1),
+            });
+        }
+        Ok(out)
+    }
+
+    pub async fn region_csv(&self, year: i64) -> Result<Vec<u8>> {
+        let rows = self.region_table(year).await?;
+        let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new());
+        let io = |e: csv::Error| AppError::Invalid(format!("CSV: {e}"));
+        w.write_record(REGION_COLUMNS).map_err(io)?;
+        for r in rows {
+            w.write_record([
+                r.ambito,
+                r.service,
+                it_number(Decimal::from(r.persons), 0),
+                it_number(r.hours, 2),
+                it_number(Decimal::from(r.visits), 0),
+                r.hours_per_person,
+                r.persons_per_1000,
+                r.cost_per_person,
+            ])
+            .map_err(io)?;
+        }
+        w.into_inner().map_err(|e| AppError::Invalid(format!("CSV: {e}")))
+    }
+
+    /// One person's deliveries in one service, in the delivery import format.
+    pub async fn delivery_history_csv(&self, ambito_code: &str, service_code: &str, person: &str) -> Result<Vec<u8>> {
+        let ambito = self.ambito(ambito_code).await?;
+        let mut conn = self.store.read().await?;
+        let service = store::list_services(&mut conn, ambito.id)
+            .await?
+            .into_iter()
+            .find(|s| s.code == service_code)
+            .ok_or_else(|| AppError::Invalid(format!("servizio «{service_code}» inesistente")))?;
+        let rows = store::delivery_history(&mut conn, service.id, person).await?;
+        let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new());
+        let io = |e: csv::Error| AppError::Invalid(format!("CSV: {e}"));
+        w.write_record(crate::import::deliveries::COLUMNS).map_err(io)?;
+        for r in rows {
+            let day = format!("{}-{:02}-{:02}", r.day / 10000, r.day / 100 % 100, r.day % 100);
+            let hours = unscaled(r.ore_e4, 4).normalize();
+            w.write_record([
+                day,
+                service_code.to_string(),
+                r.comune_istat,
+                person.to_string(),
+                it_number(hours, hours.scale().max(2)),
+                if r.home_visit { "si".into() } else { "no".into() },
+                r.provider,
+            ])
+            .map_err(io)?;
+        }
+        w.into_inner().map_err(|e| AppError::Invalid(format!("CSV: {e}")))
+    }
+}
