@@ -128,3 +128,24 @@ impl App {
         w.into_inner().map_err(|e| AppError::Invalid(format!("CSV: {e}")))
     }
 }
+
+/// One month of an Ambito's deliveries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonthLine {
+    pub month: i64,
+    pub events: i64,
+    pub hours: Decimal,
+    pub visits: i64,
+}
+
+impl App {
+    pub async fn delivery_months(&self, ambito_code: &str, year: i64) -> Result<Vec<MonthLine>> {
+        let ambito = self.ambito(ambito_code).await?;
+        let mut conn = self.store.read().await?;
+        Ok(store::delivery_months(&mut conn, ambito.id, year)
+            .await?
+            .into_iter()
+            .map(|(month, events, ore, visits)| MonthLine { month, events, hours: unscaled(ore, 4), visits })
+            .collect())
+    }
+}

@@ -309,3 +309,18 @@ pub async fn region_delivery_figures(conn: &mut AnyConnection, year: i64) -> Res
         })
         .collect()
 }
+
+/// Monthly totals of an Ambito's deliveries in a year: (month 1-12, events, hours ×10⁴, visits).
+pub async fn delivery_months(conn: &mut AnyConnection, ambito_id: i64, year: i64) -> Result<Vec<(i64, i64, i64, i64)>> {
+    let rows = sqlx::query(
+        "SELECT g.month, CAST(SUM(g.events) AS BIGINT), CAST(SUM(g.ore_e4) AS BIGINT), CAST(SUM(g.visits) AS BIGINT) \
+         FROM agg_delivery_month g JOIN service s ON s.id = g.service_id WHERE s.ambito_id = $1 AND g.month BETWEEN $2 AND $3 \
+         GROUP BY g.month ORDER BY g.month",
+    )
+    .bind(ambito_id)
+    .bind(year * 100 + 1)
+    .bind(year * 100 + 12)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(|r| Ok((r.try_get::<i64, _>(0)? % 100, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?))).collect()
+}

@@ -63,7 +63,11 @@ async fn dashboard(State(app): State<App>, Path(code): Path<String>) -> WebResul
         None => None,
     };
     let distretto = [ambito.distretto.clone(), ambito.ats.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
-    Ok(views::dashboard::DashboardPage::new(&ambito.code, &ambito.name, distretto, comuni, report.as_ref()))
+    let months = match &report {
+        Some(r) => app.delivery_months(&code, i64::from(r.year)).await?,
+        None => vec![],
+    };
+    Ok(views::dashboard::DashboardPage::new(&ambito.code, &ambito.name, distretto, comuni, report.as_ref()).with_months(months))
 }
 
 async fn services(State(app): State<App>, Path(code): Path<String>) -> WebResult<views::services::ServicesPage> {
@@ -258,6 +262,23 @@ async fn upload(State(app): State<App>, Path(code): Path<String>, mut form: Mult
             app.import_activity(&name, &bytes, opts, &ambito_app::NoProgress).await?
         }
         "budget" => app.import_budget(&name, &bytes, &ambito.code, &ambito_app::NoProgress).await?,
+        "consegne" => {
+            // The delivery importer streams from a file: spool the upload to a private temp file.
+            let dir = std::env::temp_dir().join(format!("ambito-upload-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).map_err(|e| WebError::Internal(e.to_string()))?;
+            let safe: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect();
+            let path = dir.join(format!(
+                "{}-{safe}",
+                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
+            ));
+            std::fs::write(&path, &bytes).map_err(|e| WebError::Internal(e.to_string()))?;
+            let opts = ambito_app::import::deliveries::DeliveryImport { ambito_code: &ambito.code, year: None };
+            let outcome = app.import_deliveries(&path, opts, &ambito_app::NoProgress).await;
+            let _ = std::fs::remove_file(&path);
+            let mut outcome = outcome?;
+            outcome.file = name.clone();
+            outcome
+        }
         other => return Err(WebError::BadRequest(format!("tipo di dati sconosciuto «{other}»"))),
     };
     let status = if outcome.applied { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };

@@ -152,3 +152,32 @@ async fn upload_rejects_a_bad_file_whole_and_applies_a_good_one() {
     assert_eq!(sad_users(&after), "140");
     db.drop_pg().await;
 }
+
+#[tokio::test]
+async fn deliveries_uploaded_from_the_browser_reach_dashboard_and_report() {
+    let (db, s) = demo_server().await;
+    let body = "data;codice_servizio;comune_istat;codice_persona;ore;visita_domiciliare;ente_erogatore\n\
+                2025-03-03;SAD;016128;AS-001;2,5;si;Coop. Sociale Il Sorriso\n\
+                2025-03-04;SAD;016128;AS-001;2;si;Coop. Sociale Il Sorriso\n\
+                2025-04-01;SAD;016086;AS-002;1,5;no;Coop. Sociale Il Sorriso\n";
+    let part = reqwest::multipart::Part::text(body.to_string()).file_name("consegne-2025.csv");
+    let form = reqwest::multipart::Form::new().text("tipo", "consegne").part("file", part);
+    let res = s.client.post(format!("{}/ambiti/ALTO_SEBINO/importa", s.base)).multipart(form).send().await.expect("post");
+    let status = res.status();
+    let html = res.text().await.expect("body");
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("consegne-2025.csv") && html.contains("3 righe importate"), "{html}");
+    let csv = s.get("/ambiti/ALTO_SEBINO/relazione/2025.csv").await.text().await.expect("csv");
+    let sad = csv.lines().find(|l| l.starts_with("Anziani;SAD;")).expect("SAD");
+    assert!(
+        sad.starts_with("Anziani;SAD;Servizio di Assistenza Domiciliare (SAD);2;51;;6,00;10.462;2;"),
+        "events give 2 persons, 6 hours, 2 visits: {sad}"
+    );
+    let dashboard = s.get("/ambiti/ALTO_SEBINO").await.text().await.expect("html");
+    assert!(
+        dashboard.contains("Consegne per mese, anno 2025")
+            && dashboard.contains("<th scope=\"row\">mar</th><td class=\"num\">2</td><td class=\"num\">4,50</td>"),
+        "monthly table"
+    );
+    db.drop_pg().await;
+}
