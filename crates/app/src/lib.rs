@@ -3,6 +3,7 @@
 //! the SQL in `ambito-store`, and the orchestration (validate everything, then apply in one
 //! transaction) here.
 
+pub mod cache;
 pub mod demo;
 pub mod edit;
 pub mod export;
@@ -12,6 +13,7 @@ pub mod progress;
 pub mod queries;
 pub mod region;
 pub mod report;
+pub mod synth;
 pub mod table;
 
 pub use ambito_store::{Store, StoreError};
@@ -42,10 +44,11 @@ pub type Result<T> = std::result::Result<T, AppError>;
 #[derive(Clone, Debug)]
 pub struct App {
     pub store: Store,
+    pub cache: cache::RevisionCache,
 }
 
 impl App {
     pub async fn open(database_url: &str) -> Result<App> {
-        Ok(App { store: Store::connect(database_url).await? })
+        Ok(App { store: Store::connect(database_url).await?, cache: cache::RevisionCache::default() })
     }
 }

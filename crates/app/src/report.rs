@@ -14,10 +14,14 @@ use std::collections::HashMap;
 pub const SPENDING_PHASE: &str = "impegnato";
 
 impl App {
-    pub async fn annual_report(&self, ambito_code: &str, year: i32) -> Result<AnnualReport> {
-        let mut conn = self.store.read().await?;
-        let input = report_input(&mut conn, ambito_code, year).await?;
-        Ok(assemble(&input))
+    /// The report as of now. Cached per data revision: exact, since any committed write bumps it.
+    pub async fn annual_report(&self, ambito_code: &str, year: i32) -> Result<std::sync::Arc<AnnualReport>> {
+        self.cached(format!("report/{ambito_code}/{year}"), || async {
+            let mut conn = self.store.read().await?;
+            let input = report_input(&mut conn, ambito_code, year).await?;
+            Ok(assemble(&input))
+        })
+        .await
     }
 }
 

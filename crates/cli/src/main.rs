@@ -48,6 +48,26 @@ enum Command {
     /// Delivery events.
     #[command(subcommand)]
     Deliveries(DeliveriesCmd),
+    /// Write a synthetic, realistic data set (territory, population, targets, activity, budgets,
+    /// delivery events) as CSV files; the same scale and seed give identical files. No database.
+    Synth {
+        #[arg(long, value_enum)]
+        scale: SynthScale,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SynthScale {
+    /// 2 Ambiti, ~60,000 residents, ~30,000 events.
+    Small,
+    /// 1 Ambito, ~120,000 residents, ~250,000 events.
+    Ambito,
+    /// Lombardy: 91 Ambiti, ~10 million residents, ~20 million events (~1.5 GB).
+    Region,
 }
 
 #[derive(Subcommand)]
@@ -170,8 +190,11 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let app = App::open(&cli.database).await.with_context(|| format!("opening {}", cli.database))?;
     let bar = Bar::new();
+    if let Command::Synth { scale, seed, output } = &cli.command {
+        return synth(*scale, *seed, output, &bar);
+    }
+    let app = App::open(&cli.database).await.with_context(|| format!("opening {}", cli.database))?;
     match cli.command {
         Command::Migrate => {
             println!("schema aggiornato: {}", cli.database);
@@ -224,7 +247,29 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             std::fs::write(&output, bytes).with_context(|| format!("writing {}", output.display()))?;
             println!("attività {ambito} {year} esportata in {}", output.display());
         }
+        Command::Synth { .. } => unreachable!("handled before opening the database"),
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn synth(scale: SynthScale, seed: u64, output: &std::path::Path, bar: &Bar) -> anyhow::Result<ExitCode> {
+    use ambito_app::synth::{self, Scale};
+    let scale = match scale {
+        SynthScale::Small => Scale::Small,
+        SynthScale::Ambito => Scale::Ambito,
+        SynthScale::Region => Scale::Region,
+    };
+    let s = synth::write(output, scale, seed, bar).with_context(|| format!("writing {}", output.display()))?;
+    println!(
+        "dati sintetici scritti in {}: {} Ambiti, {} Comuni, {} residenti, {} servizi per Ambito, {} erogazioni, {} file",
+        output.display(),
+        s.ambiti,
+        s.comuni,
+        s.residents,
+        s.services,
+        s.events,
+        s.files.len()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

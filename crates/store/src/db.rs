@@ -85,10 +85,19 @@ impl Store {
     /// A write transaction. On SQLite it takes the write lock up front (`BEGIN IMMEDIATE`), so two
     /// writers queue instead of failing when one of them upgrades a read lock.
     pub async fn write(&self) -> crate::Result<WriteTx> {
-        Ok(match self.backend {
+        let mut tx = match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
-        })
+        };
+        // Committed or rolled back with the transaction's own changes.
+        sqlx::query("UPDATE data_revision SET n = n + 1 WHERE id = 1").execute(&mut *tx).await?;
+        Ok(tx)
+    }
+
+    /// The data revision: it changes whenever any write transaction commits.
+    pub async fn revision(&self) -> crate::Result<i64> {
+        let row = sqlx::query("SELECT n FROM data_revision WHERE id = 1").fetch_one(&self.pool).await?;
+        Ok(sqlx::Row::try_get(&row, 0)?)
     }
 
     /// A connection for reads outside a transaction.

@@ -67,7 +67,7 @@ async fn dashboard(State(app): State<App>, Path(code): Path<String>) -> WebResul
         Some(r) => app.delivery_months(&code, i64::from(r.year)).await?,
         None => vec![],
     };
-    Ok(views::dashboard::DashboardPage::new(&ambito.code, &ambito.name, distretto, comuni, report.as_ref()).with_months(months))
+    Ok(views::dashboard::DashboardPage::new(&ambito.code, &ambito.name, distretto, comuni, report.as_deref()).with_months(months))
 }
 
 async fn services(State(app): State<App>, Path(code): Path<String>) -> WebResult<views::services::ServicesPage> {
@@ -162,15 +162,30 @@ async fn demography(
     Ok(views::demography::DemographyPage::new(app.demography(&code, q.anno).await?))
 }
 
+/// The report page, rendered once per data revision: it is the page the mayors' assembly opens.
 async fn report(State(app): State<App>, Path(code): Path<String>, Query(q): Query<YearQuery>) -> WebResult<Response> {
-    let years = app.activity_years(&code).await?;
-    let Some(year) = q.anno.or_else(|| years.first().copied()) else {
-        app.ambito(&code).await?;
-        return Err(WebError::NotFound("Nessun dato di attività: la relazione non è disponibile".into()));
-    };
-    let r = app.annual_report(&code, year_i32(year)?).await?;
-    Ok(views::report::ReportPage::new(&code, years, &r).into_response())
+    let key = format!("page/relazione/{code}/{:?}", q.anno);
+    let html = app
+        .cached(key, || async {
+            let years = app.activity_years(&code).await?;
+            let Some(year) = q.anno.or_else(|| years.first().copied()) else {
+                app.ambito(&code).await?;
+                return Err(ambito_app::AppError::Invalid(NO_REPORT.into()));
+            };
+            let year = i32::try_from(year).map_err(|_| ambito_app::AppError::Invalid(format!("anno non valido: {year}")))?;
+            let r = app.annual_report(&code, year).await?;
+            askama::Template::render(&views::report::ReportPage::new(&code, years, &r))
+                .map_err(|e| ambito_app::AppError::Invalid(e.to_string()))
+        })
+        .await
+        .map_err(|e| match e {
+            ambito_app::AppError::Invalid(m) if m == NO_REPORT => WebError::NotFound(m),
+            other => other.into(),
+        })?;
+    Ok(axum::response::Html(html.as_str().to_owned()).into_response())
 }
+
+const NO_REPORT: &str = "Nessun dato di attività: la relazione non è disponibile";
 
 async fn report_file(State(app): State<App>, Path((code, file)): Path<(String, String)>) -> WebResult<Response> {
     let (year, ext) = file.split_once('.').ok_or_else(|| WebError::NotFound(format!("file «{file}» non trovato")))?;
@@ -206,11 +221,15 @@ async fn api_ambiti(State(app): State<App>) -> WebResult<Json<Vec<AmbitoJson>>> 
     ))
 }
 
-async fn api_report(
-    State(app): State<App>,
-    Path((code, year)): Path<(String, i64)>,
-) -> WebResult<Json<ambito_domain::report::AnnualReport>> {
-    Ok(Json(app.annual_report(&code, year_i32(year)?).await?))
+async fn api_report(State(app): State<App>, Path((code, year)): Path<(String, i64)>) -> WebResult<Response> {
+    let year = year_i32(year)?;
+    let body = app
+        .cached(format!("json/relazione/{code}/{year}"), || async {
+            let r = app.annual_report(&code, year).await?;
+            serde_json::to_vec(r.as_ref()).map_err(|e| ambito_app::AppError::Invalid(e.to_string()))
+        })
+        .await?;
+    Ok(([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body.as_ref().clone()).into_response())
 }
 
 async fn texts(State(app): State<App>, Path((code, year)): Path<(String, i64)>) -> WebResult<views::texts::TextsPage> {

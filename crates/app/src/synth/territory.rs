@@ -11,7 +11,6 @@ pub struct Comune {
     pub name: String,
     /// Expected residents; the pyramid draws around it.
     pub size: u32,
-    pub ambito: usize,
 }
 
 pub struct Ambito {
@@ -154,19 +153,30 @@ fn bg_region() -> AtsPlan {
 }
 
 const ROOTS: &[&str] = &[
-    "Alb", "Arc", "Bern", "Bol", "Bon", "Bregn", "Brem", "Buscon", "Cald", "Calv", "Camp", "Carn", "Casn", "Cast", "Cern", "Cin",
-    "Cisl", "Cod", "Cogn", "Corn", "Cur", "Dorn", "Fagn", "Fen", "Gald", "Garb", "Gorl", "Gud", "Lav", "Lurn", "Magn", "Mal",
-    "Marn", "Merl", "Mozz", "Nerv", "Org", "Ospit", "Pag", "Pall", "Pern", "Pusc", "Ran", "Rov", "Sald", "Sarn", "Scanz", "Sen",
-    "Sorn", "Tern", "Trez", "Urg", "Vald", "Vedr", "Vigan", "Vill", "Zan", "Zog",
+    "Alb", "Arc", "Bern", "Bol", "Bon", "Bregn", "Brem", "Buscon", "Cald", "Calv", "Camp", "Carn", "Casn", "Cast", "Cern", "Cin", "Cisl",
+    "Cod", "Cogn", "Corn", "Cur", "Dorn", "Fagn", "Fen", "Gald", "Garb", "Gorl", "Gud", "Lav", "Lurn", "Magn", "Mal", "Marn", "Merl",
+    "Mozz", "Nerv", "Org", "Ospit", "Pag", "Pall", "Pern", "Pusc", "Ran", "Rov", "Sald", "Sarn", "Scanz", "Sen", "Sorn", "Tern", "Trez",
+    "Urg", "Vald", "Vedr", "Vigan", "Vill", "Zan", "Zog",
 ];
 const SUFFIXES: &[&str] = &["ate", "ago", "engo", "asco", "ano", "one", "ello", "ino", "ezzo", "iate", "ola", "eno", "orio", "uzzo"];
 const PREFIXES: &[&str] = &["Castel", "Villa ", "Borgo ", "Ponte ", "Monte", "Torre "];
 const SAINTS: &[&str] = &[
-    "San Giorgio", "San Martino", "Sant'Angelo", "San Pietro", "San Zenone", "San Colombano", "San Paolo", "San Rocco", "San Bassano",
-    "Santa Cristina", "San Fermo", "San Giovanni", "San Vittore",
+    "San Giorgio",
+    "San Martino",
+    "Sant'Angelo",
+    "San Pietro",
+    "San Zenone",
+    "San Colombano",
+    "San Paolo",
+    "San Rocco",
+    "San Bassano",
+    "Santa Cristina",
+    "San Fermo",
+    "San Giovanni",
+    "San Vittore",
 ];
 
-fn place_name(rng: &mut Rng, qualifiers: &[&str]) -> String {
+fn place_name(rng: &mut Rng, qualifiers: &[&'static str]) -> String {
     let pick = |rng: &mut Rng, list: &[&'static str]| list[rng.below(list.len() as u64) as usize];
     let base = format!("{}{}", pick(rng, ROOTS), pick(rng, SUFFIXES));
     let r = rng.f64();
@@ -212,10 +222,12 @@ pub fn build(scale: Scale, seed: u64) -> Territory {
         sizes.extend(raw.iter().map(|r| ((r * k) as u32).max(45)));
         let mut local: Vec<(String, u32)> = sizes
             .into_iter()
-            .map(|size| loop {
-                let name = place_name(&mut rng, plan.qualifiers);
-                if names.insert(name.clone()) {
-                    break (name, size);
+            .map(|size| {
+                loop {
+                    let name = place_name(&mut rng, plan.qualifiers);
+                    if names.insert(name.clone()) {
+                        break (name, size);
+                    }
                 }
             })
             .collect();
@@ -253,16 +265,20 @@ pub fn build(scale: Scale, seed: u64) -> Territory {
             }
             t.distretti.push(Distretto { code: format!("DST{:02}", d + 1), name: format!("Distretto di {}", biggest.1), ats: ats_index });
             for m in &members[a..a + n] {
-                let ambito = t.ambiti.len();
                 let mut comuni = Vec::new();
                 for i in m {
                     comuni.push(t.comuni.len());
-                    t.comuni.push(Comune { code: code_of[*i].clone(), name: std::mem::take(&mut local[*i].0), size: local[*i].1, ambito });
+                    t.comuni.push(Comune { code: code_of[*i].clone(), name: std::mem::take(&mut local[*i].0), size: local[*i].1 });
                 }
                 comuni.sort_by(|x, y| t.comuni[*x].code.cmp(&t.comuni[*y].code));
                 let head = comuni.iter().max_by_key(|c| (t.comuni[**c].size, std::cmp::Reverse(t.comuni[**c].code.clone()))).copied();
                 let head = head.map(|c| t.comuni[c].name.clone()).unwrap_or_default();
-                t.ambiti.push(Ambito { code: format!("AMB{:03}", ambito + 1), name: format!("Ambito territoriale di {head}"), distretto: d, comuni });
+                t.ambiti.push(Ambito {
+                    code: format!("AMB{:03}", t.ambiti.len() + 1),
+                    name: format!("Ambito territoriale di {head}"),
+                    distretto: d,
+                    comuni,
+                });
             }
             a += n;
         }

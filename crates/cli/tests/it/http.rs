@@ -181,3 +181,21 @@ async fn deliveries_uploaded_from_the_browser_reach_dashboard_and_report() {
     );
     db.drop_pg().await;
 }
+
+#[tokio::test]
+async fn a_write_from_another_process_invalidates_cached_pages() {
+    let (db, s) = demo_server().await;
+    let page = s.get("/ambiti/ALTO_SEBINO/relazione?anno=2025").await.text().await.expect("page");
+    assert_eq!(page, s.get("/ambiti/ALTO_SEBINO/relazione?anno=2025").await.text().await.expect("page"), "served from cache");
+    // A second application on the same database, as `ambito import` run from a shell would be.
+    let other = db.app().await;
+    let file = "anno;area;codice_servizio;servizio;utenti_in_carico;domande_pervenute;beneficiari;ore_erogate;accessi;visite_domiciliari;indicatore;budget\n\
+                2025;Anziani;SAD;Servizio di Assistenza Domiciliare (SAD);321;51;;7.595,25;10.462;6.774;ore/utenti;263.971,21\n";
+    let opts = ambito_app::import::activity::ActivityImport { ambito_code: "ALTO_SEBINO", new_ambito_name: None };
+    assert!(other.import_activity("x.csv", file.as_bytes(), opts, &NoProgress).await.expect("import").applied);
+    let after = s.get("/ambiti/ALTO_SEBINO/relazione?anno=2025").await.text().await.expect("page");
+    assert!(after.contains("<td class=\"num\">321</td>"), "the new figure is served at once");
+    let json: serde_json::Value = s.get("/api/v1/ambiti/ALTO_SEBINO/relazione/2025").await.json().await.expect("json");
+    assert_eq!(json["areas"][0]["rows"][0]["figures"]["measures"][0], "321");
+    db.drop_pg().await;
+}
