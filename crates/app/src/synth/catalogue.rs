@@ -116,7 +116,7 @@ const UT: Option<&str> = Some("utenti/target_x1000");
 #[rustfmt::skip]
 pub const CATALOGUE: [Service; 36] = [
     incl(ev(s("SAD", "Servizio di Assistenza Domiciliare (SAD)", ANZ, None,
-        &[(Domande, Pop(Over75, 12.0))], Some(Cost::Hour(23.5)), OU, N, &[(COMUNE, 0.74), (UTENZA, 0.18), (FNA, 0.08)]))),
+        &[(Domande, Pop(Over75, 12.0))], Some(Cost::Hour(23.5)), OU, N, &[(COMUNE, 0.7), (UTENZA, 0.22), (FNA, 0.08)]))),
     s("SAD_PASTI", "Pasti a domicilio", ANZ, Some("SAD"),
         &[(Utenti, Pop(Over75, 10.2)), (Domande, Pop(Over75, 3.1)), (Accessi, Per(Utenti, 243.0))],
         Some(Cost::Per(Utenti, 920.0)), UT, Target::Named("anziani 75+"), &[(COMUNE, 0.45), (UTENZA, 0.55)]),
@@ -139,9 +139,9 @@ pub const CATALOGUE: [Service; 36] = [
     ev(s("SADH", "Assistenza domiciliare disabili (SADH)", DIS, None, &[(Domande, Pop(Age18to64, 0.4))], Some(Cost::Hour(23.2)), OU, N,
         &[(COMUNE, 0.85), (UTENZA, 0.1), (FNA, 0.05)])),
     ev(s("CDD", "Centro Diurno Disabili (CDD)", DIS, None, &[], Some(Cost::Presence(44.0)), UT, Target::Named("disabili 18-64"),
-        &[(COMUNE, 0.84), (UTENZA, 0.1), (FSR, 0.06)])),
+        &[(COMUNE, 0.8), (UTENZA, 0.14), (FSR, 0.06)])),
     ev(s("CSE", "Centro Socio Educativo (CSE)", DIS, None, &[], Some(Cost::Presence(39.5)), UT, Target::Named("disabili 18-64"),
-        &[(COMUNE, 0.82), (UTENZA, 0.12), (FSR, 0.06)])),
+        &[(COMUNE, 0.78), (UTENZA, 0.16), (FSR, 0.06)])),
     ev(s("SFA", "Servizio Formazione all'Autonomia (SFA)", DIS, None, &[], Some(Cost::Presence(29.5)), UT,
         Target::Named("disabili 18-64"), &[(COMUNE, 0.86), (UTENZA, 0.09), (FSR, 0.05)])),
     s("DOPO_NOI", "Dopo di Noi (L. 112/2016)", DIS, None, &[], None, None, N, &[]),

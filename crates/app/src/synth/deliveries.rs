@@ -48,7 +48,7 @@ const WEEKLY: &[(u8, f64)] = &[(1, 1.0)];
 /// In generation order (services that lend persons come first).
 #[rustfmt::skip]
 const SPECS: [Spec; 8] = [
-    Spec { code: "AES", band: Band::School, per1000: 39.0, days_per_week: &[(5, 0.55), (4, 0.2), (3, 0.15), (2, 0.1)],
+    Spec { code: "AES", band: Band::School, per1000: 41.0, days_per_week: &[(5, 0.55), (4, 0.2), (3, 0.15), (2, 0.1)],
         every_weeks: WEEKLY, saturday: 0.04, quarters: (8, 20), home: 0.0, cal: Cal::School, attendance: 0.93, carried: 0.85,
         ends: 0.2, stay: 0.0, reuse: &[], providers: 2 },
     Spec { code: "CDD", band: Band::Age18to64, per1000: 1.6, days_per_week: &[(5, 0.85), (4, 0.1), (3, 0.05)],
@@ -69,7 +69,7 @@ const SPECS: [Spec; 8] = [
     Spec { code: "ADM", band: Band::Minors, per1000: 15.0, days_per_week: &[(1, 0.45), (2, 0.4), (3, 0.15)],
         every_weeks: WEEKLY, saturday: 0.05, quarters: (6, 12), home: 0.82, cal: Cal::Youth, attendance: 0.88, carried: 0.6,
         ends: 0.35, stay: 150.0, reuse: &[("AES", 0.12), ("TM_INC_PROT", 0.3)], providers: 2 },
-    Spec { code: "SAD", band: Band::Over75, per1000: 55.0, days_per_week: &[(1, 0.12), (2, 0.2), (3, 0.23), (5, 0.28), (6, 0.17)],
+    Spec { code: "SAD", band: Band::Over75, per1000: 62.0, days_per_week: &[(1, 0.12), (2, 0.2), (3, 0.23), (5, 0.28), (6, 0.17)],
         every_weeks: WEEKLY, saturday: 0.05, quarters: (3, 8), home: 0.97, cal: Cal::Home, attendance: 0.93, carried: 0.6,
         ends: 0.35, stay: 90.0, reuse: &[], providers: 3 },
 ];

@@ -124,38 +124,34 @@ impl Shape {
 
     /// A Comune of about `size` residents; `old` > 0 ages it, `foreign` adds young families.
     pub fn draw(&self, rng: &mut Rng, size: u32, old: f64, foreign: f64) -> Pyramid {
-        let mut e = [[0.0; AGES]; 2];
-        let mut total = 0.0;
-        for s in 0..2 {
-            for a in 0..AGES {
-                let x = a as f64;
-                let work = (x - 36.0) / 11.0;
-                let mut v = self.0[s][a] * (1.0 + (0.08 + foreign) * exp(-work * work));
-                if a < 15 {
-                    v *= 1.0 + 0.6 * foreign;
-                }
-                v *= 1.0 + old * ((x - 40.0) / 40.0).clamp(-1.0, 1.5);
-                e[s][a] = v;
-                total += v;
+        let weight = |a: usize, base: f64| {
+            let x = a as f64;
+            let work = (x - 36.0) / 11.0;
+            let mut v = base * (1.0 + (0.08 + foreign) * exp(-work * work));
+            if a < 15 {
+                v *= 1.0 + 0.6 * foreign;
             }
-        }
-        let k = f64::from(size) / total;
-        let mut p = Pyramid { males: [0; AGES], females: [0; AGES] };
-        for s in 0..2 {
-            for a in 0..AGES {
-                let v = e[s][a] * k;
-                let n = (v + 0.5 * (v + 0.25).sqrt() * rng.normal()).round().max(0.0) as u32;
-                if s == 0 { p.males[a] = n } else { p.females[a] = n }
+            v * (1.0 + old * ((x - 40.0) / 40.0).clamp(-1.0, 1.5))
+        };
+        let e: [[f64; AGES]; 2] = std::array::from_fn(|s| std::array::from_fn(|a| weight(a, self.0[s][a])));
+        let k = f64::from(size) / e.iter().flatten().sum::<f64>();
+        let mut counts = |row: &[f64; AGES]| {
+            let mut out = [0; AGES];
+            for (n, v) in out.iter_mut().zip(row) {
+                let v = v * k;
+                *n = (v + 0.5 * (v + 0.25).sqrt() * rng.normal()).round().max(0.0) as u32;
             }
-        }
-        p
+            out
+        };
+        let males = counts(&e[0]);
+        Pyramid { males, females: counts(&e[1]) }
     }
 }
 
 /// Comune-level ageing and immigration from its size: small Comuni are older, towns younger.
 pub fn profile(rng: &mut Rng, size: u32) -> (f64, f64) {
     let l = ln(f64::from(size.max(1)) / 3000.0) / std::f64::consts::LN_10;
-    let old = (0.10 - 0.07 * l + 0.06 * rng.normal()).clamp(-0.25, 0.40);
+    let old = (-0.01 - 0.04 * l + 0.06 * rng.normal()).clamp(-0.25, 0.40);
     let foreign = (0.06 + 0.03 * l + 0.03 * rng.normal()).clamp(0.0, 0.25);
     (old, foreign)
 }
