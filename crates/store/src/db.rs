@@ -58,6 +58,10 @@ impl Store {
                             "PRAGMA journal_mode = WAL",
                             "PRAGMA synchronous = NORMAL",
                             "PRAGMA busy_timeout = 10000",
+                            // 64 MiB of page cache, and staging tables in memory: imports touch
+                            // large indexes and a small default cache turns them into disk seeks.
+                            "PRAGMA cache_size = -65536",
+                            "PRAGMA temp_store = MEMORY",
                         ] {
                             sqlx::query(pragma).execute(&mut *conn).await?;
                         }

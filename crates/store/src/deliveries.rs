@@ -128,14 +128,18 @@ pub async fn merge_staging(conn: &mut AnyConnection) -> Result<(u64, u64, u64)> 
     .await?
     .rows_affected();
     let requested: i64 = sqlx::query("SELECT COUNT(*) FROM staging_delivery WHERE withdraw = 1").fetch_one(&mut *conn).await?.try_get(0)?;
-    let withdrawn = sqlx::query(
-        "DELETE FROM delivery_event WHERE EXISTS (SELECT 1 FROM staging_delivery s WHERE s.withdraw = 1 \
-         AND s.service_id = delivery_event.service_id AND s.day = delivery_event.day \
-         AND s.person_key = delivery_event.person_key AND s.provider_id = delivery_event.provider_id)",
-    )
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
+    // Driven from the (small) staging side: each withdrawal is a primary-key look-up.
+    let withdrawn = if requested == 0 {
+        0
+    } else {
+        sqlx::query(
+            "DELETE FROM delivery_event WHERE (service_id, day, person_key, provider_id) IN \
+             (SELECT service_id, day, person_key, provider_id FROM staging_delivery WHERE withdraw = 1)",
+        )
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+    };
     Ok((written, withdrawn, (requested as u64).saturating_sub(withdrawn)))
 }
 
@@ -143,8 +147,9 @@ pub async fn merge_staging(conn: &mut AnyConnection) -> Result<(u64, u64, u64)> 
 /// (service_id, day, person_key, hours in ten-thousandths).
 pub async fn overfull_days(conn: &mut AnyConnection) -> Result<Vec<(i64, i64, String, i64)>> {
     let rows = sqlx::query(
-        "SELECT e.service_id, e.day, e.person_key, CAST(SUM(e.ore_e4) AS BIGINT) FROM delivery_event e \
-         WHERE EXISTS (SELECT 1 FROM staging_delivery s WHERE s.service_id = e.service_id AND s.day = e.day AND s.person_key = e.person_key) \
+        "SELECT e.service_id, e.day, e.person_key, CAST(SUM(e.ore_e4) AS BIGINT) \
+         FROM (SELECT DISTINCT service_id, day, person_key FROM staging_delivery) k \
+         JOIN delivery_event e ON e.service_id = k.service_id AND e.day = k.day AND e.person_key = k.person_key \
          GROUP BY e.service_id, e.day, e.person_key HAVING SUM(e.ore_e4) > 240000 ORDER BY e.day LIMIT 50",
     )
     .fetch_all(&mut *conn)
