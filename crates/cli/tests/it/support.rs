@@ -50,7 +50,6 @@ fn nanos() -> u32 {
 /// A real server on a random port, serving `app`.
 pub struct TestServer {
     pub base: String,
-    pub app: App,
     pub client: reqwest::Client,
 }
 
@@ -58,12 +57,11 @@ impl TestServer {
     pub async fn start(app: App) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
-        let served = app.clone();
         tokio::spawn(async move {
-            let _ = ambito_web::serve(listener, served).await;
+            let _ = ambito_web::serve(listener, app).await;
         });
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-        TestServer { base, app, client }
+        TestServer { base, client }
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
