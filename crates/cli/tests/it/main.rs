@@ -2,9 +2,12 @@
 //! Tests run against SQLite by default and against PostgreSQL when `AMBITO_TEST_PG` is set to a
 //! server URL such as `postgres://postgres@127.0.0.1:5432`: each test then gets its own database.
 
+mod access;
+mod browser;
 mod cli;
 mod deliveries;
 mod http;
 mod imports;
+mod matrix;
 mod report;
 mod support;
