@@ -7,6 +7,7 @@ pub mod chart;
 mod csv_out;
 mod figures;
 mod pdf;
+pub mod questionnaire;
 mod xlsx;
 
 use ambito_domain::report::AnnualReport;

@@ -6,5 +6,6 @@ mod cli;
 mod deliveries;
 mod http;
 mod imports;
+mod questionnaire;
 mod report;
 mod support;
