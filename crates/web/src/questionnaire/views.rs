@@ -7,7 +7,7 @@ use ambito_app::questionnaire::{KIND_LIKERT, Loaded};
 use ambito_domain::likert::report::{QuestionnaireReport, RowKind, WaveKind, point_labels};
 use ambito_render::chart::likert::{ChangeRow, change_svg, distribution_svg};
 use ambito_render::questionnaire::{
-    ALPHA_DP, DF_DP, MEAN_DP, PCT_DP, T_DP, blank_text, number_text, percent_text, row_kind_label, signed_text,
+    ALPHA_DP, DF_DP, MEAN_DP, PCT_DP, T_DP, blank_text, number_text, percent_text, signed_text,
 };
 use askama::Template;
 use askama_web::WebTemplate;
@@ -238,7 +238,6 @@ impl PaperPage {
 }
 
 pub struct RowView {
-    pub kind: &'static str,
     pub strong: bool,
     pub code: String,
     pub label: String,
@@ -308,7 +307,6 @@ impl ResultsPage {
                     .zip(&w.figures)
                     .zip(&w.alphas)
                     .map(|((def, f), alpha)| RowView {
-                        kind: row_kind_label(def.kind),
                         strong: def.kind != RowKind::Item,
                         code: def.code.clone(),
                         label: def.label.clone(),
