@@ -153,11 +153,12 @@ pub async fn questionnaire_by_id(conn: &mut AnyConnection, id: i64) -> Result<Op
 }
 
 pub async fn list_questionnaires(conn: &mut AnyConnection, ambito_id: i64) -> Result<Vec<QuestionnaireRow>> {
-    let rows =
-        sqlx::query("SELECT id, code, title, intro, points, objective_code, ambito_id FROM questionnaire WHERE ambito_id = $1 ORDER BY code")
-            .bind(ambito_id)
-            .fetch_all(&mut *conn)
-            .await?;
+    let rows = sqlx::query(
+        "SELECT id, code, title, intro, points, objective_code, ambito_id FROM questionnaire WHERE ambito_id = $1 ORDER BY code",
+    )
+    .bind(ambito_id)
+    .fetch_all(&mut *conn)
+    .await?;
     rows.iter().map(questionnaire_from).collect()
 }
 
@@ -170,12 +171,11 @@ pub async fn questionnaire_scales(conn: &mut AnyConnection, questionnaire_id: i6
 }
 
 pub async fn questionnaire_items(conn: &mut AnyConnection, questionnaire_id: i64) -> Result<Vec<ItemRow>> {
-    let rows = sqlx::query(
-        "SELECT id, code, kind, text, reverse, scale_id FROM questionnaire_item WHERE questionnaire_id = $1 ORDER BY position",
-    )
-    .bind(questionnaire_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows =
+        sqlx::query("SELECT id, code, kind, text, reverse, scale_id FROM questionnaire_item WHERE questionnaire_id = $1 ORDER BY position")
+            .bind(questionnaire_id)
+            .fetch_all(&mut *conn)
+            .await?;
     rows.iter()
         .map(|r| {
             Ok(ItemRow {
@@ -271,12 +271,10 @@ pub async fn consume_token(conn: &mut AnyConnection, token_hash: &str) -> Result
 
 /// (tokens issued, tokens used) for a wave.
 pub async fn token_counts(conn: &mut AnyConnection, wave_id: i64) -> Result<(i64, i64)> {
-    let row = sqlx::query(
-        "SELECT COUNT(*), CAST(COALESCE(SUM(used), 0) AS BIGINT) FROM questionnaire_token WHERE wave_id = $1",
-    )
-    .bind(wave_id)
-    .fetch_one(&mut *conn)
-    .await?;
+    let row = sqlx::query("SELECT COUNT(*), CAST(COALESCE(SUM(used), 0) AS BIGINT) FROM questionnaire_token WHERE wave_id = $1")
+        .bind(wave_id)
+        .fetch_one(&mut *conn)
+        .await?;
     Ok((row.try_get(0)?, row.try_get(1)?))
 }
 
@@ -288,14 +286,13 @@ pub async fn insert_response(
     received_on: &str,
     answers: &[(i64, Option<i64>, Option<String>)],
 ) -> Result<i64> {
-    let id: i64 =
-        sqlx::query("INSERT INTO questionnaire_response (wave_id, channel, received_on) VALUES ($1, $2, $3) RETURNING id")
-            .bind(wave_id)
-            .bind(channel)
-            .bind(received_on)
-            .fetch_one(&mut *conn)
-            .await?
-            .try_get(0)?;
+    let id: i64 = sqlx::query("INSERT INTO questionnaire_response (wave_id, channel, received_on) VALUES ($1, $2, $3) RETURNING id")
+        .bind(wave_id)
+        .bind(channel)
+        .bind(received_on)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?;
     for (item_id, value, text) in answers {
         sqlx::query("INSERT INTO questionnaire_answer (response_id, item_id, value, text) VALUES ($1, $2, $3, $4)")
             .bind(id)

@@ -63,16 +63,15 @@ pub fn validate(form: &DesignForm) -> std::result::Result<NewQuestionnaire, Vec<
             errors.push(format!("riga {}: una domanda aperta non ha scala né codifica inversa", n + 1));
         }
         let scale_title = row.scale.trim();
-        let scale_code = (!row.open && !scale_title.is_empty()).then(|| {
-            match scales.iter().find(|(_, t)| t.eq_ignore_ascii_case(scale_title)) {
+        let scale_code =
+            (!row.open && !scale_title.is_empty()).then(|| match scales.iter().find(|(_, t)| t.eq_ignore_ascii_case(scale_title)) {
                 Some((c, _)) => c.clone(),
                 None => {
                     let c = format!("S{}", scales.len() + 1);
                     scales.push((c.clone(), scale_title.to_string()));
                     c
                 }
-            }
-        });
+            });
         items.push(NewItem {
             code: format!("D{:02}", items.len() + 1),
             kind: if row.open { KIND_OPEN } else { KIND_LIKERT }.to_string(),
@@ -134,7 +133,8 @@ impl App {
         closes_on: &str,
         invited: &str,
     ) -> Result<std::result::Result<(), Vec<String>>> {
-        let l = self.questionnaire(ambito_code, code).await?.ok_or_else(|| AppError::Invalid(format!("questionario «{code}» non trovato")))?;
+        let l =
+            self.questionnaire(ambito_code, code).await?.ok_or_else(|| AppError::Invalid(format!("questionario «{code}» non trovato")))?;
         let mut errors = Vec::new();
         let opens = parse_date(opens_on);
         let closes = parse_date(closes_on);
@@ -200,9 +200,12 @@ mod tests {
             d.items.iter().map(|i| (i.code.as_str(), i.kind.as_str(), i.scale_code.as_deref(), i.reverse)).collect();
         assert_eq!(
             codes,
-            vec![("D01", "likert", Some("S1"), false), ("D02", "likert", Some("S1"), true), ("D03", "likert", Some("S2"), false), (
-                "D04", "aperta", None, false
-            )]
+            vec![
+                ("D01", "likert", Some("S1"), false),
+                ("D02", "likert", Some("S1"), true),
+                ("D03", "likert", Some("S2"), false),
+                ("D04", "aperta", None, false)
+            ]
         );
     }
 

@@ -57,7 +57,8 @@ impl App {
         wave: WaveKind,
         fields: &[(String, String)],
     ) -> Result<std::result::Result<(), Vec<String>>> {
-        let l = self.questionnaire(ambito_code, code).await?.ok_or_else(|| AppError::Invalid(format!("questionario «{code}» non trovato")))?;
+        let l =
+            self.questionnaire(ambito_code, code).await?.ok_or_else(|| AppError::Invalid(format!("questionario «{code}» non trovato")))?;
         let Some(w) = l.wave(wave) else {
             return Ok(Err(vec![format!("l'ondata {} non è stata aperta", wave.label().to_lowercase())]));
         };

@@ -19,8 +19,12 @@ pub enum TokenView {
     /// No such token (or a malformed one): the page says only "not found".
     Unknown,
     Used,
-    NotYetOpen { opens_on: String },
-    Closed { closes_on: String },
+    NotYetOpen {
+        opens_on: String,
+    },
+    Closed {
+        closes_on: String,
+    },
     Open(Box<Loaded>, WaveKind),
 }
 
@@ -67,7 +71,8 @@ impl App {
         if count == 0 || count > MAX_TOKENS {
             return Err(AppError::Invalid(format!("numero di link non valido: {count} (da 1 a {MAX_TOKENS})")));
         }
-        let l = self.questionnaire(ambito_code, code).await?.ok_or_else(|| AppError::Invalid(format!("questionario «{code}» non trovato")))?;
+        let l =
+            self.questionnaire(ambito_code, code).await?.ok_or_else(|| AppError::Invalid(format!("questionario «{code}» non trovato")))?;
         let w = l.wave(wave).ok_or_else(|| AppError::Invalid(format!("l'ondata {} non è stata aperta", wave.label().to_lowercase())))?;
         let tokens = (0..count).map(|_| new_token()).collect::<Result<Vec<_>>>()?;
         let hashes: Vec<String> = tokens.iter().map(|t| token_hash(t)).collect();
@@ -125,7 +130,6 @@ impl App {
         Ok(Submitted::Saved)
     }
 }
-
 
 impl App {
     /// (links issued, links used) of a wave.

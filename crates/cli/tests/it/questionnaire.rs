@@ -128,13 +128,9 @@ async fn answers_out_of_range_store_nothing_and_keep_the_link_usable() {
     let (db, app, s) = setup().await;
     let tokens = app.issue_tokens("AT01", "Q", WaveKind::ExAnte, 1).await.expect("tokens");
     let path = format!("/q/{}", tokens[0]);
-    for bad in [
-        vec![("i.D01", "6"), ("i.D02", "3")],
-        vec![("i.D01", "0")],
-        vec![("i.D01", "tre")],
-        vec![("i.D01", "2"), ("i.D01", "3")],
-        vec![],
-    ] {
+    for bad in
+        [vec![("i.D01", "6"), ("i.D02", "3")], vec![("i.D01", "0")], vec![("i.D01", "tre")], vec![("i.D01", "2"), ("i.D01", "3")], vec![]]
+    {
         let (status, body) = post(&s, &path, &bad).await;
         assert_eq!(status, 422, "{bad:?}");
         assert!(body.contains("Nessuna risposta registrata"), "{body}");

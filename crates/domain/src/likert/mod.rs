@@ -38,11 +38,7 @@ pub fn check_points(points: i64) -> Result<u8, LikertError> {
 
 /// Validates a raw answer against the scale.
 pub fn check_answer(item: &str, points: u8, answer: i64) -> Result<u8, LikertError> {
-    u8::try_from(answer).ok().filter(|a| (1..=points).contains(a)).ok_or(LikertError::OutOfRange {
-        item: item.to_string(),
-        answer,
-        points,
-    })
+    u8::try_from(answer).ok().filter(|a| (1..=points).contains(a)).ok_or(LikertError::OutOfRange { item: item.to_string(), answer, points })
 }
 
 /// The score of a valid raw answer: reverse-coded items turn P into 1 and 1 into P.
@@ -133,9 +129,7 @@ fn summarise(points: u8, invited: Option<u64>, person_scores: &[Decimal], pooled
         response_rate: rate(n, invited),
         mean: opt(moments.mean, no_answers),
         median: opt(stats::median(person_scores), no_answers),
-        sd: opt(moments.variance.map(stats::sqrt), || {
-            not_computable(if n == 0 { "nessuna risposta" } else { "una sola risposta" })
-        }),
+        sd: opt(moments.variance.map(stats::sqrt), || not_computable(if n == 0 { "nessuna risposta" } else { "una sola risposta" })),
         top2: if pooled.is_empty() {
             no_answers()
         } else {
@@ -168,10 +162,8 @@ pub fn cronbach_alpha(k: usize, rows: &[Vec<u8>]) -> Value {
 /// Results of a set of items: complete respondents only (listwise deletion).
 fn summarise_set(design: &Design, invited: Option<u64>, scored: &[Vec<Option<u8>>], items: &[usize]) -> (Summary, Value) {
     let rows: Vec<Vec<u8>> = scored.iter().filter_map(|r| items.iter().map(|i| r.get(*i).copied().flatten()).collect()).collect();
-    let means: Vec<Decimal> = rows
-        .iter()
-        .map(|r| Decimal::from(r.iter().map(|s| u32::from(*s)).sum::<u32>()) / Decimal::from(r.len().max(1)))
-        .collect();
+    let means: Vec<Decimal> =
+        rows.iter().map(|r| Decimal::from(r.iter().map(|s| u32::from(*s)).sum::<u32>()) / Decimal::from(r.len().max(1))).collect();
     let pooled: Vec<u8> = rows.iter().flatten().copied().collect();
     (summarise(design.points, invited, &means, &pooled), cronbach_alpha(items.len(), &rows))
 }

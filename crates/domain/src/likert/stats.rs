@@ -170,5 +170,11 @@ pub fn welch(a: &Moments, b: &Moments) -> Difference {
     let df = se2 * se2 / den;
     let t = t_critical_95(df);
     let half = t * sqrt(se2);
-    Difference { difference, low: Value::Number(mb - ma - half), high: Value::Number(mb - ma + half), df: Value::Number(df), t: Value::Number(t) }
+    Difference {
+        difference,
+        low: Value::Number(mb - ma - half),
+        high: Value::Number(mb - ma + half),
+        df: Value::Number(df),
+        t: Value::Number(t),
+    }
 }

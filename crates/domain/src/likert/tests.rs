@@ -36,10 +36,7 @@ fn answers_and_points_are_checked() {
     assert!(check_answer("A1", 5, 0).is_err());
     assert!(check_answer("A1", 5, 6).is_err());
     assert!(check_answer("A1", 4, -1).is_err());
-    assert_eq!(
-        check_answer("A1", 7, 8).unwrap_err().to_string(),
-        "risposta «8» fuori scala per «A1»: ammessi i valori da 1 a 7"
-    );
+    assert_eq!(check_answer("A1", 7, 8).unwrap_err().to_string(), "risposta «8» fuori scala per «A1»: ammessi i valori da 1 a 7");
 }
 
 #[test]

@@ -221,7 +221,11 @@ mod tests {
     #[test]
     fn change_chart_marks_zero_and_intervals() {
         let rows = vec![
-            ChangeRow { label: "Relazione".into(), difference: Some(Decimal::new(45, 2)), interval: Some((Decimal::new(12, 2), Decimal::new(78, 2))) },
+            ChangeRow {
+                label: "Relazione".into(),
+                difference: Some(Decimal::new(45, 2)),
+                interval: Some((Decimal::new(12, 2), Decimal::new(78, 2))),
+            },
             ChangeRow { label: "Efficacia".into(), difference: Some(Decimal::new(-5, 2)), interval: None },
         ];
         let svg = change_svg("Variazione", &rows);

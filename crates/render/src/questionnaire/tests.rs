@@ -14,7 +14,10 @@ fn report() -> QuestionnaireReport {
         title: "Prova; con separatore".into(),
         objective_code: None,
     };
-    let items = vec![("A".to_string(), "Chiaro".to_string(), false, Some("S1".to_string())), ("B".into(), "Difficile".into(), true, Some("S1".into()))];
+    let items = vec![
+        ("A".to_string(), "Chiaro".to_string(), false, Some("S1".to_string())),
+        ("B".into(), "Difficile".into(), true, Some("S1".into())),
+    ];
     let waves = vec![
         WaveInput {
             kind: WaveKind::ExPost,
@@ -31,7 +34,8 @@ fn report() -> QuestionnaireReport {
             answers: vec![vec![Some(2), Some(3)], vec![Some(3), Some(2)]],
         },
     ];
-    let open = vec![OpenQuestion { code: "O".into(), text: "Suggerimenti".into(), answers: vec![(WaveKind::ExPost, "Più incontri".into())] }];
+    let open =
+        vec![OpenQuestion { code: "O".into(), text: "Suggerimenti".into(), answers: vec![(WaveKind::ExPost, "Più incontri".into())] }];
     build(header, &design, &items, &[("S1".into(), "Scala".into())], waves, open)
 }
 

@@ -51,7 +51,13 @@ fn results_sheet(ws: &mut Worksheet, r: &QuestionnaireReport) -> Result<(), Rend
             ws,
             row,
             0,
-            &format!("Ondata {} ({} – {}): {} risposte, invitati {invited}", wave.kind.label(), wave.opens_on, wave.closes_on, wave.responses),
+            &format!(
+                "Ondata {} ({} – {}): {} risposte, invitati {invited}",
+                wave.kind.label(),
+                wave.opens_on,
+                wave.closes_on,
+                wave.responses
+            ),
             &subtitle_fmt(),
         )?;
         row += 1;
@@ -100,7 +106,19 @@ fn comparison_sheet(ws: &mut Worksheet, r: &QuestionnaireReport) -> Result<(), R
         "Differenza delle medie con intervallo di confidenza al 95% (Welch; valore critico t di Student dalla tabella, 1,960 oltre 1000 gradi di libertà).",
         &text_fmt(),
     )?;
-    let header = ["Tipo", "Codice", "Voce", "Media iniziale", "Media finale", "Differenza", "IC 95% inf.", "IC 95% sup.", "Gradi di libertà", "t critico", "Nota"];
+    let header = [
+        "Tipo",
+        "Codice",
+        "Voce",
+        "Media iniziale",
+        "Media finale",
+        "Differenza",
+        "IC 95% inf.",
+        "IC 95% sup.",
+        "Gradi di libertà",
+        "t critico",
+        "Nota",
+    ];
     for (i, h) in header.iter().enumerate() {
         text(ws, 3, cells::col(i), h, &header_fmt())?;
     }

@@ -28,8 +28,7 @@ fn refused(view: TokenView) -> Response {
         TokenView::Used => message(
             StatusCode::GONE,
             "Questionario già compilato",
-            "Questo link è già stato usato per rispondere: ogni link vale per una sola compilazione. Grazie per la partecipazione."
-                .into(),
+            "Questo link è già stato usato per rispondere: ogni link vale per una sola compilazione. Grazie per la partecipazione.".into(),
         ),
         TokenView::NotYetOpen { opens_on } => {
             message(StatusCode::FORBIDDEN, "Questionario non ancora aperto", format!("Il questionario sarà aperto dal {opens_on}."))
@@ -67,11 +66,9 @@ pub async fn show(State(app): State<App>, Path(token): Path<String>) -> WebResul
 
 pub async fn answer(State(app): State<App>, Path(token): Path<String>, Form(fields): Form<Vec<(String, String)>>) -> WebResult<Response> {
     Ok(match app.submit_with_token(&token, &fields).await? {
-        Submitted::Saved => message(
-            StatusCode::OK,
-            "Grazie",
-            "Le risposte sono state registrate in forma anonima. Può chiudere questa pagina.".into(),
-        ),
+        Submitted::Saved => {
+            message(StatusCode::OK, "Grazie", "Le risposte sono state registrate in forma anonima. Può chiudere questa pagina.".into())
+        }
         Submitted::Invalid(view, errors) => match form(&token, &view, &fields, errors) {
             Some(page) => private(StatusCode::UNPROCESSABLE_ENTITY, page),
             None => refused(view),

@@ -108,15 +108,12 @@ pub async fn detail(State(app): State<App>, Path((code, q)): Path<(String, Strin
 /// Fields `ondata`, `apertura`, `chiusura`, `invitati`.
 pub async fn save_wave(State(app): State<App>, Path((code, q)): Path<(String, String)>, Form(fields): Fields) -> WebResult<Response> {
     let kind = wave_kind(field(&fields, "ondata"))?;
-    let saved =
-        app.save_wave(&code, &q, kind, field(&fields, "apertura"), field(&fields, "chiusura"), field(&fields, "invitati")).await?;
+    let saved = app.save_wave(&code, &q, kind, field(&fields, "apertura"), field(&fields, "chiusura"), field(&fields, "invitati")).await?;
     match saved {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/ambiti/{}/questionari/{}?salvato=ondata",
-            encode_segment(&code),
-            encode_segment(&q)
-        ))
-        .into_response()),
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/ambiti/{}/questionari/{}?salvato=ondata", encode_segment(&code), encode_segment(&q)))
+                .into_response())
+        }
         Err(errors) => {
             let mut page = detail_page(&app, &code, &q).await?;
             page.errors = errors;
@@ -140,8 +137,9 @@ pub async fn links(
     Form(fields): Fields,
 ) -> WebResult<Response> {
     let kind = wave_kind(field(&fields, "ondata"))?;
-    let count: usize =
-        field(&fields, "numero").parse().map_err(|_| WebError::BadRequest(format!("numero di link «{}» non valido", field(&fields, "numero"))))?;
+    let count: usize = field(&fields, "numero")
+        .parse()
+        .map_err(|_| WebError::BadRequest(format!("numero di link «{}» non valido", field(&fields, "numero"))))?;
     let tokens = app.issue_tokens(&code, &q, kind, count).await?;
     let body = links_csv(&public_base(&headers), kind, &tokens)?;
     let name = format!("link-{}-{}.csv", q.to_lowercase(), kind.code());

@@ -6,9 +6,7 @@ use ambito_app::questionnaire::design::DesignRow;
 use ambito_app::questionnaire::{KIND_LIKERT, Loaded};
 use ambito_domain::likert::report::{QuestionnaireReport, RowKind, WaveKind, point_labels};
 use ambito_render::chart::likert::{ChangeRow, change_svg, distribution_svg};
-use ambito_render::questionnaire::{
-    ALPHA_DP, DF_DP, MEAN_DP, PCT_DP, T_DP, blank_text, number_text, percent_text, signed_text,
-};
+use ambito_render::questionnaire::{ALPHA_DP, DF_DP, MEAN_DP, PCT_DP, T_DP, blank_text, number_text, percent_text, signed_text};
 use askama::Template;
 use askama_web::WebTemplate;
 
@@ -224,12 +222,7 @@ impl PaperPage {
                 .crumb("Cartaceo", None),
             action: format!("{base}/cartaceo"),
             title: q.title.clone(),
-            waves: l
-                .waves
-                .iter()
-                .filter_map(|w| WaveKind::parse(&w.kind))
-                .map(|k| (k.code(), k.label(), Some(k) == wave))
-                .collect(),
+            waves: l.waves.iter().filter_map(|w| WaveKind::parse(&w.kind)).map(|k| (k.code(), k.label(), Some(k) == wave)).collect(),
             questions: form_questions(l, typed),
             errors: vec![],
             saved: false,
@@ -333,7 +326,11 @@ impl ResultsPage {
                     responses: w.responses,
                     rate: number_text(&w.response_rate, PCT_DP),
                     rate_note: blank_text(&w.response_rate),
-                    chart: distribution_svg(&format!("Distribuzione delle risposte – ondata {}", w.kind.label().to_lowercase()), &labels, &chart_rows),
+                    chart: distribution_svg(
+                        &format!("Distribuzione delle risposte – ondata {}", w.kind.label().to_lowercase()),
+                        &labels,
+                        &chart_rows,
+                    ),
                     rows,
                 }
             })
