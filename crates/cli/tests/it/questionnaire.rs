@@ -272,3 +272,23 @@ async fn cli_writes_links_and_results() {
     assert!(std::fs::read(&report).expect("xlsx").starts_with(b"PK"));
     db.drop_pg().await;
 }
+
+#[tokio::test]
+async fn two_submissions_racing_with_one_link_store_one_response() {
+    let (db, app, s) = setup().await;
+    let tokens = app.issue_tokens("AT01", "Q", WaveKind::ExAnte, 3).await.expect("tokens");
+    for token in &tokens {
+        let path = format!("/q/{token}");
+        let (a, b) = tokio::join!(post(&s, &path, &[("i.D01", "4")]), post(&s, &path, &[("i.D01", "2")]));
+        let mut statuses = [a.0, b.0];
+        statuses.sort();
+        assert_eq!(statuses, [200, 410], "exactly one submission wins");
+    }
+    assert_eq!(responses(&app).await, 3);
+    let (issued, used): (i64, i64) = {
+        let l = app.questionnaire("AT01", "Q").await.expect("load").expect("exists");
+        app.token_counts(l.wave(WaveKind::ExAnte).expect("wave").id).await.expect("counts")
+    };
+    assert_eq!((issued, used), (3, 3));
+    db.drop_pg().await;
+}
