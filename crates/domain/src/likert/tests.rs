@@ -249,3 +249,50 @@ fn large_samples_approach_the_normal_interval() {
     assert_eq!(num(&r.low, 4), d("0.8867"));
     assert_eq!(num(&r.high, 4), d("1.1133"));
 }
+
+mod report_layout {
+    use super::super::report::{Header, RowKind, WaveInput, WaveKind, build};
+    use super::*;
+
+    fn wave(kind: WaveKind, answers: Vec<Vec<Option<u8>>>) -> WaveInput {
+        WaveInput { kind, opens_on: "2021-01-01".into(), closes_on: "2021-02-01".into(), invited: None, answers }
+    }
+
+    fn header() -> Header {
+        Header { ambito_code: "A".into(), ambito_name: "A".into(), code: "Q".into(), title: "Q".into(), objective_code: None }
+    }
+
+    #[test]
+    fn wave_names_people_type() {
+        assert_eq!(WaveKind::parse("ex-ante"), Some(WaveKind::ExAnte));
+        assert_eq!(WaveKind::parse("Ex post"), Some(WaveKind::ExPost));
+        assert_eq!(WaveKind::parse("mid-term"), Some(WaveKind::Intermedia));
+        assert_eq!(WaveKind::parse("intermedia"), Some(WaveKind::Intermedia));
+        assert_eq!(WaveKind::parse("dopo"), None);
+    }
+
+    #[test]
+    fn rows_are_items_then_scales_then_overall_and_waves_compare_first_with_last_answered() {
+        let (design, raw) = three_items();
+        let items: Vec<(String, String, bool, Option<String>)> =
+            ["A", "B", "C"].iter().map(|c| (c.to_string(), c.to_string(), *c == "C", Some("S".to_string()))).collect();
+        // Given out of order, with an unanswered mid-term wave: the comparison skips it.
+        let waves =
+            vec![wave(WaveKind::ExPost, raw[2..].to_vec()), wave(WaveKind::Intermedia, vec![]), wave(WaveKind::ExAnte, raw[..2].to_vec())];
+        let r = build(header(), &design, &items, &[("S".into(), "Scala".into())], waves, vec![]);
+        let kinds: Vec<RowKind> = r.rows.iter().map(|x| x.kind).collect();
+        assert_eq!(kinds, vec![RowKind::Item, RowKind::Item, RowKind::Item, RowKind::Scale, RowKind::Overall]);
+        assert_eq!(r.waves.iter().map(|w| w.kind).collect::<Vec<_>>(), vec![WaveKind::ExAnte, WaveKind::Intermedia, WaveKind::ExPost]);
+        let c = r.comparison.as_ref().expect("comparison");
+        assert_eq!((c.from, c.to), (WaveKind::ExAnte, WaveKind::ExPost));
+        // Item A: ex ante 4 3 (mean 3,5), ex post 5 2 (mean 3,5) → difference 0.
+        assert_eq!(num(&c.differences[0].difference, 2), d("0.00"));
+        assert!(r.waves[0].alphas[3].is_some() && r.waves[0].alphas[0].is_none());
+        // Overall of ex ante: means 13/3 and 8/3 → 3,5.
+        assert_eq!(r.score(WaveKind::ExAnte, None).map(|v| num(&v, 2)), Some(d("3.50")));
+        assert_eq!(r.score(WaveKind::ExAnte, Some("S")).map(|v| num(&v, 2)), Some(d("3.50")));
+        assert_eq!(r.score(WaveKind::ExAnte, Some("X")), None);
+        let single = build(header(), &design, &items, &[], vec![wave(WaveKind::ExAnte, raw)], vec![]);
+        assert!(single.comparison.is_none(), "one wave: nothing to compare");
+    }
+}
