@@ -31,6 +31,10 @@ test('answer anonymously on a phone and see the answer counted', async () => {
   const staff = await browser.newPage();
   await staff.goto(`${BASE}/ambiti/ALTO_SEBINO/questionari`);
   await assertAccessible(staff, 'elenco questionari');
+  await staff.goto(`${BASE}/ambiti/ALTO_SEBINO/questionari/nuovo`);
+  await assertAccessible(staff, 'nuovo questionario');
+  await staff.goto(`${Q}/cartaceo`);
+  await assertAccessible(staff, 'inserimento cartaceo');
   await staff.goto(Q);
   await assertAccessible(staff, 'questionario');
   await staff.locator('#ondata').selectOption('intermedia');
