@@ -292,3 +292,21 @@ async fn two_submissions_racing_with_one_link_store_one_response() {
     assert_eq!((issued, used), (3, 3));
     db.drop_pg().await;
 }
+
+#[tokio::test]
+async fn the_builder_reports_every_problem_and_keeps_what_was_typed() {
+    let (db, _app, s) = setup().await;
+    let form = [("codice", "Q"), ("titolo", "Doppione"), ("punti", "5"), ("testo.0", "Una affermazione")];
+    let (status, body) = post(&s, &format!("{BASE}/nuovo"), &form).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("esiste già un questionario con codice «Q»"), "{body}");
+    let form = [("codice", "NUOVO"), ("titolo", "Prova"), ("punti", "6"), ("testo.0", "Che cosa cambieresti?"), ("tipo.0", "aperta")];
+    let (status, body) = post(&s, &format!("{BASE}/nuovo"), &form).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("scala «6» non ammessa") && body.contains("inserire almeno un&#39;affermazione"), "{body}");
+    assert!(body.contains(r#"value="Che cosa cambieresti?""#), "typed text is kept");
+    assert_eq!(s.get(&format!("{BASE}/NUOVO")).await.status(), 404);
+    let list = s.get(BASE).await.text().await.expect("list");
+    assert!(list.contains("Soddisfazione per il servizio") && !list.contains("Prova"));
+    db.drop_pg().await;
+}
