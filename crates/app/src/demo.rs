@@ -86,6 +86,7 @@ impl App {
                 self.save_narrative(a.code, narrative.year, &n.area, &n.lettura, &n.obiettivi).await?;
             }
         }
+        self.load_demo_questionnaire(DEMO_AMBITO).await?;
         Ok(done)
     }
 }

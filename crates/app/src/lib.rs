@@ -12,6 +12,7 @@ pub mod import;
 pub mod problems;
 pub mod progress;
 pub mod queries;
+pub mod questionnaire;
 pub mod region;
 pub mod report;
 pub mod synth;

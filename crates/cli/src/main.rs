@@ -64,6 +64,8 @@ enum Command {
     /// Personal data: right-of-access export and retention purge.
     #[command(subcommand)]
     Person(access_cmd::PersonCmd),
+    /// Likert questionnaires.
+    Questionnaire(QuestionnaireCmd),
     /// Write a synthetic, realistic data set (territory, population, targets, activity, budgets,
     /// delivery events) as CSV files; the same scale and seed give identical files. No database.
     Synth {
@@ -136,6 +138,17 @@ enum ReportCmd {
         #[arg(short = 'o', long)]
         output: PathBuf,
     },
+    /// Results of a Likert questionnaire: every wave and the comparison of the first and last.
+    Questionnaire {
+        #[arg(long)]
+        ambito: String,
+        #[arg(long)]
+        questionnaire: String,
+        #[arg(long, value_enum)]
+        format: TableFormat,
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+    },
     /// The annual activity report of an Ambito.
     Annual {
         #[arg(long)]
@@ -147,6 +160,34 @@ enum ReportCmd {
         #[arg(short = 'o', long)]
         output: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum QuestionnaireCmd {
+    /// Generate anonymous one-use links for a wave and write them as a CSV of URLs. The links are
+    /// shown only this once: the database keeps a hash of each.
+    Tokens {
+        #[arg(long)]
+        ambito: String,
+        #[arg(long)]
+        questionnaire: String,
+        /// ex-ante, intermedia (mid-term) or ex-post.
+        #[arg(long)]
+        wave: String,
+        #[arg(long)]
+        count: usize,
+        /// Address of the server as respondents reach it.
+        #[arg(long, env = "AMBITO_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+        base_url: String,
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum TableFormat {
+    Csv,
+    Xlsx,
 }
 
 #[derive(Subcommand)]
@@ -273,6 +314,26 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let bytes = app.region_csv(year).await?;
             std::fs::write(&output, bytes).with_context(|| format!("writing {}", output.display()))?;
             println!("tabella regionale {year} scritta in {}", output.display());
+        }
+        Command::Questionnaire(QuestionnaireCmd::Tokens { ambito, questionnaire, wave, count, base_url, output }) => {
+            let Some(kind) = ambito_domain::likert::report::WaveKind::parse(&wave) else {
+                bail!("ondata «{wave}» sconosciuta: usare ex-ante, intermedia o ex-post");
+            };
+            let tokens = app.issue_tokens(&ambito, &questionnaire, kind, count).await?;
+            let bytes = ambito_app::questionnaire::tokens::links_csv(&base_url, kind, &tokens)?;
+            std::fs::write(&output, bytes).with_context(|| format!("writing {}", output.display()))?;
+            println!("{} link per l'ondata {} scritti in {}", tokens.len(), kind.label().to_lowercase(), output.display());
+        }
+        Command::Report(ReportCmd::Questionnaire { ambito, questionnaire, format, output }) => {
+            let Some(report) = app.questionnaire_report(&ambito, &questionnaire).await? else {
+                bail!("questionario «{questionnaire}» non trovato in {ambito}");
+            };
+            let bytes = match format {
+                TableFormat::Csv => ambito_render::questionnaire::questionnaire_csv(&report)?,
+                TableFormat::Xlsx => ambito_render::questionnaire::questionnaire_xlsx(&report)?,
+            };
+            std::fs::write(&output, bytes).with_context(|| format!("writing {}", output.display()))?;
+            println!("risultati del questionario {questionnaire} scritti in {}", output.display());
         }
         Command::Deliveries(DeliveriesCmd::History { ambito, service, person, output }) => {
             let bytes = app.delivery_history_csv(&ambito, &service, &person).await?;

@@ -18,6 +18,8 @@ pub enum Blank {
     NoTarget,
     /// The expression names something the engine does not know.
     Unknown(String),
+    /// The data are there but too few or too uniform for this statistic (one answer, no variance).
+    NotComputable(String),
 }
 
 impl fmt::Display for Blank {
@@ -28,6 +30,7 @@ impl fmt::Display for Blank {
             Blank::NoPrevious => write!(f, "manca l'anno precedente"),
             Blank::NoTarget => write!(f, "popolazione target non definita"),
             Blank::Unknown(what) => write!(f, "termine sconosciuto: {what}"),
+            Blank::NotComputable(why) => write!(f, "non calcolabile: {why}"),
         }
     }
 }

@@ -8,6 +8,8 @@ use ambito_domain::report::{AreaSection, SpendingSection};
 use rust_decimal::Decimal;
 use std::fmt::Write;
 
+pub mod likert;
+
 const WIDTH: f64 = 720.0;
 const FONT: &str = "Titillium Web, sans-serif";
 const TEXT: &str = "#1A1A1A";

@@ -7,6 +7,8 @@ pub mod chart;
 pub mod csv_out;
 mod figures;
 pub mod pdf;
+
+pub mod questionnaire;
 mod xlsx;
 
 use ambito_domain::report::AnnualReport;

@@ -15,6 +15,7 @@ mod demography;
 mod funding;
 mod imports;
 mod person;
+mod questionnaire;
 mod territory;
 
 pub use access::*;
@@ -27,6 +28,7 @@ pub use demography::*;
 pub use funding::*;
 pub use imports::*;
 pub use person::*;
+pub use questionnaire::*;
 pub use sqlx::AnyConnection;
 pub use sqlx::Error as SqlError;
 pub use territory::*;

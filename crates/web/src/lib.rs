@@ -12,6 +12,7 @@ mod auth;
 mod error;
 mod openapi;
 mod persons;
+mod questionnaire;
 mod routes;
 pub mod views;
 

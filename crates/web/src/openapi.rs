@@ -57,6 +57,7 @@ fn operation_id(spec: &RouteSpec) -> String {
 fn policy_text(p: Policy) -> String {
     match p {
         Policy::Public => "pubblico".into(),
+        Policy::Capability => "chi possiede il link".into(),
         Policy::Authenticated => "utente autenticato".into(),
         Policy::Global(perm) => format!("{} su tutti gli Ambiti", perm.code()),
         Policy::Ambito(perms) => format!("uno tra {} nell'Ambito {{code}}", perms.iter().map(|p| p.code()).collect::<Vec<_>>().join(", ")),

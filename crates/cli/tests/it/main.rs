@@ -9,5 +9,6 @@ mod deliveries;
 mod http;
 mod imports;
 mod matrix;
+mod questionnaire;
 mod report;
 mod support;

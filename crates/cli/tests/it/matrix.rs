@@ -140,14 +140,14 @@ fn person_rule(who: &Who, perm: &str, ambito: &str, p: Option<&Person>) -> (bool
 
 fn expected(spec: &RouteSpec, who: &Who, ambito: &str, person: Option<&Person>) -> Outcome {
     let yes = |b: bool| if b { Outcome::Allow } else { Outcome::Deny };
-    if spec.policy == Policy::Public {
+    if matches!(spec.policy, Policy::Public | Policy::Capability) {
         return Outcome::Allow;
     }
     if who.user.is_none() {
         return Outcome::Deny;
     }
     match spec.policy {
-        Policy::Public | Policy::Authenticated => Outcome::Allow,
+        Policy::Public | Policy::Capability | Policy::Authenticated => Outcome::Allow,
         Policy::Global(p) => yes(who.ambito.is_none() && has(who, p.code())),
         Policy::Ambito(ps) => yes(covers(who, ambito) && ps.iter().any(|p| has(who, p.code()))),
         Policy::Person(p) => yes(person_rule(who, p.code(), ambito, person).0),
@@ -163,6 +163,8 @@ fn concrete(path: &str, ambito: &str, person: Option<i64>) -> String {
         .replace("{file}", "2025.csv")
         .replace("{token}", "0000")
         .replace("{username}", "nessuno")
+        .replace("{q}", "ADM_FAMIGLIE")
+        .replace("{format}", "csv")
 }
 
 #[tokio::test]
@@ -237,7 +239,7 @@ async fn every_route_answers_every_role_as_the_policy_says() {
                     let status = res.status();
                     let to_login = status == StatusCode::SEE_OTHER
                         && res.headers().get("location").and_then(|v| v.to_str().ok()).is_some_and(|l| l.starts_with("/accesso"))
-                        && spec.policy != Policy::Public;
+                        && !matches!(spec.policy, Policy::Public | Policy::Capability);
                     let denied = matches!(status, StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED) || to_login;
                     let ok = match expected(spec, who, ambito, *target) {
                         Outcome::Allow => {

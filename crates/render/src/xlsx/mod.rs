@@ -2,7 +2,7 @@
 //! as numbers, rounded to the digits shown, with Excel formats that display them as the PDF does.
 
 mod area;
-mod cells;
+pub(crate) mod cells;
 mod summary;
 
 use crate::RenderError;

@@ -71,7 +71,8 @@ pub(crate) async fn guard(State(state): State<Arc<GuardState>>, params: RawPathP
             Err(e) => return internal(e),
         }
     }
-    if caller.principal.is_none() || bearer.is_some() {
+    // The anonymous questionnaire sets no cookie at all: the respondent stays untraceable.
+    if (caller.principal.is_none() || bearer.is_some()) && spec.policy != Policy::Capability {
         // Anonymous forms use a double-submit cookie, created on first sight.
         caller.csrf = match cookie(req.headers(), CSRF_COOKIE) {
             Some(c) if c.len() == 64 => c,
@@ -85,7 +86,7 @@ pub(crate) async fn guard(State(state): State<Arc<GuardState>>, params: RawPathP
 
     // Every state-changing request made with a cookie must carry the token.
     let mut req = req;
-    if !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS) && bearer.is_none() {
+    if !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS) && bearer.is_none() && spec.policy != Policy::Capability {
         let (sent, r) = sent_token(req).await;
         req = r;
         if !sent.is_some_and(|t| same(&t, &caller.csrf)) || new_csrf_cookie.is_some() {
@@ -155,7 +156,7 @@ async fn decide(
     param: &impl Fn(&str) -> Option<String>,
 ) -> ambito_app::Result<Verdict> {
     let allow = Verdict::Allow { person: None, ambito: None, flagged: false };
-    if spec.policy == Policy::Public {
+    if matches!(spec.policy, Policy::Public | Policy::Capability) {
         return Ok(allow);
     }
     let Some(p) = p else { return Ok(Verdict::Login) };
@@ -166,7 +167,7 @@ async fn decide(
         }
     };
     Ok(match spec.policy {
-        Policy::Public | Policy::Authenticated => allow,
+        Policy::Public | Policy::Capability | Policy::Authenticated => allow,
         Policy::Global(perm) => {
             if p.may(perm, None) {
                 allow

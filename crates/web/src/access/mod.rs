@@ -23,6 +23,9 @@ use std::sync::Arc;
 pub enum Policy {
     /// Anyone, logged in or not (login, health check, the public questionnaire page).
     Public,
+    /// Anyone holding an unguessable link (the anonymous questionnaire): the token in the URL is
+    /// the credential, so there is no session and no CSRF token to check.
+    Capability,
     /// Any logged-in user.
     Authenticated,
     /// A permission held for every Ambito (an unscoped grant).

@@ -44,6 +44,7 @@ pub mod nav {
     pub const ATTIVITA: &str = "attivita";
     pub const DEMOGRAFIA: &str = "demografia";
     pub const RELAZIONE: &str = "relazione";
+    pub const QUESTIONARI: &str = "questionari";
 }
 
 /// Data every page passes to `base.html`.
@@ -130,6 +131,7 @@ impl Layout {
                     item(nav::ATTIVITA, "Attività", format!("{base}/attivita")),
                     item(nav::DEMOGRAFIA, "Demografia", format!("{base}/demografia")),
                     item(nav::RELAZIONE, "Relazione annuale", format!("{base}/relazione")),
+                    item(nav::QUESTIONARI, "Questionari", format!("{base}/questionari")),
                 ]
             }
         }
