@@ -86,6 +86,8 @@ impl App {
                 self.save_narrative(a.code, narrative.year, &n.area, &n.lettura, &n.obiettivi).await?;
             }
         }
+        // The Piano di Zona cycle reads the activity above (linked indicators), so it comes last.
+        self.load_plan_demo().await?;
         Ok(done)
     }
 }

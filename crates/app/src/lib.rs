@@ -8,6 +8,7 @@ pub mod demo;
 pub mod edit;
 pub mod export;
 pub mod import;
+pub mod plan;
 pub mod problems;
 pub mod progress;
 pub mod queries;
@@ -28,6 +29,9 @@ pub enum AppError {
     AmbitoNotFound(String),
     #[error("{0}")]
     Invalid(String),
+    /// A plan, round or card that does not exist.
+    #[error("{0}")]
+    NotFound(String),
     #[error("rendering: {0}")]
     Render(#[from] ambito_render::RenderError),
 }

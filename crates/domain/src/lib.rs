@@ -8,5 +8,6 @@ pub mod format;
 pub mod indicator;
 pub mod measures;
 pub mod number;
+pub mod plan;
 pub mod report;
 pub mod value;

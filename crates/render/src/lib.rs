@@ -7,6 +7,7 @@ pub mod chart;
 mod csv_out;
 mod figures;
 mod pdf;
+pub mod plan;
 mod xlsx;
 
 use ambito_domain::report::AnnualReport;
@@ -24,6 +25,8 @@ pub enum RenderError {
     Json(#[from] serde_json::Error),
     #[error("impossibile comporre il PDF: {0}")]
     Pdf(String),
+    #[error("impossibile comporre il documento Word: {0}")]
+    Docx(String),
     #[error("valore non rappresentabile come numero: {0}")]
     Number(String),
 }

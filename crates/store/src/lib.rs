@@ -12,6 +12,7 @@ mod deliveries;
 mod demography;
 mod funding;
 mod imports;
+mod plan;
 mod territory;
 
 pub use activity::*;
@@ -21,6 +22,7 @@ pub use deliveries::*;
 pub use demography::*;
 pub use funding::*;
 pub use imports::*;
+pub use plan::*;
 pub use sqlx::AnyConnection;
 pub use sqlx::Error as SqlError;
 pub use territory::*;

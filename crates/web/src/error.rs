@@ -21,6 +21,7 @@ impl From<ambito_app::AppError> for WebError {
         match e {
             ambito_app::AppError::AmbitoNotFound(code) => WebError::NotFound(format!("Ambito «{code}» non trovato")),
             ambito_app::AppError::Invalid(msg) => WebError::BadRequest(msg),
+            ambito_app::AppError::NotFound(msg) => WebError::NotFound(msg),
             other => WebError::Internal(other.to_string()),
         }
     }

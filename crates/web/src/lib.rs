@@ -7,6 +7,7 @@
 
 pub mod assets;
 mod error;
+mod plan;
 mod routes;
 pub mod views;
 
@@ -58,7 +59,8 @@ async fn shutdown_signal() {
 
 /// The whole HTTP surface: pages, downloads, JSON API and static assets.
 pub fn router(app: ambito_app::App) -> Router {
-    let router = routes::router().with_state(app).merge(assets::router()).layer(tower_http::trace::TraceLayer::new_for_http());
+    let router =
+        routes::router().merge(plan::router()).with_state(app).merge(assets::router()).layer(tower_http::trace::TraceLayer::new_for_http());
     with_security_headers(router)
 }
 

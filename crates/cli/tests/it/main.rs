@@ -6,5 +6,6 @@ mod cli;
 mod deliveries;
 mod http;
 mod imports;
+mod plan;
 mod report;
 mod support;

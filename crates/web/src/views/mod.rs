@@ -40,6 +40,7 @@ pub mod nav {
     pub const ATTIVITA: &str = "attivita";
     pub const DEMOGRAFIA: &str = "demografia";
     pub const RELAZIONE: &str = "relazione";
+    pub const PIANO: &str = "piano";
 }
 
 /// Data every page passes to `base.html`.
@@ -101,6 +102,7 @@ impl Layout {
                     item(nav::ATTIVITA, "Attività", format!("{base}/attivita")),
                     item(nav::DEMOGRAFIA, "Demografia", format!("{base}/demografia")),
                     item(nav::RELAZIONE, "Relazione annuale", format!("{base}/relazione")),
+                    item(nav::PIANO, "Piano di Zona", format!("{base}/piano")),
                 ]
             }
         }
