@@ -25,9 +25,11 @@ fn t(v: &Option<String>) -> String {
 pub fn answer_text(code: &Option<String>, text: &Option<String>) -> String {
     let label = code.as_deref().and_then(Answer::parse).map(|a| a.label()).unwrap_or("");
     let text = text.as_deref().unwrap_or("").trim();
+    // "Sì. …" or "Si, …" already state the answer; "Si reputa …" does not.
     let starts = |l: &str| {
-        !l.is_empty() && text.to_lowercase().starts_with(&l.to_lowercase().replace('ì', "i"))
-            || text.to_lowercase().starts_with(&l.to_lowercase())
+        let (t, l) = (text.to_lowercase(), l.to_lowercase());
+        let plain = l.replace('ì', "i");
+        t.starts_with(&l) || (t.starts_with(&plain) && t[plain.len()..].starts_with(['.', ',', ';', ':']))
     };
     match (label.is_empty(), text.is_empty()) {
         (true, _) => text.to_string(),
@@ -56,8 +58,8 @@ pub fn value_text(measure: &str, v: Option<Decimal>) -> String {
 fn target_text(measure: &str, target: &Option<String>, date: &Option<String>) -> String {
     let v = value_text(measure, target.as_deref().and_then(|t| t.parse().ok()));
     match date {
-        Some(d) if v.is_empty() => format!("entro {d}"),
-        Some(d) => format!("{v} entro {d}"),
+        Some(d) if v.is_empty() => format!("entro {}", it_date(d)),
+        Some(d) => format!("{v} entro {}", it_date(d)),
         None => v,
     }
 }
@@ -277,9 +279,9 @@ pub fn evaluation_doc(plan: &PlanView) -> Doc {
             card.actions.iter().map(|a| format!("• {}", a.text)).collect::<Vec<_>>().join("\n")
         };
         let problems = match (&e.problems, &e.improvement_plan) {
-            (Some(p), Some(i)) => format!("{p}\nPiano di miglioramento: {i}"),
+            (Some(p), Some(i)) => format!("{p}\nPiano di miglioramento:\n{i}"),
             (Some(p), None) => p.clone(),
-            (None, Some(i)) => format!("Piano di miglioramento: {i}"),
+            (None, Some(i)) => format!("Piano di miglioramento:\n{i}"),
             (None, None) => String::new(),
         };
         let mut rows = vec![
@@ -378,15 +380,22 @@ pub fn status_label(s: Status) -> &'static str {
     s.label()
 }
 
+/// Lines worth a row in the printed report: with a value, a correction or a comment. The rest
+/// are counted; the XLSX lists every indicator.
+fn reported(l: &super::monitoring::RoundLine) -> bool {
+    l.value.is_some() || l.correction.is_some() || l.stored.as_ref().is_some_and(|s| s.comment.is_some())
+}
+
 fn monitoring_rows(round: &RoundView) -> Vec<Vec<String>> {
     round
         .lines
         .iter()
+        .filter(|l| reported(l))
         .map(|l| {
             let i = &l.indicator;
             let value = match l.value {
                 Some(v) => value_text(&i.measure, Some(v)),
-                None => l.blank.clone().map(|b| format!("– ({b})")).unwrap_or_else(|| "–".into()),
+                None => "–".into(),
             };
             let correction = match &l.correction {
                 Some((now, Some(diff))) => format!("ora {} (diff. {})", value_text(&i.measure, *now), it_number(*diff, 2)),
@@ -428,6 +437,13 @@ pub fn monitoring_doc(plan: &PlanView, round: &RoundView) -> Doc {
                    fuori linea: meno. La colonna «Correzioni» riporta i dati dell'Ambito corretti dopo la chiusura: il valore della \
                    rilevazione resta quello congelato."
                     .into(),
+        },
+        Block::Paragraph {
+            text: format!(
+                "{} indicatori hanno un valore in questa rilevazione; gli altri {} non sono stati rilevati e compaiono solo nel file XLSX.",
+                round.lines.iter().filter(|l| reported(l)).count(),
+                round.lines.iter().filter(|l| !reported(l)).count()
+            ),
         },
         Block::Heading { level: 1, text: "Indicatori".into() },
         Block::Table {
@@ -529,6 +545,8 @@ mod tests {
         let s = |v: &str| Some(v.to_string());
         assert_eq!(answer_text(&s("si"), &s("Sì. Con le scuole")), "Sì. Con le scuole");
         assert_eq!(answer_text(&s("si"), &s("con le scuole")), "Sì. con le scuole");
+        assert_eq!(answer_text(&s("si"), &s("Si reputa indispensabile")), "Sì. Si reputa indispensabile");
+        assert_eq!(answer_text(&s("si"), &s("Si, per la fascia 0/3")), "Si, per la fascia 0/3");
         assert_eq!(answer_text(&s("parziale"), &None), "Parzialmente");
         assert_eq!(answer_text(&None, &s("testo")), "testo");
         assert_eq!(it_date("2021-12-15"), "15/12/2021");
