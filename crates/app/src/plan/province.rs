@@ -88,6 +88,8 @@ impl App {
                 });
             }
         }
+        // Indicators measured somewhere first: those are the ones to compare.
+        rows.sort_by_key(|r| r.cells.iter().all(|c| c.value.is_none()));
         Ok(ProvinceView { ats: ats_name, triennium: triennium.to_string(), ambiti, rows })
     }
 }
