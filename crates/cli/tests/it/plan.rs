@@ -439,6 +439,8 @@ async fn plan_pages_and_downloads() {
         province.contains("Ambito Basso Sebino") && province.contains("ogni 1.000 residenti di 75 anni"),
         "both Ambiti on the shared indicator"
     );
+    let measured = province.find("ogni 1.000 residenti di 75 anni").expect("measured row");
+    assert!(measured < province.find("Cabina di regia").expect("unmeasured row"), "measured indicators come first");
     let detail = s.get(base).await.text().await.expect("body");
     assert!(detail.contains("AMB-23") && detail.contains("PROV-03"), "the synoptic table lists every card");
     for (path, magic) in
