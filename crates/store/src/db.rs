@@ -128,7 +128,7 @@ fn prepare_sqlite_url(url: &str) -> String {
 }
 
 /// Current instant as RFC 3339 UTC text; the database never supplies its own clock through Any.
-pub(crate) fn now_text() -> String {
+pub fn now_text() -> String {
     let now = time::OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or_else(|_| time::OffsetDateTime::now_utc());
     now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }

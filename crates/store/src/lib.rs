@@ -17,7 +17,7 @@ mod territory;
 
 pub use activity::*;
 pub use catalogue::*;
-pub use db::{Backend, Store, StoreError, WriteTx};
+pub use db::{Backend, Store, StoreError, WriteTx, now_text};
 pub use deliveries::*;
 pub use demography::*;
 pub use funding::*;

@@ -58,9 +58,7 @@ pub struct IndicatorForm {
     pub evidence_note: String,
 }
 
-fn opt(s: &str) -> Option<String> {
-    Some(s.trim().to_string()).filter(|s| !s.is_empty())
-}
+use super::non_empty as opt;
 
 fn answer(a: &str, t: &str) -> Option<AnswerFile> {
     let (answer, text) = (opt(a), opt(t));

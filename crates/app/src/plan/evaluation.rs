@@ -57,9 +57,7 @@ pub struct EvidenceForm {
     pub names_consented: bool,
 }
 
-fn opt(s: &str) -> Option<String> {
-    Some(s.trim().to_string()).filter(|s| !s.is_empty())
-}
+use super::non_empty as opt;
 
 async fn budgets(
     conn: &mut AnyConnection,

@@ -40,9 +40,11 @@ pub(crate) fn eur_text(cents: i64) -> String {
     (Decimal::new(cents, 2)).normalize().to_string()
 }
 
-pub(crate) fn now() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    now.replace_nanosecond(0).unwrap_or(now).format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+pub(crate) use ambito_store::now_text as now;
+
+/// Trimmed text, `None` when empty: a blank form field is "not given".
+pub(crate) fn non_empty(s: &str) -> Option<String> {
+    Some(s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
 /// Parses a decimal typed in a form: Italian (`1.234,5`) or with a decimal point.
