@@ -87,6 +87,8 @@ impl App {
             }
         }
         self.load_demo_questionnaire(DEMO_AMBITO).await?;
+        // The Piano di Zona cycle reads the activity above (linked indicators), so it comes last.
+        self.load_plan_demo().await?;
         Ok(done)
     }
 }

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod edit;
 pub mod export;
 pub mod import;
+pub mod plan;
 pub mod problems;
 pub mod progress;
 pub mod queries;
@@ -33,6 +34,9 @@ pub enum AppError {
     /// Refused by access control; the shell answers 403 without saying more.
     #[error("accesso negato")]
     Forbidden,
+    /// A plan, round or card that does not exist.
+    #[error("{0}")]
+    NotFound(String),
     #[error("rendering: {0}")]
     Render(#[from] ambito_render::RenderError),
 }

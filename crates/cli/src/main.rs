@@ -118,6 +118,8 @@ enum ImportCmd {
     Targets { file: PathBuf },
     /// Regioni, ATS, Distretti, Ambiti and Comuni.
     Territory { file: PathBuf },
+    /// A Piano di Zona in ambito's plan format (JSON or XLSX, see docs/plan-format.md).
+    Plan { file: PathBuf },
     /// Delivery events reported by providers (streamed; any size).
     Deliveries {
         file: PathBuf,
@@ -149,6 +151,41 @@ enum ReportCmd {
         #[arg(short = 'o', long)]
         output: PathBuf,
     },
+    /// The Piano di Zona document: synoptic table and every objective card (PDF or DOCX).
+    Plan {
+        #[arg(long)]
+        ambito: String,
+        #[arg(long, default_value = "2021-2023")]
+        plan: String,
+        #[arg(long, value_enum)]
+        format: DocFormat,
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+    },
+    /// The end-of-cycle evaluation of a plan's objectives (PDF, DOCX or XLSX).
+    Evaluation {
+        #[arg(long)]
+        ambito: String,
+        #[arg(long)]
+        plan: String,
+        #[arg(long, value_enum)]
+        format: DocFormat,
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+    },
+    /// The monitoring report of one round of a plan (PDF or XLSX).
+    Monitoring {
+        #[arg(long)]
+        ambito: String,
+        #[arg(long, default_value = "2021-2023")]
+        plan: String,
+        #[arg(long)]
+        round: i64,
+        #[arg(long, value_enum)]
+        format: DocFormat,
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+    },
     /// The annual activity report of an Ambito.
     Annual {
         #[arg(long)]
@@ -160,6 +197,19 @@ enum ReportCmd {
         #[arg(short = 'o', long)]
         output: PathBuf,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DocFormat {
+    Pdf,
+    Docx,
+    Xlsx,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PlanFormat {
+    Json,
+    Xlsx,
 }
 
 #[derive(Subcommand)]
@@ -207,6 +257,17 @@ enum DeliveriesCmd {
 
 #[derive(Subcommand)]
 enum ExportCmd {
+    /// A Piano di Zona in ambito's plan format (re-importable, lossless).
+    Plan {
+        #[arg(long)]
+        ambito: String,
+        #[arg(long, default_value = "2021-2023")]
+        plan: String,
+        #[arg(long, value_enum, default_value = "json")]
+        format: PlanFormat,
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+    },
     /// Activity of a year in the import format (re-importable).
     Activity {
         #[arg(long)]
@@ -280,6 +341,44 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Token(cmd) => return access_cmd::token(&app, cmd).await,
         Command::Audit(cmd) => return access_cmd::audit(&app, cmd).await,
         Command::Person(cmd) => return access_cmd::person(&app, cmd).await,
+        Command::Report(ReportCmd::Plan { ambito, plan, format, output }) => {
+            let doc = app.plan_document(&ambito, &plan).await?;
+            let bytes = match format {
+                DocFormat::Pdf => ambito_render::plan::doc_pdf(&doc)?,
+                DocFormat::Docx => ambito_render::plan::doc_docx(&doc)?,
+                DocFormat::Xlsx => bail!("il piano si produce in PDF o DOCX; per il formato tabellare: ambito export plan --format xlsx"),
+            };
+            write_output(&output, &bytes)?;
+            println!("Piano di Zona {plan} di {ambito} scritto in {}", output.display());
+        }
+        Command::Report(ReportCmd::Evaluation { ambito, plan, format, output }) => {
+            let (doc, sheets) = app.evaluation_document(&ambito, &plan).await?;
+            let bytes = match format {
+                DocFormat::Pdf => ambito_render::plan::doc_pdf(&doc)?,
+                DocFormat::Docx => ambito_render::plan::doc_docx(&doc)?,
+                DocFormat::Xlsx => ambito_render::plan::sheets_xlsx(&sheets)?,
+            };
+            write_output(&output, &bytes)?;
+            println!("valutazione {plan} di {ambito} scritta in {}", output.display());
+        }
+        Command::Report(ReportCmd::Monitoring { ambito, plan, round, format, output }) => {
+            let (doc, sheets) = app.monitoring_document(&ambito, &plan, round).await?;
+            let bytes = match format {
+                DocFormat::Pdf => ambito_render::plan::doc_pdf(&doc)?,
+                DocFormat::Xlsx => ambito_render::plan::sheets_xlsx(&sheets)?,
+                DocFormat::Docx => bail!("il monitoraggio si produce in PDF o XLSX"),
+            };
+            write_output(&output, &bytes)?;
+            println!("monitoraggio {plan} n. {round} di {ambito} scritto in {}", output.display());
+        }
+        Command::Export(ExportCmd::Plan { ambito, plan, format, output }) => {
+            let bytes = match format {
+                PlanFormat::Json => app.export_plan_json(&ambito, &plan).await?,
+                PlanFormat::Xlsx => app.export_plan_xlsx(&ambito, &plan).await?,
+            };
+            write_output(&output, &bytes)?;
+            println!("Piano di Zona {plan} di {ambito} esportato in {}", output.display());
+        }
         Command::Serve { listen, demo, behind_tls } => {
             if demo {
                 app.load_demo(&bar).await?;
@@ -350,6 +449,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn write_output(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
+    std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
+}
+
 fn synth(scale: SynthScale, seed: u64, output: &std::path::Path, bar: &Bar) -> anyhow::Result<ExitCode> {
     use ambito_app::synth::{self, Scale};
     let scale = match scale {
@@ -400,6 +503,10 @@ async fn import(app: &App, cmd: ImportCmd, bar: &Bar) -> anyhow::Result<ExitCode
         ImportCmd::Deliveries { file, ambito, year } => {
             let opts = ambito_app::import::deliveries::DeliveryImport { ambito_code: &ambito, year };
             app.import_deliveries(&file, opts, bar).await?
+        }
+        ImportCmd::Plan { file } => {
+            let (name, bytes) = read(&file)?;
+            app.import_plan(&name, &bytes).await?
         }
         ImportCmd::Territory { file } => {
             let (name, bytes) = read(&file)?;

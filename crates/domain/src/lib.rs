@@ -11,6 +11,7 @@ pub mod indicator;
 pub mod likert;
 pub mod measures;
 pub mod number;
+pub mod plan;
 pub mod report;
 pub mod suppression;
 pub mod value;

@@ -9,6 +9,8 @@ mod figures;
 pub mod pdf;
 
 pub mod questionnaire;
+
+pub mod plan;
 mod xlsx;
 
 use ambito_domain::report::AnnualReport;
@@ -26,6 +28,8 @@ pub enum RenderError {
     Json(#[from] serde_json::Error),
     #[error("impossibile comporre il PDF: {0}")]
     Pdf(String),
+    #[error("impossibile comporre il documento Word: {0}")]
+    Docx(String),
     #[error("valore non rappresentabile come numero: {0}")]
     Number(String),
 }

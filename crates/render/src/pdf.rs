@@ -16,7 +16,7 @@ use typst::foundations::{Dict, IntoValue, Smart};
 use typst_as_lib::{TypstAsLibError, TypstEngine, TypstTemplateMainFile};
 
 static TEMPLATE: &str = include_str!("../templates/annual.typ");
-static FONTS: [&[u8]; 4] = [
+pub(crate) static FONTS: [&[u8]; 4] = [
     include_bytes!("../fonts/TitilliumWeb-regular.ttf"),
     include_bytes!("../fonts/TitilliumWeb-italic.ttf"),
     include_bytes!("../fonts/TitilliumWeb-600.ttf"),
@@ -68,14 +68,14 @@ pub fn annual(r: &AnnualReport) -> Result<Vec<u8>, RenderError> {
     typst_pdf::pdf(&doc, &options).map_err(|d| RenderError::Pdf(diagnostics(&d)))
 }
 
-fn typst_error(e: TypstAsLibError) -> RenderError {
+pub(crate) fn typst_error(e: TypstAsLibError) -> RenderError {
     match e {
         TypstAsLibError::TypstSource(d) => RenderError::Pdf(diagnostics(&d)),
         other => RenderError::Pdf(other.to_string()),
     }
 }
 
-fn diagnostics(d: &[SourceDiagnostic]) -> String {
+pub(crate) fn diagnostics(d: &[SourceDiagnostic]) -> String {
     d.iter().map(|d| d.message.to_string()).collect::<Vec<_>>().join("; ")
 }
 

@@ -16,6 +16,7 @@ mod funding;
 mod imports;
 mod person;
 mod questionnaire;
+mod plan;
 mod territory;
 
 pub use access::*;
@@ -29,6 +30,7 @@ pub use funding::*;
 pub use imports::*;
 pub use person::*;
 pub use questionnaire::*;
+pub use plan::*;
 pub use sqlx::AnyConnection;
 pub use sqlx::Error as SqlError;
 pub use territory::*;

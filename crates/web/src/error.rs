@@ -25,6 +25,7 @@ impl From<ambito_app::AppError> for WebError {
             ambito_app::AppError::AmbitoNotFound(code) => WebError::NotFound(format!("Ambito «{code}» non trovato")),
             ambito_app::AppError::Invalid(msg) => WebError::BadRequest(msg),
             ambito_app::AppError::Forbidden => WebError::Forbidden,
+            ambito_app::AppError::NotFound(msg) => WebError::NotFound(msg),
             other => WebError::Internal(other.to_string()),
         }
     }

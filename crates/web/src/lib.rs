@@ -13,6 +13,7 @@ mod error;
 mod openapi;
 mod persons;
 mod questionnaire;
+mod plan;
 mod routes;
 pub mod views;
 

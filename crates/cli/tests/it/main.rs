@@ -10,5 +10,6 @@ mod http;
 mod imports;
 mod matrix;
 mod questionnaire;
+mod plan;
 mod report;
 mod support;

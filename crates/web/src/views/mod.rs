@@ -45,6 +45,7 @@ pub mod nav {
     pub const DEMOGRAFIA: &str = "demografia";
     pub const RELAZIONE: &str = "relazione";
     pub const QUESTIONARI: &str = "questionari";
+    pub const PIANO: &str = "piano";
 }
 
 /// Data every page passes to `base.html`.
@@ -132,6 +133,7 @@ impl Layout {
                     item(nav::DEMOGRAFIA, "Demografia", format!("{base}/demografia")),
                     item(nav::RELAZIONE, "Relazione annuale", format!("{base}/relazione")),
                     item(nav::QUESTIONARI, "Questionari", format!("{base}/questionari")),
+                    item(nav::PIANO, "Piano di Zona", format!("{base}/piano")),
                 ]
             }
         }
