@@ -15,6 +15,7 @@ pub mod region;
 pub mod report;
 pub mod synth;
 pub mod table;
+mod target_values;
 
 pub use ambito_store::{Store, StoreError};
 pub use problems::{Findings, Lang, Msg, Problem};
@@ -49,6 +50,16 @@ pub struct App {
 
 impl App {
     pub async fn open(database_url: &str) -> Result<App> {
-        Ok(App { store: Store::connect(database_url).await?, cache: cache::RevisionCache::default() })
+        let app = App { store: Store::connect(database_url).await?, cache: cache::RevisionCache::default() };
+        // A database that had targets and population before `target_value` existed: value them once.
+        let mut conn = app.store.read().await?;
+        let missing = ambito_store::target_values_missing(&mut conn).await?;
+        drop(conn);
+        if missing {
+            let mut tx = app.store.write().await?;
+            target_values::refresh(&mut tx).await?;
+            tx.commit().await?;
+        }
+        Ok(app)
     }
 }

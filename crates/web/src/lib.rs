@@ -7,6 +7,7 @@
 
 pub mod assets;
 mod error;
+mod jobs;
 mod routes;
 pub mod views;
 

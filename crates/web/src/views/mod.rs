@@ -27,6 +27,7 @@ pub mod activity;
 pub mod dashboard;
 pub mod demography;
 pub mod home;
+pub mod job;
 pub mod report;
 pub mod services;
 pub mod texts;
