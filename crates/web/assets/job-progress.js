@@ -22,14 +22,18 @@
 
   function show(st) {
     phase.textContent = st.fase;
-    bar.max = Math.max(st.totale, 1);
-    bar.value = Math.min(st.righe, bar.max);
-    var text = number.format(st.righe) + (st.totale ? " di " + number.format(st.totale) : "") + " righe";
-    if (st.righe_al_secondo) { text += " · " + number.format(st.righe_al_secondo) + " righe/s"; }
+    if (st.totale > 0) {
+      bar.max = st.totale;
+      bar.value = Math.min(st.righe, st.totale);
+    } else {
+      bar.removeAttribute("value"); // a phase without a row count (the aggregates): indeterminate
+    }
+    var text = st.totale > 0 ? number.format(st.righe) + " di " + number.format(st.totale) + " righe" : "";
+    if (st.totale > 0 && st.righe_al_secondo) { text += " · " + number.format(st.righe_al_secondo) + " righe/s"; }
     if (st.secondi_alla_fine !== null && st.secondi_alla_fine !== undefined) {
       text += " · fine stimata tra " + duration(st.secondi_alla_fine);
     }
-    detail.textContent = text;
+    detail.textContent = text || "calcolo dei totali esatti…";
   }
 
   function poll() {

@@ -20,3 +20,9 @@ CREATE TABLE target_value (
 -- file (same revision) from one that replaces an earlier file's (older revision).
 ALTER TABLE delivery_event ADD COLUMN revision BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE delivery_event ADD COLUMN line BIGINT NOT NULL DEFAULT 0;
+
+-- One person's history in one service: everything the history shows is in the index, so the
+-- look-up never touches the table (and SQLite's planner, without statistics, no longer prefers
+-- scanning the service's whole range in day order).
+DROP INDEX delivery_event_person;
+CREATE INDEX delivery_event_person ON delivery_event (service_id, person_key, day, provider_id, comune_id, ore_e4, home_visit);
