@@ -18,6 +18,7 @@ pub mod region;
 pub mod report;
 pub mod synth;
 pub mod table;
+mod target_values;
 
 pub use ambito_store::{Store, StoreError};
 pub use problems::{Findings, Lang, Msg, Problem};
@@ -69,6 +70,15 @@ impl App {
             login_failures: Default::default(),
         };
         app.ensure_default_roles().await?;
+        // A database that had targets and population before `target_value` existed: value them once.
+        let mut conn = app.store.read().await?;
+        let missing = ambito_store::target_values_missing(&mut conn).await?;
+        drop(conn);
+        if missing {
+            let mut tx = app.store.write().await?;
+            target_values::refresh(&mut tx).await?;
+            tx.commit().await?;
+        }
         Ok(app)
     }
 

@@ -2,7 +2,6 @@
 //! and one person's history in one service.
 
 use crate::import::unscaled;
-use crate::report::target_values;
 use crate::{App, AppError, Result};
 use ambito_domain::format::it_number;
 use ambito_domain::indicator::{DisplayFormat, IndicatorDef};
@@ -39,33 +38,30 @@ fn ratio(num: Option<Decimal>, den: Option<Decimal>, factor: i64) -> String {
 }
 
 impl App {
-    /// Every Ambito × service with delivery events in `year`, computed from the live aggregates.
+    /// Every Ambito × service with delivery events in `year`, computed from the live aggregates:
+    /// three set-based reads (figures with targets and budgets, target values, explicit targets),
+    /// whatever the number of Ambiti.
     pub async fn region_table(&self, year: i64) -> Result<Vec<RegionRow>> {
         let mut conn = self.store.read().await?;
-        let figures = store::region_delivery_figures(&mut conn, year).await?;
-        let mut per_ambito: HashMap<i64, (HashMap<String, Decimal>, HashMap<i64, store::ServiceYearRow>, HashMap<i64, Option<i64>>)> =
-            HashMap::new();
-        let mut out = Vec::with_capacity(figures.len());
-        for (ambito, ambito_id, service_id, service, d) in figures {
-            if !per_ambito.contains_key(&ambito_id) {
-                let targets = target_values(&mut conn, ambito_id, year).await?;
-                let years = store::service_years(&mut conn, ambito_id, year).await?.into_iter().map(|y| (y.service_id, y)).collect();
-                let budgets =
-                    store::aggregates(&mut conn, ambito_id, year).await?.into_iter().map(|a| (a.service_id, a.budget_cents)).collect();
-                per_ambito.insert(ambito_id, (targets, years, budgets));
-            }
-            let (targets, years, budgets) = &per_ambito[&ambito_id];
-            let target = years.get(&service_id).and_then(|y| match (&y.target_value, &y.target_name) {
+        let lines = store::region_lines(&mut conn, year).await?;
+        let targets = crate::target_values::all_for_year(&mut conn, year).await?;
+        drop(conn);
+        let none = HashMap::new();
+        let mut out = Vec::with_capacity(lines.len());
+        for l in lines {
+            let named = targets.get(&l.ambito_id).unwrap_or(&none);
+            let target = match (&l.target_value, &l.target_name) {
                 (Some(v), _) => v.parse::<Decimal>().ok(),
-                (None, Some(name)) => targets.get(name).copied(),
+                (None, Some(name)) => named.get(name).copied(),
                 _ => None,
-            });
-            let budget = budgets.get(&service_id).copied().flatten().map(|c| unscaled(c, 2));
+            };
+            let d = l.figures;
+            let budget = l.budget_cents.map(|c| unscaled(c, 2));
             let persons = Some(Decimal::from(d.persons));
             let hours = unscaled(d.ore_e4, 4).normalize();
             out.push(RegionRow {
-                ambito,
-                service,
+                ambito: l.ambito_code,
+                service: l.service_code,
                 persons: d.persons,
                 hours,
                 visits: d.visits,

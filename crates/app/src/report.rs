@@ -23,6 +23,13 @@ impl App {
         })
         .await
     }
+
+    /// The report computed now from the aggregates, bypassing the cache (for timing and checks).
+    pub async fn annual_report_uncached(&self, ambito_code: &str, year: i32) -> Result<AnnualReport> {
+        let mut conn = self.store.read().await?;
+        let input = report_input(&mut conn, ambito_code, year).await?;
+        Ok(assemble(&input))
+    }
 }
 
 pub(crate) async fn report_input(conn: &mut AnyConnection, ambito_code: &str, year: i32) -> Result<ReportInput> {
@@ -141,28 +148,11 @@ pub(crate) async fn pyramids(conn: &mut AnyConnection, ambito_id: i64, year: i64
     Ok((Some(pop_year), out))
 }
 
-/// Every named target population of the Ambito, valued for `year`.
+/// Every named target population of the Ambito, valued for `year` (see `target_values`).
 pub(crate) async fn target_values(conn: &mut AnyConnection, ambito_id: i64, year: i64) -> Result<HashMap<String, Decimal>> {
-    let (_, pyramids) = pyramids(conn, ambito_id, year).await?;
-    let mut out = HashMap::new();
-    for t in store::list_targets(conn, ambito_id).await? {
-        if let Some(v) = t.explicit_value.as_deref().and_then(|v| v.parse::<Decimal>().ok()) {
-            out.insert(t.name, v);
-            continue;
-        }
-        let Some(min) = t.age_min else { continue };
-        if pyramids.is_empty() {
-            continue;
-        }
-        let listed: Option<Vec<&str>> = t.comuni.as_deref().map(|c| c.split(',').collect());
-        let total: u64 = pyramids
-            .iter()
-            .filter(|(code, _)| listed.as_ref().is_none_or(|l| l.contains(&code.as_str())))
-            .map(|(_, p)| p.band(min as u8, t.age_max.map(|m| m as u8)))
-            .sum();
-        out.insert(t.name, Decimal::from(total));
-    }
-    Ok(out)
+    let explicit = store::explicit_targets(conn, Some(ambito_id)).await?;
+    let bands = store::target_value_rows(conn, Some(ambito_id)).await?;
+    Ok(crate::target_values::for_year(&explicit, &bands, year))
 }
 
 #[cfg(test)]

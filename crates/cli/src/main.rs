@@ -2,6 +2,7 @@
 
 mod access_cmd;
 mod progress;
+mod timing;
 
 use ambito_app::import::ImportOutcome;
 use ambito_app::import::activity::ActivityImport;
@@ -68,6 +69,9 @@ enum Command {
     Questionnaire(QuestionnaireCmd),
     /// Write a synthetic, realistic data set (territory, population, targets, activity, budgets,
     /// delivery events) as CSV files; the same scale and seed give identical files. No database.
+    /// Time the benchmark's questions 2–4 in this process, on the open database (bench/run.py).
+    #[command(subcommand)]
+    Bench(BenchCmd),
     Synth {
         #[arg(long, value_enum)]
         scale: SynthScale,
@@ -256,6 +260,26 @@ enum DeliveriesCmd {
 }
 
 #[derive(Subcommand)]
+enum BenchCmd {
+    /// Region table, one Ambito's report and one person's history, each `--reps` times; prints
+    /// the seconds as JSON and writes the answers to `--out`.
+    Queries {
+        #[arg(long)]
+        year: i64,
+        #[arg(long)]
+        ambito: String,
+        #[arg(long)]
+        service: String,
+        #[arg(long)]
+        person: String,
+        #[arg(long, default_value_t = 3)]
+        reps: usize,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
 enum ExportCmd {
     /// A Piano di Zona in ambito's plan format (re-importable, lossless).
     Plan {
@@ -328,13 +352,22 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if let Command::Synth { scale, seed, output } = &cli.command {
         return synth(*scale, *seed, output, &bar);
     }
+    let opening = std::time::Instant::now();
     let app = App::open(&cli.database).await.with_context(|| format!("opening {}", cli.database))?;
+    let open_seconds = opening.elapsed().as_secs_f64();
+    let code = dispatch(&app, cli, &bar, open_seconds).await;
+    // Closing checkpoints SQLite's write-ahead log, so the next process does not replay it.
+    app.store.close().await;
+    code
+}
+
+async fn dispatch(app: &App, cli: Cli, bar: &Bar, open_seconds: f64) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Migrate => {
             println!("schema aggiornato: {}", cli.database);
         }
         Command::Demo => {
-            let done = app.load_demo(&bar).await?;
+            let done = app.load_demo(bar).await?;
             println!("dati demo caricati: {} file, {} righe", done.len(), done.iter().map(|o| o.rows).sum::<usize>());
         }
         Command::User(cmd) => return access_cmd::user(&app, cmd).await,
@@ -381,8 +414,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Serve { listen, demo, behind_tls } => {
             if demo {
-                app.load_demo(&bar).await?;
-                demo_accounts(&app).await?;
+                app.load_demo(bar).await?;
+                demo_accounts(app).await?;
             }
             let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("binding {listen}"))?;
             let addr = listener.local_addr()?;
@@ -390,9 +423,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if demo {
                 println!("Ambito demo: http://{addr}/ambiti/{}", ambito_app::demo::DEMO_AMBITO);
             }
-            ambito_web::serve(listener, app, ambito_web::WebConfig { secure_cookies: behind_tls }).await?;
+            ambito_web::serve(listener, app.clone(), ambito_web::WebConfig { secure_cookies: behind_tls }).await?;
         }
-        Command::Import(cmd) => return import(&app, cmd, &bar).await,
+        Command::Import(cmd) => return import(app, cmd, bar).await,
         Command::Report(ReportCmd::Annual { ambito, year, format, output }) => {
             use ambito_app::Progress;
             bar.start("relazione", 2);
@@ -443,6 +476,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let bytes = app.export_activity_csv(&ambito, year).await?;
             std::fs::write(&output, bytes).with_context(|| format!("writing {}", output.display()))?;
             println!("attività {ambito} {year} esportata in {}", output.display());
+        }
+        Command::Bench(BenchCmd::Queries { year, ambito, service, person, reps, out }) => {
+            let q = timing::Questions { year, ambito, service, person, reps, out };
+            println!("{}", timing::run(app, &q, open_seconds).await?);
         }
         Command::Synth { .. } => unreachable!("handled before opening the database"),
     }

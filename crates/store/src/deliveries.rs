@@ -1,12 +1,13 @@
-//! Delivery events: a staging table for one file, the merge into `delivery_event`, and the exact
-//! aggregates recomputed for the touched services and year in the same transaction.
+//! Delivery events: written straight into `delivery_event` (marked with the transaction's
+//! revision and their line), withdrawals, the 24-hour check, and the exact aggregates recomputed
+//! for the touched services and year in the same transaction.
 
 use crate::{Backend, Result};
 use sqlx::{AnyConnection, Row};
 
-/// One validated row of a delivery file, in storage units.
+/// One validated delivery of a file, in storage units.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StagedEvent {
+pub struct NewEvent {
     pub line: i64,
     pub service_id: i64,
     pub day: i64,
@@ -15,10 +16,17 @@ pub struct StagedEvent {
     pub comune_id: i64,
     pub ore_e4: i64,
     pub home_visit: bool,
-    pub withdraw: bool,
 }
 
-const STAGING_COLS: &str = "line, service_id, day, person_key, provider_id, comune_id, ore_e4, home_visit, withdraw";
+/// A withdrawal: the key of the event to remove.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventKey {
+    pub line: i64,
+    pub service_id: i64,
+    pub day: i64,
+    pub person_key: String,
+    pub provider_id: i64,
+}
 
 pub async fn ensure_provider(conn: &mut AnyConnection, ambito_id: i64, name: &str) -> Result<i64> {
     if let Some(r) = sqlx::query("SELECT id FROM provider WHERE ambito_id = $1 AND name = $2")
@@ -37,16 +45,21 @@ pub async fn ensure_provider(conn: &mut AnyConnection, ambito_id: i64, name: &st
     Ok(row.try_get(0)?)
 }
 
-/// An empty staging table private to this connection (temporary tables are per session).
-pub async fn open_staging(conn: &mut AnyConnection) -> Result<()> {
+/// The data revision of the open write transaction (`Store::write` bumped it): it marks the
+/// events this transaction writes.
+pub async fn write_revision(conn: &mut AnyConnection) -> Result<i64> {
+    Ok(sqlx::query("SELECT n FROM data_revision WHERE id = 1").fetch_one(&mut *conn).await?.try_get(0)?)
+}
+
+/// An empty table, private to this connection, for the withdrawals of one file.
+pub async fn open_withdrawals(conn: &mut AnyConnection) -> Result<()> {
     sqlx::query(
-        "CREATE TEMP TABLE IF NOT EXISTS staging_delivery (line BIGINT NOT NULL, service_id BIGINT NOT NULL, day BIGINT NOT NULL, \
-         person_key TEXT NOT NULL, provider_id BIGINT NOT NULL, comune_id BIGINT NOT NULL, ore_e4 BIGINT NOT NULL, \
-         home_visit BIGINT NOT NULL, withdraw BIGINT NOT NULL, PRIMARY KEY (service_id, day, person_key, provider_id))",
+        "CREATE TEMP TABLE IF NOT EXISTS withdrawn_delivery (service_id BIGINT NOT NULL, day BIGINT NOT NULL, \
+         person_key TEXT NOT NULL, provider_id BIGINT NOT NULL, line BIGINT NOT NULL, PRIMARY KEY (service_id, day, person_key, provider_id))",
     )
     .execute(&mut *conn)
     .await?;
-    sqlx::query("DELETE FROM staging_delivery").execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM withdrawn_delivery").execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -70,20 +83,26 @@ fn values_clause(backend: Backend, rows: usize, cols: usize) -> String {
     s
 }
 
-/// Stages a batch. Returns the lines whose key was already staged from an earlier line, as
-/// (line, earlier line): a file must not report the same delivery twice.
-pub async fn stage_events(conn: &mut AnyConnection, backend: Backend, batch: &[StagedEvent]) -> Result<Vec<(i64, i64)>> {
+const KEY: &str = "service_id, day, person_key, provider_id";
+
+/// Writes a batch of deliveries (keys distinct within the batch) straight into `delivery_event`:
+/// new keys are inserted, keys written by an earlier transaction are replaced. A key already
+/// written by this transaction (`revision`) is a delivery the file reports twice: it is left
+/// alone and returned as (line, earlier line).
+pub async fn upsert_events(conn: &mut AnyConnection, backend: Backend, revision: i64, batch: &[NewEvent]) -> Result<Vec<(i64, i64)>> {
     if batch.is_empty() {
         return Ok(vec![]);
     }
     let sql = format!(
-        "INSERT INTO staging_delivery ({STAGING_COLS}) VALUES {} ON CONFLICT (service_id, day, person_key, provider_id) DO NOTHING",
+        "INSERT INTO delivery_event ({KEY}, comune_id, ore_e4, home_visit, line, revision) VALUES {} \
+         ON CONFLICT ({KEY}) DO UPDATE SET comune_id = excluded.comune_id, ore_e4 = excluded.ore_e4, \
+         home_visit = excluded.home_visit, line = excluded.line, revision = excluded.revision \
+         WHERE delivery_event.revision <> excluded.revision",
         values_clause(backend, batch.len(), 9)
     );
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
     for e in batch {
         q = q
-            .bind(e.line)
             .bind(e.service_id)
             .bind(e.day)
             .bind(e.person_key.as_str())
@@ -91,16 +110,53 @@ pub async fn stage_events(conn: &mut AnyConnection, backend: Backend, batch: &[S
             .bind(e.comune_id)
             .bind(e.ore_e4)
             .bind(i64::from(e.home_visit))
-            .bind(i64::from(e.withdraw));
+            .bind(e.line)
+            .bind(revision);
     }
-    let inserted = q.execute(&mut *conn).await?.rows_affected();
-    if inserted as usize == batch.len() {
+    let written = q.execute(&mut *conn).await?.rows_affected();
+    if written as usize == batch.len() {
         return Ok(vec![]);
     }
-    let mut dups = Vec::new();
+    let mut repeated = Vec::new();
+    for e in batch {
+        let row = sqlx::query(
+            "SELECT line, revision FROM delivery_event WHERE service_id = $1 AND day = $2 AND person_key = $3 AND provider_id = $4",
+        )
+        .bind(e.service_id)
+        .bind(e.day)
+        .bind(e.person_key.as_str())
+        .bind(e.provider_id)
+        .fetch_one(&mut *conn)
+        .await?;
+        let (line, rev): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+        if rev == revision && line != e.line {
+            repeated.push((e.line, line));
+        }
+    }
+    Ok(repeated)
+}
+
+/// Notes a batch of withdrawals (applied by `apply_withdrawals`). Returns the withdrawals the
+/// file already made on an earlier line, as (line, earlier line).
+pub async fn note_withdrawals(conn: &mut AnyConnection, backend: Backend, batch: &[EventKey]) -> Result<Vec<(i64, i64)>> {
+    if batch.is_empty() {
+        return Ok(vec![]);
+    }
+    let sql = format!(
+        "INSERT INTO withdrawn_delivery ({KEY}, line) VALUES {} ON CONFLICT ({KEY}) DO NOTHING",
+        values_clause(backend, batch.len(), 5)
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for e in batch {
+        q = q.bind(e.service_id).bind(e.day).bind(e.person_key.as_str()).bind(e.provider_id).bind(e.line);
+    }
+    if q.execute(&mut *conn).await?.rows_affected() as usize == batch.len() {
+        return Ok(vec![]);
+    }
+    let mut repeated = Vec::new();
     for e in batch {
         let first: i64 =
-            sqlx::query("SELECT line FROM staging_delivery WHERE service_id = $1 AND day = $2 AND person_key = $3 AND provider_id = $4")
+            sqlx::query("SELECT line FROM withdrawn_delivery WHERE service_id = $1 AND day = $2 AND person_key = $3 AND provider_id = $4")
                 .bind(e.service_id)
                 .bind(e.day)
                 .bind(e.person_key.as_str())
@@ -109,105 +165,68 @@ pub async fn stage_events(conn: &mut AnyConnection, backend: Backend, batch: &[S
                 .await?
                 .try_get(0)?;
         if first != e.line {
-            dups.push((e.line, first));
+            repeated.push((e.line, first));
         }
     }
-    Ok(dups)
+    Ok(repeated)
 }
 
-/// Applies the staged file: replacements and new events are upserted, withdrawals deleted.
-/// Returns (written, withdrawn, withdrawals that matched no event).
-pub async fn merge_staging(conn: &mut AnyConnection) -> Result<(u64, u64, u64)> {
-    let written = sqlx::query(
-        "INSERT INTO delivery_event (service_id, day, person_key, provider_id, comune_id, ore_e4, home_visit) \
-         SELECT service_id, day, person_key, provider_id, comune_id, ore_e4, home_visit FROM staging_delivery WHERE withdraw = 0 \
-         ON CONFLICT (service_id, day, person_key, provider_id) DO UPDATE SET comune_id = excluded.comune_id, \
-         ore_e4 = excluded.ore_e4, home_visit = excluded.home_visit",
-    )
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    let requested: i64 = sqlx::query("SELECT COUNT(*) FROM staging_delivery WHERE withdraw = 1").fetch_one(&mut *conn).await?.try_get(0)?;
-    // Driven from the (small) staging side: each withdrawal is a primary-key look-up.
-    let withdrawn = if requested == 0 {
-        0
-    } else {
-        sqlx::query(
-            "DELETE FROM delivery_event WHERE (service_id, day, person_key, provider_id) IN \
-             (SELECT service_id, day, person_key, provider_id FROM staging_delivery WHERE withdraw = 1)",
-        )
-        .execute(&mut *conn)
-        .await?
-        .rows_affected()
-    };
-    Ok((written, withdrawn, (requested as u64).saturating_sub(withdrawn)))
-}
-
-/// Person-days of the staged file whose hours, over all providers, exceed 24 after the merge:
-/// (service_id, day, person_key, hours in ten-thousandths).
-pub async fn overfull_days(conn: &mut AnyConnection) -> Result<Vec<(i64, i64, String, i64)>> {
+/// Keys the file both delivers and withdraws: (later line, earlier line).
+pub async fn withdrawn_and_delivered(conn: &mut AnyConnection, revision: i64) -> Result<Vec<(i64, i64)>> {
     let rows = sqlx::query(
-        "SELECT e.service_id, e.day, e.person_key, CAST(SUM(e.ore_e4) AS BIGINT) \
-         FROM (SELECT DISTINCT service_id, day, person_key FROM staging_delivery) k \
-         JOIN delivery_event e ON e.service_id = k.service_id AND e.day = k.day AND e.person_key = k.person_key \
-         GROUP BY e.service_id, e.day, e.person_key HAVING SUM(e.ore_e4) > 240000 ORDER BY e.day LIMIT 50",
+        "SELECT w.line, e.line FROM withdrawn_delivery w JOIN delivery_event e ON e.service_id = w.service_id AND e.day = w.day \
+         AND e.person_key = w.person_key AND e.provider_id = w.provider_id WHERE e.revision = $1 ORDER BY w.line LIMIT 1000",
     )
+    .bind(revision)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?))).collect()
+    rows.iter()
+        .map(|r| {
+            let (a, b): (i64, i64) = (r.try_get(0)?, r.try_get(1)?);
+            Ok((a.max(b), a.min(b)))
+        })
+        .collect()
 }
 
-fn id_list(ids: &[i64]) -> String {
-    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+/// Deletes the noted withdrawals. Returns (withdrawn, withdrawals that matched no event).
+pub async fn apply_withdrawals(conn: &mut AnyConnection) -> Result<(u64, u64)> {
+    let requested: i64 = sqlx::query("SELECT COUNT(*) FROM withdrawn_delivery").fetch_one(&mut *conn).await?.try_get(0)?;
+    if requested == 0 {
+        return Ok((0, 0));
+    }
+    // Driven from the (small) withdrawal side: each one is a primary-key look-up.
+    let withdrawn =
+        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM delivery_event WHERE ({KEY}) IN (SELECT {KEY} FROM withdrawn_delivery)")))
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+    Ok((withdrawn, (requested as u64).saturating_sub(withdrawn)))
 }
 
-/// Recomputes every delivery aggregate of `year` for the given services and their Ambito, from
-/// that year's events of those services only.
-pub async fn refresh_delivery_aggregates(conn: &mut AnyConnection, ambito_id: i64, service_ids: &[i64], year: i64) -> Result<()> {
+/// Person-days of the given services and year whose hours, over all providers, exceed 24:
+/// (service_id, day, person_key, hours in ten-thousandths). The grouping follows the primary
+/// key, so this is one ordered pass over the year's events of those services.
+pub async fn overfull_days(conn: &mut AnyConnection, service_ids: &[i64], year: i64) -> Result<Vec<(i64, i64, String, i64)>> {
     if service_ids.is_empty() {
-        return Ok(());
+        return Ok(vec![]);
     }
-    let ids = id_list(service_ids);
-    let (first, last) = (year * 10000 + 101, year * 10000 + 1231);
-    let scope = format!("service_id IN ({ids}) AND day BETWEEN {first} AND {last}");
-    let measures = "COUNT(*), SUM(ore_e4), SUM(home_visit), COUNT(DISTINCT person_key)";
-    let statements = [
-        format!("DELETE FROM agg_delivery_month WHERE service_id IN ({ids}) AND month BETWEEN {} AND {}", year * 100 + 1, year * 100 + 12),
-        format!(
-            "INSERT INTO agg_delivery_month (service_id, comune_id, month, events, ore_e4, visits, persons) \
-             SELECT service_id, comune_id, day / 100, {measures} FROM delivery_event WHERE {scope} GROUP BY service_id, comune_id, day / 100"
-        ),
-        format!("DELETE FROM agg_delivery_period WHERE service_id IN ({ids}) AND year = {year}"),
-        format!(
-            "INSERT INTO agg_delivery_period (service_id, year, period, events, ore_e4, visits, persons) \
-             SELECT service_id, {year}, 'Y', {measures} FROM delivery_event WHERE {scope} GROUP BY service_id"
-        ),
-        format!(
-            "INSERT INTO agg_delivery_period (service_id, year, period, events, ore_e4, visits, persons) \
-             SELECT service_id, {year}, 'S1', {measures} FROM delivery_event WHERE {scope} AND day <= {} GROUP BY service_id",
-            year * 10000 + 630
-        ),
-        format!(
-            "INSERT INTO agg_delivery_period (service_id, year, period, events, ore_e4, visits, persons) \
-             SELECT service_id, {year}, 'S2', {measures} FROM delivery_event WHERE {scope} AND day >= {} GROUP BY service_id",
-            year * 10000 + 701
-        ),
-        format!("DELETE FROM agg_delivery_reach WHERE ambito_id = {ambito_id} AND year = {year}"),
-        format!(
-            "INSERT INTO agg_delivery_reach (ambito_id, area_id, year, persons) \
-             SELECT {ambito_id}, s.area_id, {year}, COUNT(DISTINCT e.person_key) FROM delivery_event e JOIN service s ON s.id = e.service_id \
-             WHERE s.ambito_id = {ambito_id} AND e.day BETWEEN {first} AND {last} GROUP BY s.area_id"
-        ),
-        format!(
-            "INSERT INTO agg_delivery_reach (ambito_id, area_id, year, persons) \
-             SELECT {ambito_id}, 0, {year}, COUNT(DISTINCT e.person_key) FROM delivery_event e JOIN service s ON s.id = e.service_id \
-             WHERE s.ambito_id = {ambito_id} AND e.day BETWEEN {first} AND {last} HAVING COUNT(*) > 0"
-        ),
-    ];
-    for sql in statements {
-        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *conn).await?;
-    }
-    Ok(())
+    let sql = format!(
+        "SELECT service_id, day, person_key, CAST(SUM(ore_e4) AS BIGINT) FROM delivery_event \
+         WHERE service_id IN ({}) AND day BETWEEN {} AND {} GROUP BY service_id, day, person_key \
+         HAVING SUM(ore_e4) > 240000 LIMIT 50",
+        id_list(service_ids),
+        year * 10000 + 101,
+        year * 10000 + 1231
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *conn).await?;
+    let mut out: Vec<(i64, i64, String, i64)> =
+        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?))).collect::<Result<_>>()?;
+    out.sort_by_key(|o| o.1);
+    Ok(out)
+}
+
+pub(crate) fn id_list(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -285,32 +304,49 @@ pub async fn delivery_history(conn: &mut AnyConnection, service_id: i64, person_
         .collect()
 }
 
-/// Every Ambito's yearly delivery aggregates, for the region indicator table:
-/// (ambito code, ambito id, service id, service code, figures).
-pub async fn region_delivery_figures(conn: &mut AnyConnection, year: i64) -> Result<Vec<(String, i64, i64, String, DeliveryFigures)>> {
+/// One Ambito × service line of the region indicator table, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegionLine {
+    pub ambito_code: String,
+    pub ambito_id: i64,
+    pub service_code: String,
+    pub figures: DeliveryFigures,
+    /// The year's target population: a name, or a value written in the activity file.
+    pub target_name: Option<String>,
+    pub target_value: Option<String>,
+    pub budget_cents: Option<i64>,
+}
+
+/// Every Ambito × service with delivery aggregates in `year`, with its target and budget, in
+/// one set-based read ordered by Ambito and service code.
+pub async fn region_lines(conn: &mut AnyConnection, year: i64) -> Result<Vec<RegionLine>> {
     let rows = sqlx::query(
-        "SELECT a.code, a.id, s.id, s.code, g.events, g.ore_e4, g.visits, g.persons FROM agg_delivery_period g \
-         JOIN service s ON s.id = g.service_id JOIN ambito a ON a.id = s.ambito_id WHERE g.year = $1 AND g.period = 'Y' \
-         ORDER BY a.code, s.code",
+        "SELECT a.code, a.id, s.id, s.code, g.events, g.ore_e4, g.visits, g.persons, sy.target_name, sy.target_value, b.budget_cents \
+         FROM agg_delivery_period g JOIN service s ON s.id = g.service_id JOIN ambito a ON a.id = s.ambito_id \
+         LEFT JOIN service_year sy ON sy.service_id = g.service_id AND sy.year = g.year \
+         LEFT JOIN agg_service_year b ON b.service_id = g.service_id AND b.year = g.year \
+         WHERE g.year = $1 AND g.period = 'Y' ORDER BY a.code, s.code",
     )
     .bind(year)
     .fetch_all(&mut *conn)
     .await?;
     rows.iter()
         .map(|r| {
-            Ok((
-                r.try_get(0)?,
-                r.try_get(1)?,
-                r.try_get(2)?,
-                r.try_get(3)?,
-                DeliveryFigures {
+            Ok(RegionLine {
+                ambito_code: r.try_get(0)?,
+                ambito_id: r.try_get(1)?,
+                service_code: r.try_get(3)?,
+                figures: DeliveryFigures {
                     service_id: r.try_get(2)?,
                     events: r.try_get(4)?,
                     ore_e4: r.try_get(5)?,
                     visits: r.try_get(6)?,
                     persons: r.try_get(7)?,
                 },
-            ))
+                target_name: r.try_get(8)?,
+                target_value: r.try_get(9)?,
+                budget_cents: r.try_get(10)?,
+            })
         })
         .collect()
 }

@@ -94,3 +94,55 @@ pub async fn list_targets(conn: &mut AnyConnection, ambito_id: i64) -> Result<Ve
         })
         .collect()
 }
+
+/// Replaces the band values of an Ambito's target populations: (population year, name, value).
+pub async fn replace_target_values(conn: &mut AnyConnection, ambito_id: i64, values: &[(i64, String, i64)]) -> Result<()> {
+    sqlx::query("DELETE FROM target_value WHERE ambito_id = $1").bind(ambito_id).execute(&mut *conn).await?;
+    for (year, name, value) in values {
+        sqlx::query("INSERT INTO target_value (ambito_id, year, name, value) VALUES ($1, $2, $3, $4)")
+            .bind(ambito_id)
+            .bind(year)
+            .bind(name.as_str())
+            .bind(value)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// A stored target value: (ambito id, population year, name, value).
+pub type TargetValueRow = (i64, i64, String, i64);
+
+/// Band values of target populations, of one Ambito or (None) of all.
+pub async fn target_value_rows(conn: &mut AnyConnection, ambito_id: Option<i64>) -> Result<Vec<TargetValueRow>> {
+    let rows = match ambito_id {
+        Some(id) => {
+            sqlx::query("SELECT ambito_id, year, name, value FROM target_value WHERE ambito_id = $1").bind(id).fetch_all(&mut *conn).await?
+        }
+        None => sqlx::query("SELECT ambito_id, year, name, value FROM target_value").fetch_all(&mut *conn).await?,
+    };
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?))).collect()
+}
+
+/// Targets with an explicit value, of one Ambito or (None) of all: (ambito id, name, value text).
+pub async fn explicit_targets(conn: &mut AnyConnection, ambito_id: Option<i64>) -> Result<Vec<(i64, String, String)>> {
+    let sql = "SELECT ambito_id, name, explicit_value FROM target_population WHERE explicit_value IS NOT NULL";
+    let rows = match ambito_id {
+        Some(id) => sqlx::query(sqlx::AssertSqlSafe(format!("{sql} AND ambito_id = $1"))).bind(id).fetch_all(&mut *conn).await?,
+        None => sqlx::query(sql).fetch_all(&mut *conn).await?,
+    };
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
+}
+
+/// Whether band targets exist but no value was ever stored for them (a database migrated to
+/// `target_value` after its targets and population were loaded).
+pub async fn target_values_missing(conn: &mut AnyConnection) -> Result<bool> {
+    let row = sqlx::query(
+        "SELECT (SELECT COUNT(*) FROM target_population WHERE age_min IS NOT NULL), (SELECT COUNT(*) FROM target_value), \
+         (SELECT COUNT(*) FROM population)",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let (bands, values, population): (i64, i64, i64) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+    Ok(bands > 0 && values == 0 && population > 0)
+}

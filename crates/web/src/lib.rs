@@ -14,6 +14,7 @@ mod openapi;
 mod persons;
 mod questionnaire;
 mod plan;
+mod jobs;
 mod routes;
 pub mod views;
 
@@ -68,12 +69,14 @@ async fn shutdown_signal() {
 
 /// Every route of the application with its access policy: what the router is built from.
 pub fn all_routes() -> Routes {
-    routes::routes().merge(auth::routes()).merge(persons::routes()).merge(admin::routes()).get(
-        "/api/v1/openapi.json",
-        Policy::Public,
-        "Questo documento OpenAPI",
-        openapi_json,
-    )
+    routes::routes()
+        .merge(auth::routes())
+        .merge(persons::routes())
+        .merge(admin::routes())
+        .merge(jobs::routes())
+        .merge(questionnaire::routes())
+        .merge(plan::routes())
+        .get("/api/v1/openapi.json", Policy::Public, "Questo documento OpenAPI", openapi_json)
 }
 
 async fn openapi_json() -> axum::Json<serde_json::Value> {

@@ -365,12 +365,9 @@ async fn upload(State(app): State<App>, Path(code): Path<String>, mut form: Mult
                 std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
             ));
             std::fs::write(&path, &bytes).map_err(|e| WebError::Internal(e.to_string()))?;
-            let opts = ambito_app::import::deliveries::DeliveryImport { ambito_code: &ambito.code, year: None };
-            let outcome = app.import_deliveries(&path, opts, &ambito_app::NoProgress).await;
-            let _ = std::fs::remove_file(&path);
-            let mut outcome = outcome?;
-            outcome.file = name.clone();
-            outcome
+            // Large files take a while: the import runs as a job and the browser follows it.
+            let id = crate::jobs::start_delivery_import(app.clone(), &ambito.code, &name, path);
+            return Ok(Redirect::to(&crate::jobs::page_url(&ambito.code, id)).into_response());
         }
         other => return Err(WebError::BadRequest(format!("tipo di dati sconosciuto «{other}»"))),
     };

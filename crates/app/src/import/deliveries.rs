@@ -1,28 +1,35 @@
 //! `ambito import deliveries`: every delivery a provider reports. Files reach tens of millions of
-//! rows, so the import streams: a first pass validates every row with constant memory, a second
-//! pass stages the rows in the database (which also catches a delivery reported twice), merges
-//! them (a later file replaces or withdraws earlier events) and recomputes the exact aggregates of
-//! the touched services, all in one transaction.
+//! rows, so the import streams in one pass: a reader thread parses and validates each row and
+//! hands bounded batches to this side, which writes them straight into `delivery_event` inside
+//! one write transaction (a later file replaces or withdraws earlier events; a delivery the file
+//! reports twice is caught by the revision mark). Then the 24-hour check and the exact aggregates
+//! of the touched services run in the same transaction, which commits only when no row had an
+//! error: all or nothing, with memory bounded by the batch size, not the file size.
 //!
 //! Columns: `data;codice_servizio;comune_istat;codice_persona;ore;visita_domiciliare;ente_erogatore`
 //! and, optionally, `annulla` (`si` withdraws the event with the same service, day, person and
 //! provider).
 
+#[path = "deliveries_read.rs"]
+mod read;
+
 use super::{Batch, ImportOutcome};
 use crate::problems::{Findings, Msg};
 use crate::{App, Progress, Result};
 use ambito_domain::number::{NumberStyle, parse_decimal};
-use ambito_store::{self as store, StagedEvent};
+use ambito_store::{self as store, EventKey, NewEvent};
 use std::collections::{BTreeSet, HashMap};
-use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
+use std::time::Instant;
 
 pub const COLUMNS: [&str; 7] = ["data", "codice_servizio", "comune_istat", "codice_persona", "ore", "visita_domiciliare", "ente_erogatore"];
 const WITHDRAW: &str = "annulla";
 /// Beyond this many, errors are counted but not listed: a broken 20-million-row file should not
 /// produce a 20-million-line report.
 const MAX_LISTED: usize = 1000;
-const BATCH: usize = 500;
+/// Rows per multi-row statement: 2,000 × 9 values stays under SQLite's 32,766 and PostgreSQL's
+/// 65,535 bound parameters.
+const BATCH: usize = 2000;
 
 pub struct DeliveryImport<'a> {
     pub ambito_code: &'a str,
@@ -49,8 +56,26 @@ struct Context {
     year: Option<i64>,
 }
 
+/// What the reader thread hands over: valid rows (none once an error was seen: they would be
+/// rolled back anyway) and how many lines it read, for the progress bar.
+struct Chunk {
+    rows: Vec<Row>,
+    lines: u64,
+}
+
+/// What the reader thread found, once the file is read.
+struct ReadOutcome {
+    ctx: Context,
+    findings: Findings,
+    rows: usize,
+    errors: usize,
+    touched: BTreeSet<i64>,
+    digest: Option<Vec<u8>>,
+}
+
 impl App {
     pub async fn import_deliveries(&self, path: &Path, opts: DeliveryImport<'_>, progress: &dyn Progress) -> Result<ImportOutcome> {
+        let started = Instant::now();
         let file = path.display().to_string();
         let mut f = Findings::default();
         let mut conn = self.store.read().await?;
@@ -59,114 +84,94 @@ impl App {
             f.error(&file, None, None, Msg::new(format!("Ambito «{code}» inesistente"), format!("no Ambito «{code}»")));
             return Ok(ImportOutcome::rejected(&file, f));
         };
-        let mut ctx = Context {
+        let ctx = Context {
             services: store::list_services(&mut conn, ambito.id).await?.into_iter().map(|s| (s.code, s.id)).collect(),
             comuni: store::list_comuni(&mut conn, ambito.id).await?.into_iter().map(|c| (c.istat_code, c.id)).collect(),
             year: opts.year.or_else(|| super::population::year_from_file_name(&file)),
         };
         drop(conn);
+        let code_of: HashMap<i64, String> = ctx.services.iter().map(|(c, id)| (*id, c.clone())).collect();
 
-        // Pass 1: validate everything, keep nothing but the error list and the provider names.
-        let total = count_lines(path).unwrap_or(0).saturating_sub(1);
-        progress.start("validazione", total);
-        let mut providers = BTreeSet::new();
-        let mut rows = 0usize;
-        let mut errors = 0usize;
-        let ok = for_each_row(path, &file, &mut f, |line, cells, style, f| {
-            progress.advance(1);
-            match parse_row(&file, line, cells, style, &mut ctx, f) {
-                Some(r) => {
-                    rows += 1;
-                    if !providers.contains(&r.provider) {
-                        providers.insert(r.provider);
-                    }
-                }
-                None => errors += 1,
+        let total = read::count_lines(path).unwrap_or(0).saturating_sub(1);
+        let backend = self.store.backend();
+        let mut batch = Batch::begin(self, "deliveries", &file, &[]).await?;
+        let tx = &mut batch.tx;
+        let revision = store::write_revision(tx).await?;
+        store::open_withdrawals(tx).await?;
+        progress.start("importazione", total);
+
+        // The reader thread parses and validates; this side writes. Parsing overlaps the database
+        // work, and at most a few batches are in flight.
+        let (sender, mut receiver) = tokio::sync::mpsc::channel::<Chunk>(4);
+        let (owned_path, owned_file) = (path.to_path_buf(), file.clone());
+        let reader = tokio::task::spawn_blocking(move || read_rows(&owned_path, &owned_file, ctx, &sender));
+        let mut providers: HashMap<String, i64> = HashMap::new();
+        let mut repeated: Vec<(i64, i64)> = Vec::new();
+        while let Some(chunk) = receiver.recv().await {
+            progress.advance(chunk.lines);
+            if chunk.rows.is_empty() || !repeated.is_empty() {
+                continue;
             }
-            trim_listing(f);
-        });
+            let (mut adds, mut withdrawals) = (Vec::with_capacity(chunk.rows.len()), Vec::new());
+            for r in chunk.rows {
+                let provider_id = match providers.get(&r.provider) {
+                    Some(id) => *id,
+                    None => {
+                        let id = store::ensure_provider(tx, ambito.id, &r.provider).await?;
+                        providers.insert(r.provider.clone(), id);
+                        id
+                    }
+                };
+                if r.withdraw {
+                    withdrawals.push(EventKey { line: r.line, service_id: r.service_id, day: r.day, person_key: r.person, provider_id });
+                } else {
+                    adds.push(NewEvent {
+                        line: r.line,
+                        service_id: r.service_id,
+                        day: r.day,
+                        person_key: r.person,
+                        provider_id,
+                        comune_id: r.comune_id,
+                        ore_e4: r.ore_e4,
+                        home_visit: r.home_visit,
+                    });
+                }
+            }
+            repeated.extend(store::upsert_events(tx, backend, revision, &adds).await?);
+            repeated.extend(store::note_withdrawals(tx, backend, &withdrawals).await?);
+        }
+        let read = reader.await.map_err(|e| crate::AppError::Invalid(format!("lettura del file interrotta: {e}")))?;
         progress.finish();
-        if errors > f.errors.len() {
-            let more = errors - f.errors.len();
+        let written_at = started.elapsed();
+        let mut f = read.findings;
+        if read.errors > f.errors.len() {
+            let more = read.errors - f.errors.len();
             f.error(&file, None, None, Msg::new(format!("… e altri {more} errori"), format!("… and {more} more errors")));
         }
-        if !ok || f.has_errors() {
-            return Ok(ImportOutcome::rejected(&file, f));
-        }
-        if rows == 0 {
-            f.error(&file, None, None, Msg::new("il file non contiene righe", "the file has no rows"));
-            return Ok(ImportOutcome::rejected(&file, f));
-        }
-        let year = ctx.year.unwrap_or_default();
-
-        // Pass 2: stage, merge and aggregate in one transaction.
-        let mut bytes_id = file.clone().into_bytes();
-        bytes_id.extend(std::fs::metadata(path).map(|m| m.len().to_le_bytes().to_vec()).unwrap_or_default());
-        let digest = file_digest(path).unwrap_or(bytes_id);
-        let backend = self.store.backend();
-        let mut batch = Batch::begin(self, "deliveries", &file, &digest).await?;
-        let tx = &mut batch.tx;
-        let mut provider_ids = HashMap::new();
-        for name in &providers {
-            provider_ids.insert(name.clone(), store::ensure_provider(tx, ambito.id, name).await?);
-        }
-        store::open_staging(tx).await?;
-        progress.start("caricamento", rows as u64);
-        // A reader thread parses and sends bounded batches; this side stages them. Memory stays
-        // flat whatever the file size, and parsing overlaps the database writes.
-        let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<StagedEvent>>(4);
-        let (owned_path, owned_file) = (path.to_path_buf(), file.clone());
-        let reader = tokio::task::spawn_blocking(move || {
-            let mut chunk = Vec::with_capacity(BATCH);
-            let mut touched = BTreeSet::new();
-            for_each_row(&owned_path, &owned_file, &mut Findings::default(), |line, cells, style, f| {
-                let Some(r) = parse_row(&owned_file, line, cells, style, &mut ctx, f) else { return };
-                touched.insert(r.service_id);
-                chunk.push(StagedEvent {
-                    line: r.line,
-                    service_id: r.service_id,
-                    day: r.day,
-                    person_key: r.person,
-                    provider_id: provider_ids.get(&r.provider).copied().unwrap_or_default(),
-                    comune_id: r.comune_id,
-                    ore_e4: r.ore_e4,
-                    home_visit: r.home_visit,
-                    withdraw: r.withdraw,
-                });
-                if chunk.len() == BATCH {
-                    // A closed channel means the writer failed; its error is reported below.
-                    let _ = sender.blocking_send(std::mem::replace(&mut chunk, Vec::with_capacity(BATCH)));
-                }
-            });
-            if !chunk.is_empty() {
-                let _ = sender.blocking_send(chunk);
-            }
-            (ctx, touched)
-        });
-        let mut duplicates = Vec::new();
-        while let Some(chunk) = receiver.recv().await {
-            duplicates.extend(store::stage_events(tx, backend, &chunk).await?);
-            progress.advance(chunk.len() as u64);
-        }
-        let (ctx, services_touched) = reader.await.map_err(|e| crate::AppError::Invalid(format!("lettura del file interrotta: {e}")))?;
-        progress.finish();
-        for (line, first) in duplicates.iter().take(MAX_LISTED) {
-            f.error(
-                &file,
-                Some(*line as usize),
-                None,
-                Msg::new(
-                    format!("consegna ripetuta: stesso servizio, giorno, persona ed ente della riga {first}"),
-                    format!("delivery repeated: same service, day, person and provider as line {first}"),
-                ),
-            );
-        }
+        let Some(digest) = read.digest else { return Ok(ImportOutcome::rejected(&file, f)) };
         if f.has_errors() {
             return Ok(ImportOutcome::rejected(&file, f));
         }
-        let (_, _, unmatched) = store::merge_staging(tx).await?;
-        for (service_id, day, person, ore_e4) in store::overfull_days(tx).await? {
-            let code = ctx.services.iter().find(|(_, id)| **id == service_id).map(|(c, _)| c.as_str()).unwrap_or("?");
+        if read.rows == 0 {
+            f.error(&file, None, None, Msg::new("il file non contiene righe", "the file has no rows"));
+            return Ok(ImportOutcome::rejected(&file, f));
+        }
+        if repeated.is_empty() {
+            repeated = store::withdrawn_and_delivered(tx, revision).await?;
+        }
+        if !repeated.is_empty() {
+            repeated.sort_unstable();
+            for (line, first) in repeated.iter().take(MAX_LISTED) {
+                f.error(&file, Some(*line as usize), None, repeated_msg(*first));
+            }
+            return Ok(ImportOutcome::rejected(&file, f));
+        }
+        progress.start("aggregati", 0);
+        let year = read.ctx.year.unwrap_or_default();
+        let touched: Vec<i64> = read.touched.into_iter().collect();
+        let (_, unmatched) = store::apply_withdrawals(tx).await?;
+        for (service_id, day, person, ore_e4) in store::overfull_days(tx, &touched, year).await? {
+            let code = code_of.get(&service_id).map(String::as_str).unwrap_or("?");
             let hours = super::unscaled(ore_e4, 4).normalize();
             f.error(
                 &file,
@@ -192,10 +197,82 @@ impl App {
                 ),
             );
         }
-        let touched: Vec<i64> = services_touched.into_iter().collect();
+        let checked_at = started.elapsed();
         store::refresh_delivery_aggregates(tx, ambito.id, &touched, year).await?;
-        batch.commit(Some(ambito.id), rows, f).await
+        let aggregated_at = started.elapsed();
+        progress.finish();
+        batch.sha = super::sha256_hex(&digest);
+        let outcome = batch.commit(Some(ambito.id), read.rows, f).await;
+        tracing::debug!(
+            rows = read.rows,
+            read_and_write_s = written_at.as_secs_f64(),
+            checks_s = (checked_at - written_at).as_secs_f64(),
+            aggregates_s = (aggregated_at - checked_at).as_secs_f64(),
+            commit_s = (started.elapsed() - aggregated_at).as_secs_f64(),
+            "delivery import timings"
+        );
+        outcome
     }
+}
+
+fn repeated_msg(first: i64) -> Msg {
+    Msg::new(
+        format!("consegna ripetuta: stesso servizio, giorno, persona ed ente della riga {first}"),
+        format!("delivery repeated: same service, day, person and provider as line {first}"),
+    )
+}
+
+/// The reader thread: every row parsed and validated, valid ones sent in batches until the first
+/// error (after which the file is only validated, to list every problem).
+fn read_rows(path: &Path, file: &str, mut ctx: Context, sender: &tokio::sync::mpsc::Sender<Chunk>) -> ReadOutcome {
+    let mut f = Findings::default();
+    let (mut rows, mut errors, mut lines) = (0usize, 0usize, 0u64);
+    let mut touched = BTreeSet::new();
+    let mut chunk: Vec<Row> = Vec::with_capacity(BATCH);
+    // Keys within the batch, by hash → position in the batch: the database catches repeats across
+    // batches, but one statement must not carry the same key twice.
+    let mut in_chunk: HashMap<u64, usize> = HashMap::with_capacity(BATCH);
+    let key_hash = |r: &Row| {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (r.service_id, r.day, &r.person, &r.provider).hash(&mut h);
+        h.finish()
+    };
+    let digest = read::for_each_row(path, file, &mut f, |line, cells, style, f| {
+        lines += 1;
+        match parse_row(file, line, cells, style, &mut ctx, f) {
+            Some(r) => {
+                rows += 1;
+                touched.insert(r.service_id);
+                let hash = key_hash(&r);
+                let earlier = in_chunk.get(&hash).map(|i| &chunk[*i]);
+                if let Some(e) =
+                    earlier.filter(|e| (e.service_id, e.day, &e.person, &e.provider) == (r.service_id, r.day, &r.person, &r.provider))
+                {
+                    errors += 1;
+                    f.error(file, Some(line as usize), None, repeated_msg(e.line));
+                } else if errors == 0 && !f.has_errors() {
+                    in_chunk.entry(hash).or_insert(chunk.len());
+                    chunk.push(r);
+                }
+            }
+            None => errors += 1,
+        }
+        trim_listing(f);
+        let failed = errors > 0 || f.has_errors();
+        if failed {
+            chunk.clear();
+            in_chunk.clear();
+        }
+        if chunk.len() == BATCH || (failed && lines >= BATCH as u64) {
+            in_chunk.clear();
+            let rows = std::mem::replace(&mut chunk, Vec::with_capacity(BATCH));
+            // A closed channel means the writer failed; its error is reported by the caller.
+            let _ = sender.blocking_send(Chunk { rows, lines: std::mem::take(&mut lines) });
+        }
+    });
+    let _ = sender.blocking_send(Chunk { rows: chunk, lines });
+    ReadOutcome { ctx, findings: f, rows, errors, touched, digest }
 }
 
 /// Drops listed errors beyond the cap (the count of the rest is reported at the end).
@@ -209,139 +286,7 @@ fn format_day(day: i64) -> String {
     format!("{:02}/{:02}/{}", day % 100, day / 100 % 100, day / 10000)
 }
 
-fn count_lines(path: &Path) -> std::io::Result<u64> {
-    let mut reader = BufReader::with_capacity(1 << 20, std::fs::File::open(path)?);
-    let mut n = 0u64;
-    loop {
-        let buf = reader.fill_buf()?;
-        if buf.is_empty() {
-            return Ok(n);
-        }
-        n += buf.iter().filter(|b| **b == b'\n').count() as u64;
-        let len = buf.len();
-        reader.consume(len);
-    }
-}
-
-fn file_digest(path: &Path) -> std::io::Result<Vec<u8>> {
-    use sha2::{Digest, Sha256};
-    let mut reader = BufReader::with_capacity(1 << 20, std::fs::File::open(path)?);
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = reader.read(&mut buf)?;
-        if n == 0 {
-            return Ok(hasher.finalize().to_vec());
-        }
-        hasher.update(&buf[..n]);
-    }
-}
-
-/// Streams the rows of a CSV (or reads a spreadsheet) and hands each one, with its line number
-/// and cells in the order of `COLUMNS` plus the withdraw flag, to `visit`. Returns false when the
-/// file itself is unreadable (errors recorded).
-fn for_each_row(path: &Path, file: &str, f: &mut Findings, mut visit: impl FnMut(i64, &[String; 8], NumberStyle, &mut Findings)) -> bool {
-    let lower = file.to_lowercase();
-    if lower.ends_with(".xlsx") || lower.ends_with(".xls") || lower.ends_with(".ods") {
-        let Ok(bytes) = std::fs::read(path) else {
-            f.error(file, None, None, Msg::new("file non leggibile", "unreadable file"));
-            return false;
-        };
-        let Some(table) = crate::table::read_table(file, &bytes, f) else { return false };
-        let Some(idx) = header_index(&table.header, file, f) else { return false };
-        for (line, cells) in &table.rows {
-            let picked = pick(&idx, |i| cells.get(i).cloned().unwrap_or_default());
-            visit(*line as i64, &picked, table.style, f);
-        }
-        return true;
-    }
-    let Ok(handle) = std::fs::File::open(path) else {
-        f.error(file, None, None, Msg::new("file non leggibile", "unreadable file"));
-        return false;
-    };
-    let mut reader = BufReader::with_capacity(1 << 20, handle);
-    let first = match reader.fill_buf() {
-        Ok(b) => b.split(|c| *c == b'\n').next().unwrap_or(&[]).to_vec(),
-        Err(_) => vec![],
-    };
-    if first.iter().all(u8::is_ascii_whitespace) {
-        f.error(file, None, None, Msg::new("il file è vuoto", "the file is empty"));
-        return false;
-    }
-    let semicolons = first.iter().filter(|c| **c == b';').count();
-    let commas = first.iter().filter(|c| **c == b',').count();
-    let (delimiter, style) = if semicolons >= commas { (b';', NumberStyle::Italian) } else { (b',', NumberStyle::International) };
-    let mut csv = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(reader);
-    let mut record = csv::ByteRecord::new();
-    let mut idx: Option<[Option<usize>; 8]> = None;
-    let mut width = 0;
-    loop {
-        match csv.read_byte_record(&mut record) {
-            Ok(false) => return idx.is_some(),
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map(|p| p.line() as usize);
-                f.error(file, line, None, Msg::new(format!("CSV non leggibile: {e}"), format!("unreadable CSV: {e}")));
-                return false;
-            }
-        }
-        let line = record.position().map(|p| p.line() as i64).unwrap_or(0);
-        let cells: Vec<String> = record.iter().map(decode_field).collect();
-        if cells.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        match &idx {
-            None => {
-                let mut header = cells;
-                if let Some(h) = header.first_mut() {
-                    *h = h.trim_start_matches('\u{feff}').to_string();
-                }
-                width = header.len();
-                match header_index(&header, file, f) {
-                    Some(i) => idx = Some(i),
-                    None => return false,
-                }
-            }
-            Some(i) => {
-                if cells.len() != width {
-                    f.error(
-                        file,
-                        Some(line as usize),
-                        None,
-                        Msg::new(
-                            format!("la riga ha {} campi invece di {width}: file troncato o separatore errato", cells.len()),
-                            format!("the row has {} fields instead of {width}: truncated file or wrong delimiter", cells.len()),
-                        ),
-                    );
-                    trim_listing(f);
-                    continue;
-                }
-                let picked = pick(i, |k| cells[k].trim().to_string());
-                visit(line, &picked, style, f);
-            }
-        }
-    }
-}
-
-/// UTF-8, or Windows-1252 as Excel on Italian Windows writes it.
-fn decode_field(bytes: &[u8]) -> String {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
-        Err(_) => encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned(),
-    }
-}
-
-fn pick(idx: &[Option<usize>; 8], get: impl Fn(usize) -> String) -> [String; 8] {
-    std::array::from_fn(|k| idx[k].map(&get).unwrap_or_default())
-}
-
-fn header_index(header: &[String], file: &str, f: &mut Findings) -> Option<[Option<usize>; 8]> {
-    let table = crate::table::Table { file: file.into(), header: header.to_vec(), rows: vec![], style: NumberStyle::Italian };
-    let found = table.columns(&COLUMNS, &[WITHDRAW], f)?;
-    Some(std::array::from_fn(|k| found[k]))
-}
-
-fn parse_row(file: &str, line: i64, c: &[String; 8], style: NumberStyle, ctx: &mut Context, f: &mut Findings) -> Option<Row> {
+fn parse_row(file: &str, line: i64, c: &mut [String; 8], style: NumberStyle, ctx: &mut Context, f: &mut Findings) -> Option<Row> {
     let before = f.errors.len();
     let err = |f: &mut Findings, col: usize, it: String, en: String| {
         let name = if col < 7 { COLUMNS[col] } else { WITHDRAW };
@@ -373,7 +318,7 @@ fn parse_row(file: &str, line: i64, c: &[String; 8], style: NumberStyle, ctx: &m
     if comune_id.is_none() {
         err(f, 2, format!("Comune «{}» non appartiene all'Ambito", c[2]), format!("Comune «{}» is not in the Ambito", c[2]));
     }
-    let person = c[3].clone();
+    let person = std::mem::take(&mut c[3]);
     if person.is_empty() || person.chars().count() > 64 {
         err(f, 3, "codice persona mancante o più lungo di 64 caratteri".into(), "person key missing or longer than 64 characters".into());
     }
@@ -398,7 +343,7 @@ fn parse_row(file: &str, line: i64, c: &[String; 8], style: NumberStyle, ctx: &m
     if home_visit.is_none() {
         err(f, 5, format!("atteso «si» o «no»: «{}»", c[5]), format!("expected «si» or «no»: «{}»", c[5]));
     }
-    let provider = c[6].clone();
+    let provider = std::mem::take(&mut c[6]);
     if provider.is_empty() {
         err(f, 6, "ente erogatore mancante".into(), "missing provider".into());
     }
@@ -423,7 +368,15 @@ fn parse_row(file: &str, line: i64, c: &[String; 8], style: NumberStyle, ctx: &m
 }
 
 fn yes_no(s: &str) -> Option<bool> {
-    match s.trim().to_lowercase().as_str() {
+    let s = s.trim();
+    // Two of these per row: answer the usual spellings without allocating.
+    if s.eq_ignore_ascii_case("si") {
+        return Some(true);
+    }
+    if s.eq_ignore_ascii_case("no") {
+        return Some(false);
+    }
+    match s.to_lowercase().as_str() {
         "si" | "sì" | "s" | "1" | "true" | "vero" => Some(true),
         "no" | "n" | "0" | "false" | "falso" => Some(false),
         _ => None,

@@ -53,6 +53,9 @@ impl<'a> Batch<'a> {
 
     /// Logs the import (noting an earlier import of the same bytes) and commits everything.
     pub(crate) async fn commit(mut self, ambito_id: Option<i64>, rows: usize, findings: Findings) -> Result<ImportOutcome> {
+        if matches!(self.kind, "territory" | "population" | "targets") {
+            crate::target_values::refresh(&mut self.tx).await?;
+        }
         let previous = store::find_import(&mut self.tx, ambito_id, self.kind, &self.sha).await?;
         store::record_import(&mut self.tx, ambito_id, self.kind, self.file, &self.sha, rows as i64).await?;
         self.tx.commit().await?;

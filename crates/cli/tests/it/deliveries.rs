@@ -138,6 +138,28 @@ async fn bad_delivery_files_change_nothing() {
 }
 
 #[tokio::test]
+async fn errors_name_the_real_line_after_blank_lines_and_multi_line_cells() {
+    let (db, app, dir) = setup().await;
+    // Line 1 header, 2 good, 3-4 blank, 5 bad service, 6-7 one row with a quoted line break, 8 bad
+    // Comune; CRLF endings in the second file.
+    let body = format!(
+        "{HEADER}\n2025-01-10;SAD;990001;P1;1;si;Coop Uno\n\n\n2025-01-11;NESSUNO;990001;P1;1;si;Coop Uno\n\
+         2025-01-12;SAD;990001;P1;1;si;\"Coop\nUno\"\n2025-01-13;SAD;123456;P1;1;si;Coop Uno\n"
+    );
+    let outcome = import(&app, &dir, "righe-2025.csv", &body).await;
+    let errors: Vec<String> = outcome.findings.errors.iter().map(|e| e.render(Lang::En)).collect();
+    assert!(!outcome.applied);
+    assert!(errors.iter().any(|e| e.contains("righe-2025.csv:5:codice_servizio")), "{errors:#?}");
+    assert!(errors.iter().any(|e| e.contains("righe-2025.csv:8:comune_istat")), "{errors:#?}");
+    let crlf = format!("{HEADER}\r\n\r\n2025-01-10;SAD;990001;P1;1;si;Coop Uno\r\n\r\n2025-01-11;SAD;990001;P1;1;forse;Coop Uno\r\n");
+    let outcome = import(&app, &dir, "crlf-2025.csv", &crlf).await;
+    let errors: Vec<String> = outcome.findings.errors.iter().map(|e| e.render(Lang::En)).collect();
+    assert!(errors.iter().any(|e| e.contains("crlf-2025.csv:5:visita_domiciliare")), "{errors:#?}");
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    db.drop_pg().await;
+}
+
+#[tokio::test]
 async fn semester_and_reach_aggregates_are_exact() {
     let (db, app, dir) = setup().await;
     assert!(import(&app, &dir, "consegne-2025.csv", FIRST).await.applied);

@@ -153,6 +153,48 @@ async fn upload_rejects_a_bad_file_whole_and_applies_a_good_one() {
     db.drop_pg().await;
 }
 
+/// A delivery upload answers with a redirect to its job; polls the job's JSON status until it is
+/// over (checking rows never go backwards) and returns the job page, which then shows the outcome.
+async fn follow_job(s: &TestServer, res: reqwest::Response) -> (u16, String) {
+    assert_eq!(res.status(), 303, "the upload starts a job");
+    let page = res.headers()["location"].to_str().expect("location").to_string();
+    let id = page.rsplit('/').next().expect("id").to_string();
+    assert!(page.starts_with("/ambiti/ALTO_SEBINO/importa/lavori/"), "{page}");
+    let status_url = format!("/api/v1/ambiti/ALTO_SEBINO/lavori/{id}");
+    assert_eq!(s.get(&format!("/api/v1/ambiti/BASSO_SEBINO/lavori/{id}")).await.status(), 404, "a job is seen only from its Ambito");
+    let mut last = 0;
+    for _ in 0..600 {
+        let st: serde_json::Value = s.get(&status_url).await.json().await.expect("status json");
+        let rows = st["righe"].as_u64().expect("righe");
+        assert!(rows >= last || st["fase"] != "importazione", "{st}");
+        last = rows;
+        if st["finito"] == true {
+            let res = s.get(&page).await;
+            let status = res.status().as_u16();
+            return (status, res.text().await.expect("body"));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("the import job did not finish");
+}
+
+#[tokio::test]
+async fn a_running_import_job_shows_a_progress_page_and_a_bad_file_ends_rejected() {
+    let (db, s) = demo_server().await;
+    let body = "data;codice_servizio;comune_istat;codice_persona;ore;visita_domiciliare;ente_erogatore\n\
+                2025-03-03;SAD;016128;AS-001;2,5;si;Coop. Sociale Il Sorriso\n\
+                2025-03-04;NESSUNO;016128;AS-001;2;si;Coop. Sociale Il Sorriso\n";
+    let part = reqwest::multipart::Part::text(body.to_string()).file_name("errate-2025.csv");
+    let form = reqwest::multipart::Form::new().text("tipo", "consegne").part("file", part);
+    let res = s.client.post(format!("{}/ambiti/ALTO_SEBINO/importa", s.base)).multipart(form).send().await.expect("post");
+    let (status, html) = follow_job(&s, res).await;
+    assert_eq!(status, 422, "{html}");
+    assert!(html.contains("errate-2025.csv:3:codice_servizio"), "{html}");
+    assert!(html.contains("nessuna modifica applicata"), "{html}");
+    assert_eq!(s.get("/ambiti/ALTO_SEBINO/importa/lavori/999999").await.status(), 404);
+    db.drop_pg().await;
+}
+
 #[tokio::test]
 async fn deliveries_uploaded_from_the_browser_reach_dashboard_and_report() {
     let (db, s) = demo_server().await;
@@ -163,8 +205,7 @@ async fn deliveries_uploaded_from_the_browser_reach_dashboard_and_report() {
     let part = reqwest::multipart::Part::text(body.to_string()).file_name("consegne-2025.csv");
     let form = reqwest::multipart::Form::new().text("tipo", "consegne").part("file", part);
     let res = s.client.post(format!("{}/ambiti/ALTO_SEBINO/importa", s.base)).multipart(form).send().await.expect("post");
-    let status = res.status();
-    let html = res.text().await.expect("body");
+    let (status, html) = follow_job(&s, res).await;
     assert_eq!(status, 200, "{html}");
     assert!(html.contains("consegne-2025.csv") && html.contains("3 righe importate"), "{html}");
     let csv = s.get("/ambiti/ALTO_SEBINO/relazione/2025.csv").await.text().await.expect("csv");

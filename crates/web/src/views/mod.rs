@@ -30,6 +30,7 @@ pub mod dashboard;
 pub mod demography;
 pub mod home;
 pub mod persons;
+pub mod job;
 pub mod report;
 pub mod services;
 pub mod table;
