@@ -35,7 +35,7 @@ test('password and TOTP login, denial outside the role, logout', async () => {
   assert.equal(res.status(), 403);
 
   // A person outside the care team: break-glass with a reason.
-  await page.goto(`${BASE}/ambiti/ALTO_SEBINO/persone?cf=VRDLCU90A41D969T`);
+  await page.goto(`${BASE}/ambiti/ALTO_SEBINO/persone?cf=VRDLCU90A41D969R`);
   assert.match(await page.locator('h1').innerText(), /Accesso straordinario/);
   await assertAccessible(page, 'break-glass');
   await page.fill('#motivo', 'Segnalazione urgente dal pronto soccorso');

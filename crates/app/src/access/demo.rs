@@ -103,9 +103,9 @@ impl App {
         // (CF, surname, name, birth, Comune of residence)
         let persons = [
             (DEMO_CITIZEN_CF, "Rossi", "Mario", "1985-12-10", "016086"),
-            ("VRDLCU90A41D969T", "Verdi", "Lucia", "1990-01-01", "016102"),
-            ("BNCGNN75M12F205Q", "Bianchi", "Giovanni", "1975-08-12", "016086"),
-            ("NREANN82D55L219R", "Neri", "Anna", "1982-04-15", "016193"),
+            ("VRDLCU90A41D969R", "Verdi", "Lucia", "1990-01-01", "016102"),
+            ("BNCGNN75M12F205W", "Bianchi", "Giovanni", "1975-08-12", "016086"),
+            ("NREANN82D55L219H", "Neri", "Anna", "1982-04-15", "016193"),
         ];
         let mut ids = Vec::new();
         for (i, (cf, cognome, nome, birth, comune)) in persons.iter().enumerate() {

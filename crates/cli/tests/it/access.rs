@@ -168,7 +168,7 @@ async fn break_glass_needs_a_reason_and_is_flagged() {
     let db = TestDb::new().await;
     let app = demo_app(&db).await;
     let server = TestServer::start(app.clone()).await;
-    let lucia = person_id(&app, "VRDLCU90A41D969T").await;
+    let lucia = person_id(&app, "VRDLCU90A41D969R").await;
     let mario = person_id(&app, DEMO_CITIZEN_CF).await;
     let b = logged_in(&server.base, "alto.assistente").await;
     assert_eq!(b.get(&format!("/ambiti/ALTO_SEBINO/persone/{mario}")).await.status(), StatusCode::OK, "in the care team");
@@ -205,7 +205,7 @@ async fn after_a_move_each_ambito_sees_only_its_own_case_and_clinical_notes_stay
     let db = TestDb::new().await;
     let app = demo_app(&db).await;
     let server = TestServer::start(app.clone()).await;
-    let giovanni = person_id(&app, "BNCGNN75M12F205Q").await;
+    let giovanni = person_id(&app, "BNCGNN75M12F205W").await;
     let mario = person_id(&app, DEMO_CITIZEN_CF).await;
     let alto = logged_in(&server.base, "alto.responsabile").await;
     let page = alto.get(&format!("/ambiti/ALTO_SEBINO/persone/{giovanni}")).await.text().await.expect("body");
@@ -276,7 +276,7 @@ async fn right_of_access_export_and_the_citizens_own_area() {
     assert_eq!(citizen.login("cittadino.rossi", DEMO_PASSWORD, None).await, StatusCode::SEE_OTHER);
     let own: serde_json::Value = citizen.get("/area-personale/dati.json").await.json().await.expect("json");
     assert_eq!(own["persona"]["codice_fiscale"], DEMO_CITIZEN_CF);
-    let lucia = person_id(&app, "VRDLCU90A41D969T").await;
+    let lucia = person_id(&app, "VRDLCU90A41D969R").await;
     assert_eq!(citizen.get(&format!("/ambiti/ALTO_SEBINO/persone/{lucia}")).await.status(), StatusCode::FORBIDDEN);
     assert_eq!(citizen.get("/ambiti/ALTO_SEBINO").await.status(), StatusCode::FORBIDDEN);
     db.drop_pg().await;
@@ -298,16 +298,16 @@ async fn purge_removes_the_person_and_keeps_every_aggregate() {
     let opts = ambito_app::import::deliveries::DeliveryImport { ambito_code: "ALTO_SEBINO", year: None };
     assert!(app.import_deliveries(&file, opts, &ambito_app::NoProgress).await.expect("import").applied);
     let before = ambito_render::annual_csv(&app.annual_report("ALTO_SEBINO", 2025).await.expect("report")).expect("csv");
-    let lucia = person_id(&app, "VRDLCU90A41D969T").await;
+    let lucia = person_id(&app, "VRDLCU90A41D969R").await;
     let mut tx = app.store.write_untracked().await.expect("tx");
     sqlx::query("UPDATE care_case SET closed_on = '2010-01-31' WHERE person_id = $1").bind(lucia).execute(&mut *tx).await.expect("close");
     tx.commit().await.expect("commit");
     let today = time::macros::date!(2026 - 11 - 23);
     let dry = app.purge_expired(None, 10, today, false).await.expect("dry run");
     assert_eq!(dry.persons, vec![lucia]);
-    assert!(app.person_by_cf("VRDLCU90A41D969T").await.expect("lookup").is_some(), "a dry run changes nothing");
+    assert!(app.person_by_cf("VRDLCU90A41D969R").await.expect("lookup").is_some(), "a dry run changes nothing");
     app.purge_expired(None, 10, today, true).await.expect("purge");
-    assert!(app.person_by_cf("VRDLCU90A41D969T").await.expect("lookup").is_none());
+    assert!(app.person_by_cf("VRDLCU90A41D969R").await.expect("lookup").is_none());
     let after = ambito_render::annual_csv(&app.annual_report("ALTO_SEBINO", 2025).await.expect("report")).expect("csv");
     assert_eq!(before, after, "published figures unchanged");
     let mut conn = app.store.read().await.expect("conn");

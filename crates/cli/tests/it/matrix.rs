@@ -187,19 +187,19 @@ async fn every_route_answers_every_role_as_the_policy_says() {
             cases: vec![("ALTO_SEBINO", None, vec!["alto.assistente", "alto.educatore"])],
         },
         Person {
-            id: person_id(&app, "VRDLCU90A41D969T").await,
+            id: person_id(&app, "VRDLCU90A41D969R").await,
             comune: "016102",
             citizen: false,
             cases: vec![("ALTO_SEBINO", Some("COOP_SEBINO"), vec![])],
         },
         Person {
-            id: person_id(&app, "BNCGNN75M12F205Q").await,
+            id: person_id(&app, "BNCGNN75M12F205W").await,
             comune: "016086",
             citizen: false,
             cases: vec![("ALTO_SEBINO", None, vec![]), ("BASSO_SEBINO", None, vec!["basso.assistente"])],
         },
         Person {
-            id: person_id(&app, "NREANN82D55L219R").await,
+            id: person_id(&app, "NREANN82D55L219H").await,
             comune: "016193",
             citizen: false,
             cases: vec![("BASSO_SEBINO", None, vec!["basso.assistente"])],
