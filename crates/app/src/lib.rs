@@ -3,6 +3,7 @@
 //! the SQL in `ambito-store`, and the orchestration (validate everything, then apply in one
 //! transaction) here.
 
+pub mod backup;
 pub mod cache;
 pub mod demo;
 pub mod edit;

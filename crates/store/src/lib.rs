@@ -6,6 +6,7 @@
 //! is applied entirely or not at all.
 
 mod activity;
+mod backup;
 mod catalogue;
 mod db;
 mod deliveries;
@@ -15,6 +16,7 @@ mod imports;
 mod territory;
 
 pub use activity::*;
+pub use backup::{BackupError, BackupInfo, dump_all_tables, restore};
 pub use catalogue::*;
 pub use db::{Backend, Store, StoreError, WriteTx};
 pub use deliveries::*;

@@ -7,6 +7,7 @@
 
 pub mod assets;
 mod error;
+pub mod oidc;
 mod routes;
 pub mod views;
 

@@ -30,6 +30,7 @@ pub fn router() -> Router<App> {
         .route("/ambiti/{code}/importa", get(upload_form).post(upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)))
         .route("/api/v1/ambiti", get(api_ambiti))
         .route("/api/v1/ambiti/{code}/relazione/{year}", get(api_report))
+        .merge(crate::oidc::router())
 }
 
 #[derive(Deserialize)]

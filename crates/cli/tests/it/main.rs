@@ -2,9 +2,13 @@
 //! Tests run against SQLite by default and against PostgreSQL when `AMBITO_TEST_PG` is set to a
 //! server URL such as `postgres://postgres@127.0.0.1:5432`: each test then gets its own database.
 
+mod backup;
 mod cli;
+mod crash;
 mod deliveries;
 mod http;
 mod imports;
+mod oidc;
+mod procs;
 mod report;
 mod support;
