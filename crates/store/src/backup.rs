@@ -6,8 +6,8 @@
 //! PostgreSQL client tools must be installed; the password travels in `PGPASSWORD`, never on a
 //! command line visible to other users.
 
-use crate::db::{Backend, Store, StoreError};
 use crate::Result;
+use crate::db::{Backend, Store, StoreError};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyConnection, Connection, Row};
 use std::path::{Path, PathBuf};
@@ -136,9 +136,8 @@ async fn check_sqlite_copy(original: &Path, copy: &Path) -> std::result::Result<
     if ok != "ok" {
         return Err(not_ambito(format!("integrity_check: {ok}")));
     }
-    let tables: Vec<String> = sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-        .fetch_all(&mut conn)
-        .await?;
+    let tables: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").fetch_all(&mut conn).await?;
     for needed in ["_sqlx_migrations", "data_revision"] {
         if !tables.iter().any(|t| t == needed) {
             return Err(not_ambito(format!("manca la tabella {needed}")));
@@ -212,8 +211,7 @@ async fn restore_postgres(url: &str, file: &Path) -> std::result::Result<BackupI
     )
     .await?;
     let mut conn = sqlx::PgConnection::connect(url).await?;
-    let version: Option<i64> =
-        sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success").fetch_one(&mut conn).await?;
+    let version: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success").fetch_one(&mut conn).await?;
     let tables: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
     )
@@ -319,7 +317,7 @@ pub async fn dump_all_tables(conn: &mut AnyConnection, backend: Backend) -> Resu
     let tables: Vec<String> = match backend {
         Backend::Sqlite => sqlx::query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"),
         Backend::Postgres => sqlx::query(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() \
+            "SELECT CAST(table_name AS TEXT) FROM information_schema.tables WHERE table_schema = current_schema() \
              AND table_type = 'BASE TABLE' ORDER BY table_name",
         ),
     }
@@ -353,7 +351,7 @@ async fn table_columns(conn: &mut AnyConnection, backend: Backend, table: &str) 
     let rows = match backend {
         Backend::Sqlite => sqlx::query("SELECT name FROM pragma_table_info($1) ORDER BY cid"),
         Backend::Postgres => sqlx::query(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() \
+            "SELECT CAST(column_name AS TEXT) FROM information_schema.columns WHERE table_schema = current_schema() \
              AND table_name = $1 ORDER BY ordinal_position",
         ),
     }

@@ -152,15 +152,14 @@ async fn verify(url: &str, ledger: &Ledger, cycle: usize, seed: u64) -> (usize, 
         assert!(values[0] <= sent.max(FIRST_VALUE), "{ctx}: {services:?} holds {} never sent", values[0]);
     }
 
-    let found: BTreeMap<String, i64> = sqlx::query(
-        "SELECT p.name, COUNT(*) FROM delivery_event e JOIN provider p ON p.id = e.provider_id GROUP BY p.name",
-    )
-    .fetch_all(&mut *conn)
-    .await
-    .expect("batches")
-    .iter()
-    .map(|r| (r.try_get(0).expect("name"), r.try_get(1).expect("n")))
-    .collect();
+    let found: BTreeMap<String, i64> =
+        sqlx::query("SELECT p.name, COUNT(*) FROM delivery_event e JOIN provider p ON p.id = e.provider_id GROUP BY p.name")
+            .fetch_all(&mut *conn)
+            .await
+            .expect("batches")
+            .iter()
+            .map(|r| (r.try_get(0).expect("name"), r.try_get(1).expect("n")))
+            .collect();
     let recorded: Vec<String> = sqlx::query("SELECT file_name FROM import_batch WHERE file_name LIKE '%lotto%'")
         .fetch_all(&mut *conn)
         .await
@@ -171,7 +170,7 @@ async fn verify(url: &str, ledger: &Ledger, cycle: usize, seed: u64) -> (usize, 
     let (mut present, mut absent) = (0, 0);
     for (id, (rows, acked)) in ledger.batches.lock().expect("lock").iter() {
         let n = found.get(&format!("Ente B{id}")).copied().unwrap_or(0);
-        let records = recorded.iter().filter(|f| f.ends_with(&batch_file_name(id))).count();
+        let records = recorded.iter().filter(|f| f.ends_with(&batch_file_name(*id))).count();
         if n == 0 {
             assert!(!acked, "{ctx}: acknowledged import batch {id} is missing");
             assert_eq!(records, 0, "{ctx}: batch {id} recorded as imported without its rows");
@@ -187,7 +186,9 @@ async fn verify(url: &str, ledger: &Ledger, cycle: usize, seed: u64) -> (usize, 
     let measures = "COUNT(*), CAST(SUM(ore_e4) AS BIGINT), CAST(SUM(home_visit) AS BIGINT), COUNT(DISTINCT person_key)";
     for (expected, stored) in [
         (
-            format!("SELECT service_id, comune_id, day / 100, {measures} FROM delivery_event GROUP BY service_id, comune_id, day / 100 ORDER BY 1, 2, 3"),
+            format!(
+                "SELECT service_id, comune_id, day / 100, {measures} FROM delivery_event GROUP BY service_id, comune_id, day / 100 ORDER BY 1, 2, 3"
+            ),
             "SELECT service_id, comune_id, month, events, ore_e4, visits, persons FROM agg_delivery_month ORDER BY 1, 2, 3".to_string(),
         ),
         (
@@ -245,7 +246,8 @@ async fn sigkill_during_writes_and_imports_loses_nothing_acknowledged_and_applie
         app.store.close().await;
     }
     let ledger = Arc::new(Ledger { next_value: AtomicI64::new(FIRST_VALUE + 1), next_batch: AtomicI64::new(1), ..Ledger::default() });
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let client =
+        reqwest::Client::builder().timeout(Duration::from_secs(30)).redirect(reqwest::redirect::Policy::none()).build().expect("client");
     let (mut killed_imports, mut finished_imports) = (0, 0);
 
     for cycle in 1..=cycles {

@@ -16,8 +16,13 @@ struct Fixture {
 }
 
 /// One provider entry per client of provider.mjs: the honest one and the misbehaving ones.
-const PROVIDERS: [(&str, &str); 5] =
-    [("test", "ambito"), ("test-aud", "ambito-aud"), ("test-nonce", "ambito-nonce"), ("test-scaduto", "ambito-scaduto"), ("test-lento", "ambito-lento")];
+const PROVIDERS: [(&str, &str); 5] = [
+    ("test", "ambito"),
+    ("test-aud", "ambito-aud"),
+    ("test-nonce", "ambito-nonce"),
+    ("test-scaduto", "ambito-scaduto"),
+    ("test-lento", "ambito-lento"),
+];
 
 impl Fixture {
     async fn start() -> Fixture {
@@ -39,13 +44,19 @@ impl Fixture {
         let (server, rp) = procs::serve(
             &db.url,
             &format!("127.0.0.1:{port}"),
-            &[
-                ("AMBITO_OIDC_CONFIG", config_path.to_str().expect("path")),
-                ("TEST_OIDC_SECRET", "segreto-di-prova-ambito-0123456789"),
-            ],
+            &[("AMBITO_OIDC_CONFIG", config_path.to_str().expect("path")), ("TEST_OIDC_SECRET", "segreto-di-prova-ambito-0123456789")],
             dir.path().join("server.log"),
         );
         Fixture { rp, _server: server, _provider: provider, _dir: dir, db }
+    }
+
+    /// Refused, with the same page for every cause, and for the cause named in the server's log.
+    fn assert_refused(&self, (status, body): &(u16, String), why: &str, cause: &str) {
+        assert_eq!(*status, 403, "{why}: {body}");
+        assert!(body.contains("Accesso non riuscito"), "{why}: {body}");
+        assert!(!body.contains("RSSMRA85T10A562S") && !body.contains("Mario"), "{why}: nothing about the person leaks");
+        let log = self._server.stderr();
+        assert!(log.contains(cause), "{why}: the log should name «{cause}»:\n{log}");
     }
 
     async fn finish(self) {
@@ -87,12 +98,8 @@ async fn authorize(b: &reqwest::Client, rp: &str, provider: &str, user: &str) ->
         let form_url = res.url().clone();
         let html = res.text().await.expect("login page");
         let action = html.split("action=\"").nth(1).and_then(|s| s.split('"').next()).expect("login form");
-        let res = b
-            .post(form_url.join(action).expect("action"))
-            .form(&[("login", user), ("password", "prova")])
-            .send()
-            .await
-            .expect("login");
+        let res =
+            b.post(form_url.join(action).expect("action")).form(&[("login", user), ("password", "prova")]).send().await.expect("login");
         assert!(res.status().is_redirection(), "login refused: {}", res.status());
         url = location(&res);
         logged_in = true;
@@ -103,12 +110,6 @@ async fn authorize(b: &reqwest::Client, rp: &str, provider: &str, user: &str) ->
 async fn visit(b: &reqwest::Client, url: &str) -> (u16, String) {
     let res = b.get(url).send().await.expect("callback");
     (res.status().as_u16(), res.text().await.expect("body"))
-}
-
-fn assert_refused((status, body): &(u16, String), why: &str) {
-    assert_eq!(*status, 403, "{why}: {body}");
-    assert!(body.contains("Accesso non riuscito"), "{why}: {body}");
-    assert!(!body.contains("RSSMRA85T10A562S") && !body.contains("Mario"), "{why}: nothing about the person leaks");
 }
 
 fn with_param(url: &str, name: &str, value: Option<&str>) -> String {
@@ -152,12 +153,14 @@ async fn login_yields_the_codice_fiscale_from_spid_fiscal_number() {
 #[tokio::test]
 async fn tokens_for_another_audience_with_another_nonce_or_expired_are_rejected() {
     let f = Fixture::start().await;
-    for (provider, why) in
-        [("test-aud", "ID token for another audience"), ("test-nonce", "ID token with another nonce"), ("test-scaduto", "expired ID token")]
-    {
+    for (provider, why, cause) in [
+        ("test-aud", "ID token for another audience", "Invalid audiences: must contain `ambito-aud`"),
+        ("test-nonce", "ID token with another nonce", "Invalid nonce"),
+        ("test-scaduto", "expired ID token", "ID token expired"),
+    ] {
         let b = browser();
         let callback = authorize(&b, &f.rp, provider, "mario.rossi").await;
-        assert_refused(&visit(&b, &callback).await, why);
+        f.assert_refused(&visit(&b, &callback).await, why, cause);
     }
     f.finish().await;
 }
@@ -167,24 +170,32 @@ async fn wrong_or_missing_state_or_cookie_is_rejected() {
     let f = Fixture::start().await;
     let b = browser();
     let callback = authorize(&b, &f.rp, "test", "mario.rossi").await;
-    assert_refused(&visit(&b, &with_param(&callback, "state", Some("stato-inventato"))).await, "wrong state");
+    f.assert_refused(&visit(&b, &with_param(&callback, "state", Some("stato-inventato"))).await, "wrong state", "state mismatch");
     // The pending login is spent by a failed attempt: the genuine callback no longer works either.
-    assert_refused(&visit(&b, &callback).await, "state after a failed attempt");
+    f.assert_refused(&visit(&b, &callback).await, "state after a failed attempt", "no pending login");
 
     let callback = authorize(&b, &f.rp, "test", "mario.rossi").await;
-    assert_refused(&visit(&b, &with_param(&callback, "state", None)).await, "missing state");
+    f.assert_refused(&visit(&b, &with_param(&callback, "state", None)).await, "missing state", "state mismatch");
 
     // The right URL in a browser that did not start the login (no cookie): login CSRF.
     let callback = authorize(&b, &f.rp, "test", "mario.rossi").await;
-    assert_refused(&visit(&browser(), &callback).await, "no pending-login cookie");
+    f.assert_refused(&visit(&browser(), &callback).await, "no pending-login cookie", "no pending login");
 
     // A mix-up: the callback claims to come from another issuer.
     let callback = authorize(&b, &f.rp, "test", "mario.rossi").await;
-    assert_refused(&visit(&b, &with_param(&callback, "iss", Some("https://altro.example.it"))).await, "other iss");
+    f.assert_refused(
+        &visit(&b, &with_param(&callback, "iss", Some("https://altro.example.it"))).await,
+        "other iss",
+        "iss parameter https://altro.example.it is not the configured issuer",
+    );
 
     // The same login comes back through another provider's callback.
     let callback = authorize(&b, &f.rp, "test", "mario.rossi").await;
-    assert_refused(&visit(&b, &callback.replace("/oidc/test/callback", "/oidc/test-aud/callback")).await, "other provider");
+    f.assert_refused(
+        &visit(&b, &callback.replace("/oidc/test/callback", "/oidc/test-aud/callback")).await,
+        "other provider",
+        "pending login belongs to provider test",
+    );
     f.finish().await;
 }
 
@@ -195,12 +206,12 @@ async fn replayed_or_expired_codes_are_rejected() {
     let first = authorize(&b, &f.rp, "test", "mario.rossi").await;
     let (status, body) = visit(&b, &first).await;
     assert_eq!(status, 200, "{body}");
-    assert_refused(&visit(&b, &first).await, "the same callback twice");
+    f.assert_refused(&visit(&b, &first).await, "the same callback twice", "no pending login");
 
     // The used code under a fresh, valid state: the provider refuses to redeem it again.
     let second = authorize(&b, &f.rp, "test", "mario.rossi").await;
     let old_code = reqwest::Url::parse(&first).expect("url").query_pairs().find(|(k, _)| k == "code").expect("code").1.into_owned();
-    assert_refused(&visit(&b, &with_param(&second, "code", Some(&old_code))).await, "replayed code");
+    f.assert_refused(&visit(&b, &with_param(&second, "code", Some(&old_code))).await, "replayed code", "invalid_grant");
 
     // Codes of `ambito-lento` live three seconds: in time it works, late it does not.
     let quick = authorize(&b, &f.rp, "test-lento", "mario.rossi").await;
@@ -208,6 +219,10 @@ async fn replayed_or_expired_codes_are_rejected() {
     assert_eq!(status, 200, "a code used in time: {body}");
     let late = authorize(&b, &f.rp, "test-lento", "mario.rossi").await;
     tokio::time::sleep(Duration::from_millis(4200)).await;
-    assert_refused(&visit(&b, &late).await, "expired code");
+    f.assert_refused(
+        &visit(&b, &late).await,
+        "expired code",
+        "provider test-lento: token request: Server returned error response: invalid_grant",
+    );
     f.finish().await;
 }

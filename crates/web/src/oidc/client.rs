@@ -12,8 +12,8 @@ use openidconnect::core::{
 };
 use openidconnect::{
     AccessTokenHash, AdditionalClaims, AuthorizationCode, Client, ClientId, ClientSecret, CsrfToken, EmptyExtraTokenFields,
-    EndpointMaybeSet, EndpointNotSet, EndpointSet, IdTokenFields, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge,
-    RedirectUrl, Scope, StandardErrorResponse, StandardTokenResponse, TokenResponse, UserInfoClaims,
+    EndpointMaybeSet, EndpointNotSet, EndpointSet, IdTokenFields, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge, RedirectUrl,
+    Scope, StandardErrorResponse, StandardTokenResponse, TokenResponse, UserInfoClaims,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -33,7 +33,8 @@ pub struct ExtraClaims {
 }
 impl AdditionalClaims for ExtraClaims {}
 
-type IdFields = IdTokenFields<ExtraClaims, EmptyExtraTokenFields, CoreGenderClaim, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm>;
+type IdFields =
+    IdTokenFields<ExtraClaims, EmptyExtraTokenFields, CoreGenderClaim, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm>;
 type Tokens = StandardTokenResponse<IdFields, CoreTokenType>;
 type RpClient = Client<
     ExtraClaims,
@@ -143,7 +144,8 @@ impl RelyingParty {
                 _ => {
                     let issuer = IssuerUrl::new(p.issuer.clone()).map_err(|e| LoginError::Discovery(e.to_string()))?;
                     // Also checks that the document names the configured issuer.
-                    let m = CoreProviderMetadata::discover_async(issuer, &self.http).await.map_err(|e| LoginError::Discovery(e.to_string()))?;
+                    let m =
+                        CoreProviderMetadata::discover_async(issuer, &self.http).await.map_err(|e| LoginError::Discovery(e.to_string()))?;
                     cache.insert(p.name.clone(), (Instant::now(), m.clone()));
                     m
                 }
@@ -198,8 +200,7 @@ impl RelyingParty {
         if let Some(expected) = claims.access_token_hash() {
             let alg = id_token.signing_alg().map_err(|e| LoginError::IdToken(e.to_string()))?;
             let key = id_token.signing_key(&verifier).map_err(|e| LoginError::IdToken(e.to_string()))?;
-            let actual =
-                AccessTokenHash::from_token(tokens.access_token(), alg, key).map_err(|e| LoginError::IdToken(e.to_string()))?;
+            let actual = AccessTokenHash::from_token(tokens.access_token(), alg, key).map_err(|e| LoginError::IdToken(e.to_string()))?;
             if actual != *expected {
                 return Err(LoginError::IdToken("at_hash does not match the access token".into()));
             }
@@ -306,7 +307,8 @@ mod tests {
 
     #[test]
     fn an_invalid_or_missing_fiscal_code_is_none() {
-        for all in [serde_json::json!({"fiscalNumber": "TINIT-RSSMRA85T10A562X"}), serde_json::json!({"fiscalNumber": 12}), serde_json::json!({})]
+        for all in
+            [serde_json::json!({"fiscalNumber": "TINIT-RSSMRA85T10A562X"}), serde_json::json!({"fiscalNumber": 12}), serde_json::json!({})]
         {
             assert_eq!(map_claims(&provider(), "i".into(), "s", all.as_object().unwrap()).fiscal_code, None, "{all}");
         }

@@ -61,12 +61,7 @@ pub struct ClaimMapping {
 
 impl Default for ClaimMapping {
     fn default() -> Self {
-        ClaimMapping {
-            fiscal_code: "fiscalNumber".into(),
-            fiscal_code_prefix: "TINIT-".into(),
-            name: "name".into(),
-            email: "email".into(),
-        }
+        ClaimMapping { fiscal_code: "fiscalNumber".into(), fiscal_code_prefix: "TINIT-".into(), name: "name".into(), email: "email".into() }
     }
 }
 
@@ -203,9 +198,8 @@ scopes = ["profile"]
     fn clear_text_only_to_loopback() {
         let http = GOOD.replace("https://login.example.it", "http://login.example.it");
         assert!(matches!(OidcConfig::parse(&http), Err(ConfigError::Invalid(_, m)) if m.contains("serve https")));
-        let local = GOOD
-            .replace("https://login.example.it", "http://127.0.0.1:9000")
-            .replace("https://ambito.example.it", "http://localhost:8080");
+        let local =
+            GOOD.replace("https://login.example.it", "http://127.0.0.1:9000").replace("https://ambito.example.it", "http://localhost:8080");
         assert!(OidcConfig::parse(&local).is_ok());
     }
 

@@ -87,10 +87,7 @@ async fn start(Extension(oidc): Extension<Arc<Oidc>>, Path(provider): Path<Strin
             let key = oidc.pending.insert(pending);
             let secure = if p.redirect_url.starts_with("https:") { "; Secure" } else { "" };
             // Lax, not Strict: the callback is a top-level navigation coming from the provider.
-            let cookie = format!(
-                "{COOKIE}={key}; Path={COOKIE_PATH}; Max-Age={}; HttpOnly; SameSite=Lax{secure}",
-                pending::TTL.as_secs()
-            );
+            let cookie = format!("{COOKIE}={key}; Path={COOKIE_PATH}; Max-Age={}; HttpOnly; SameSite=Lax{secure}", pending::TTL.as_secs());
             let mut res = Redirect::to(&url).into_response();
             if let Ok(v) = HeaderValue::from_str(&cookie) {
                 res.headers_mut().insert(header::SET_COOKIE, v);
