@@ -3,6 +3,7 @@ import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import assert from 'node:assert/strict';
+import { createHash, createHmac } from 'node:crypto';
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -28,4 +29,56 @@ export async function assertAccessible(page, label) {
   });
   const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   assert.deepEqual(bad, [], `${label}: accessibility violations ${JSON.stringify(bad, null, 1)}`);
+}
+
+// Demo accounts: `serve --demo` derives each staff user's TOTP key from the demo password
+// (see ambito_app::access::demo_totp_secret), so the tests can compute the codes too.
+export const DEMO_PASSWORD = process.env.AMBITO_DEMO_PASSWORD ?? 'password demo per i test';
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+export function demoTotpKey(username) {
+  return createHash('sha256').update(`${DEMO_PASSWORD}\u0000${username}`).digest().subarray(0, 20);
+}
+
+export function base32(bytes) {
+  let out = '', buffer = 0, bits = 0;
+  for (const b of bytes) {
+    buffer = (buffer << 8) | b; bits += 8;
+    while (bits >= 5) { out += ALPHABET[(buffer >>> (bits - 5)) & 31]; bits -= 5; }
+  }
+  if (bits > 0) out += ALPHABET[(buffer << (5 - bits)) & 31];
+  return out;
+}
+
+function unbase32(text) {
+  const bytes = []; let buffer = 0, bits = 0;
+  for (const c of text.replace(/=+$/, '')) {
+    buffer = (buffer << 5) | ALPHABET.indexOf(c); bits += 5;
+    if (bits >= 8) { bytes.push((buffer >>> (bits - 8)) & 255); bits -= 8; }
+  }
+  return Buffer.from(bytes);
+}
+
+/** RFC 6238 TOTP, SHA-1, 6 digits, 30-second steps. */
+export function totp(key, now = Date.now()) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(now / 1000 / 30)));
+  const mac = createHmac('sha1', typeof key === 'string' ? unbase32(key) : key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 15;
+  const code = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return String(code).padStart(6, '0');
+}
+
+/** Logs a demo user in through the real form, with the TOTP step when the account has one. */
+export async function login(page, username, password = DEMO_PASSWORD) {
+  await page.goto(`${BASE}/accesso`);
+  await page.fill('#username', username);
+  await page.fill('#password', password);
+  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+  if (page.url().includes('/accesso/codice')) {
+    await page.fill('#codice', totp(demoTotpKey(username)));
+    await Promise.all([page.waitForNavigation(), page.click('form[action="/accesso/codice"] button[type=submit]')]);
+  }
+  assert.ok(!page.url().includes('/accesso'), `login of ${username} failed: ${page.url()}`);
 }

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BASE, launch, assertAccessible } from './helpers.js';
+import { BASE, launch, assertAccessible, login } from './helpers.js';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -21,6 +21,7 @@ async function sadRow(page) {
 
 test('dashboard, grid edit, live report, PDF', async () => {
   const page = await browser.newPage();
+  await login(page, 'alto.responsabile');
   await page.goto(AMBITO);
   await assertAccessible(page, 'cruscotto');
   assert.match(await page.locator('h1').innerText(), /Alto Sebino/);
@@ -66,6 +67,7 @@ test('dashboard, grid edit, live report, PDF', async () => {
 test('the grid works without JavaScript and rejects bad input', async () => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
+  await login(page, 'alto.amministrativo');
   await page.goto(`${AMBITO}/attivita?anno=2025`);
   await page.locator('input[name="m.accessi.SAD"]').fill('tanti');
   await page.locator('#salva').click();
@@ -77,6 +79,7 @@ test('the grid works without JavaScript and rejects bad input', async () => {
 
 test('demography and catalogue pages are accessible', async () => {
   const page = await browser.newPage();
+  await login(page, 'admin');
   for (const path of ['/', '/ambiti/ALTO_SEBINO/demografia', '/ambiti/ALTO_SEBINO/servizi', '/ambiti/BASSO_SEBINO']) {
     await page.goto(`${BASE}${path}`);
     await assertAccessible(page, path);

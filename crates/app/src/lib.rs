@@ -3,6 +3,7 @@
 //! the SQL in `ambito-store`, and the orchestration (validate everything, then apply in one
 //! transaction) here.
 
+pub mod access;
 pub mod backup;
 pub mod cache;
 pub mod demo;
@@ -29,6 +30,9 @@ pub enum AppError {
     AmbitoNotFound(String),
     #[error("{0}")]
     Invalid(String),
+    /// Refused by access control; the shell answers 403 without saying more.
+    #[error("accesso negato")]
+    Forbidden,
     #[error("rendering: {0}")]
     Render(#[from] ambito_render::RenderError),
 }
@@ -46,10 +50,27 @@ pub type Result<T> = std::result::Result<T, AppError>;
 pub struct App {
     pub store: Store,
     pub cache: cache::RevisionCache,
+    pub access: std::sync::Arc<access::AccessConfig>,
+    /// Recent failed logins per client address, for throttling (kept in memory on purpose: a
+    /// restart forgives, while the per-account lockout is stored).
+    login_failures: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Vec<std::time::Instant>>>>,
 }
 
 impl App {
     pub async fn open(database_url: &str) -> Result<App> {
-        Ok(App { store: Store::connect(database_url).await?, cache: cache::RevisionCache::default() })
+        let app = App {
+            store: Store::connect(database_url).await?,
+            cache: cache::RevisionCache::default(),
+            access: Default::default(),
+            login_failures: Default::default(),
+        };
+        app.ensure_default_roles().await?;
+        Ok(app)
+    }
+
+    /// The same application with other session and lockout settings (tests shorten them).
+    pub fn with_access(mut self, config: access::AccessConfig) -> App {
+        self.access = std::sync::Arc::new(config);
+        self
     }
 }

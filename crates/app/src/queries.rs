@@ -53,6 +53,17 @@ impl App {
         Ok(store::list_ambiti(&mut conn).await?)
     }
 
+    /// The id of an Ambito by code, from a per-revision map (the access guard asks on every request).
+    pub async fn ambito_id(&self, code: &str) -> Result<Option<i64>> {
+        let ids = self
+            .cached("ambito_ids".into(), || async {
+                let mut conn = self.store.read().await?;
+                Ok(store::list_ambiti(&mut conn).await?.into_iter().map(|a| (a.code, a.id)).collect::<std::collections::HashMap<_, _>>())
+            })
+            .await?;
+        Ok(ids.get(code).copied())
+    }
+
     pub async fn ambito(&self, code: &str) -> Result<AmbitoRow> {
         let mut conn = self.store.read().await?;
         store::ambito_by_code(&mut conn, code).await?.ok_or_else(|| AppError::AmbitoNotFound(code.into()))

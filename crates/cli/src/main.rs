@@ -1,5 +1,6 @@
 //! `ambito`: the one binary. Thin: it parses arguments, calls the application services and prints.
 
+mod access_cmd;
 mod progress;
 
 use ambito_app::import::ImportOutcome;
@@ -28,9 +29,12 @@ enum Command {
     Serve {
         #[arg(long, env = "AMBITO_LISTEN", default_value = "127.0.0.1:8080")]
         listen: String,
-        /// Load the demo Ambiti before serving.
+        /// Load the demo Ambiti, with one user per role, before serving.
         #[arg(long)]
         demo: bool,
+        /// The server sits behind TLS: cookies get the Secure flag.
+        #[arg(long, env = "AMBITO_BEHIND_TLS")]
+        behind_tls: bool,
     },
     /// Create or update the database schema.
     Migrate,
@@ -55,6 +59,18 @@ enum Command {
     /// checked (an intact ambito database this version can run) before anything is replaced;
     /// PostgreSQL: pg_restore in one transaction into the existing database (client tools needed).
     Restore { file: PathBuf },
+    /// User accounts.
+    #[command(subcommand)]
+    User(access_cmd::UserCmd),
+    /// API tokens.
+    #[command(subcommand)]
+    Token(access_cmd::TokenCmd),
+    /// The tamper-evident audit log.
+    #[command(subcommand)]
+    Audit(access_cmd::AuditCmd),
+    /// Personal data: right-of-access export and retention purge.
+    #[command(subcommand)]
+    Person(access_cmd::PersonCmd),
     /// Write a synthetic, realistic data set (territory, population, targets, activity, budgets,
     /// delivery events) as CSV files; the same scale and seed give identical files. No database.
     Synth {
@@ -176,6 +192,22 @@ enum Format {
     Html,
 }
 
+/// Creates the demo accounts and prints them with their TOTP keys. The password comes from
+/// AMBITO_DEMO_PASSWORD, or is generated and printed.
+async fn demo_accounts(app: &App) -> anyhow::Result<()> {
+    let (password, generated) = match std::env::var("AMBITO_DEMO_PASSWORD") {
+        Ok(p) if !p.is_empty() => (p, false),
+        _ => (format!("demo-{}", &ambito_app::access::fresh_token()[..16]), true),
+    };
+    let users = app.load_demo_access(&password).await?;
+    println!("utenti demo (password {}):", if generated { password.as_str() } else { "da AMBITO_DEMO_PASSWORD" });
+    for u in users {
+        let totp = u.totp_secret.as_deref().map(|s| format!("chiave TOTP {s}")).unwrap_or_else(|| "senza secondo fattore".into());
+        println!("  {:<22} {:<20} {:<14} {totp}", u.username, u.role, u.ambito.unwrap_or("tutti"));
+    }
+    Ok(())
+}
+
 fn lang() -> Lang {
     Lang::from_locale(std::env::var("LC_ALL").ok().or_else(|| std::env::var("LANG").ok()).as_deref())
 }
@@ -223,9 +255,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let done = app.load_demo(&bar).await?;
             println!("dati demo caricati: {} file, {} righe", done.len(), done.iter().map(|o| o.rows).sum::<usize>());
         }
-        Command::Serve { listen, demo } => {
+        Command::User(cmd) => return access_cmd::user(&app, cmd).await,
+        Command::Token(cmd) => return access_cmd::token(&app, cmd).await,
+        Command::Audit(cmd) => return access_cmd::audit(&app, cmd).await,
+        Command::Person(cmd) => return access_cmd::person(&app, cmd).await,
+        Command::Serve { listen, demo, behind_tls } => {
             if demo {
                 app.load_demo(&bar).await?;
+                demo_accounts(&app).await?;
             }
             let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("binding {listen}"))?;
             let addr = listener.local_addr()?;
@@ -233,7 +270,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if demo {
                 println!("Ambito demo: http://{addr}/ambiti/{}", ambito_app::demo::DEMO_AMBITO);
             }
-            ambito_web::serve(listener, app).await?;
+            ambito_web::serve(listener, app, ambito_web::WebConfig { secure_cookies: behind_tls }).await?;
         }
         Command::Import(cmd) => return import(&app, cmd, &bar).await,
         Command::Report(ReportCmd::Annual { ambito, year, format, output }) => {

@@ -1,6 +1,8 @@
 //! The rules of ambito. This crate does no I/O: no files, no network, no database, no clock.
 //! Everything here is deterministic and unit-tested; the shells and the store call into it.
 
+pub mod access;
+pub mod audit;
 pub mod codice_fiscale;
 pub mod demography;
 pub mod expr;
@@ -9,4 +11,5 @@ pub mod indicator;
 pub mod measures;
 pub mod number;
 pub mod report;
+pub mod suppression;
 pub mod value;

@@ -4,9 +4,9 @@
 //! the Italian texts the domain produced (or its format helpers), never its own number formatting.
 
 pub mod chart;
-mod csv_out;
+pub mod csv_out;
 mod figures;
-mod pdf;
+pub mod pdf;
 mod xlsx;
 
 use ambito_domain::report::AnnualReport;

@@ -30,6 +30,31 @@ fn engine() -> &'static TypstEngine<TypstTemplateMainFile> {
     ENGINE.get_or_init(|| TypstEngine::builder().main_file(TEMPLATE).fonts(FONTS).build())
 }
 
+static SECTIONS_TEMPLATE: &str = include_str!("../templates/sections.typ");
+
+fn sections_engine() -> &'static TypstEngine<TypstTemplateMainFile> {
+    static ENGINE: OnceLock<TypstEngine<TypstTemplateMainFile>> = OnceLock::new();
+    ENGINE.get_or_init(|| TypstEngine::builder().main_file(SECTIONS_TEMPLATE).fonts(FONTS).build())
+}
+
+/// A section of a [`sections`] document: a heading and a table of plain strings.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Section {
+    pub heading: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// A plain A4 document of titled tables (the right-of-access export).
+pub fn sections(title: &str, subtitle: &str, generated: &str, sections: &[Section]) -> Result<Vec<u8>, RenderError> {
+    let data = serde_json::to_string(&json!({"title": title, "subtitle": subtitle, "generated": generated, "sections": sections}))?;
+    let mut inputs = Dict::new();
+    inputs.insert("data".into(), data.into_value());
+    let doc = sections_engine().compile_with_input(inputs).output.map_err(typst_error)?;
+    let options = typst_pdf::PdfOptions { creator: Smart::Custom(Some("ambito".into())), ..Default::default() };
+    typst_pdf::pdf(&doc, &options).map_err(|d| RenderError::Pdf(diagnostics(&d)))
+}
+
 pub fn annual(r: &AnnualReport) -> Result<Vec<u8>, RenderError> {
     let data = serde_json::to_string(&data(r))?;
     let mut inputs = Dict::new();

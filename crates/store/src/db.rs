@@ -105,6 +105,15 @@ impl Store {
         Ok(tx)
     }
 
+    /// A write transaction for data that no cached report depends on (sessions, audit, case
+    /// records): it leaves the data revision alone so those caches stay warm.
+    pub async fn write_untracked(&self) -> crate::Result<WriteTx> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
     /// The data revision: it changes whenever any write transaction commits.
     pub async fn revision(&self) -> crate::Result<i64> {
         let row = sqlx::query("SELECT n FROM data_revision WHERE id = 1").fetch_one(&self.pool).await?;
@@ -135,7 +144,7 @@ fn prepare_sqlite_url(url: &str) -> String {
 }
 
 /// Current instant as RFC 3339 UTC text; the database never supplies its own clock through Any.
-pub(crate) fn now_text() -> String {
+pub fn now_text() -> String {
     let now = time::OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or_else(|_| time::OffsetDateTime::now_utc());
     now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }

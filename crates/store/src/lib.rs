@@ -5,7 +5,9 @@
 //! Functions take `&mut AnyConnection` so callers compose them inside one transaction: an import
 //! is applied entirely or not at all.
 
+mod access;
 mod activity;
+mod audit;
 mod backup;
 mod catalogue;
 mod db;
@@ -13,16 +15,20 @@ mod deliveries;
 mod demography;
 mod funding;
 mod imports;
+mod person;
 mod territory;
 
+pub use access::*;
 pub use activity::*;
+pub use audit::*;
 pub use backup::{BackupError, BackupInfo, dump_all_tables, restore};
 pub use catalogue::*;
-pub use db::{Backend, Store, StoreError, WriteTx};
+pub use db::{Backend, Store, StoreError, WriteTx, now_text};
 pub use deliveries::*;
 pub use demography::*;
 pub use funding::*;
 pub use imports::*;
+pub use person::*;
 pub use sqlx::AnyConnection;
 pub use sqlx::Error as SqlError;
 pub use territory::*;

@@ -11,6 +11,9 @@ pub enum WebError {
     /// 400: the request itself is malformed (bad year, unknown format).
     #[error("{0}")]
     BadRequest(String),
+    /// 403: access control refused (the guard checks routes; handlers check finer rules).
+    #[error("accesso negato")]
+    Forbidden,
     /// 500: anything else; details go to the log only.
     #[error("errore interno")]
     Internal(String),
@@ -21,6 +24,7 @@ impl From<ambito_app::AppError> for WebError {
         match e {
             ambito_app::AppError::AmbitoNotFound(code) => WebError::NotFound(format!("Ambito «{code}» non trovato")),
             ambito_app::AppError::Invalid(msg) => WebError::BadRequest(msg),
+            ambito_app::AppError::Forbidden => WebError::Forbidden,
             other => WebError::Internal(other.to_string()),
         }
     }
@@ -37,6 +41,9 @@ impl IntoResponse for WebError {
         let (status, title, detail) = match &self {
             WebError::NotFound(m) => (StatusCode::NOT_FOUND, "Pagina non trovata", m.clone()),
             WebError::BadRequest(m) => (StatusCode::BAD_REQUEST, "Richiesta non valida", m.clone()),
+            WebError::Forbidden => {
+                (StatusCode::FORBIDDEN, "Accesso negato", "Il profilo con cui si è entrati non consente questa operazione.".to_string())
+            }
             WebError::Internal(cause) => {
                 tracing::error!(%cause, "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, "Errore interno", "Si è verificato un errore. Riprovare più tardi.".to_string())

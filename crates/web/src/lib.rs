@@ -5,11 +5,18 @@
 //! - [`views`] holds the page templates and the shared [`views::Layout`];
 //! - [`with_security_headers`] adds CSP and friends to every response.
 
+pub mod access;
+mod admin;
 pub mod assets;
+mod auth;
 mod error;
 pub mod oidc;
+mod openapi;
+mod persons;
 mod routes;
 pub mod views;
+
+pub use access::{Policy, RouteSpec, Routes, WebConfig};
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
@@ -49,17 +56,43 @@ where
 }
 
 /// Serves the application until the process is stopped.
-pub async fn serve(listener: tokio::net::TcpListener, app: ambito_app::App) -> std::io::Result<()> {
-    axum::serve(listener, router(app)).with_graceful_shutdown(shutdown_signal()).await
+pub async fn serve(listener: tokio::net::TcpListener, app: ambito_app::App, web: WebConfig) -> std::io::Result<()> {
+    let service = router_with(app, web).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await
 }
 
 async fn shutdown_signal() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
-/// The whole HTTP surface: pages, downloads, JSON API and static assets.
+/// Every route of the application with its access policy: what the router is built from.
+pub fn all_routes() -> Routes {
+    routes::routes().merge(auth::routes()).merge(persons::routes()).merge(admin::routes()).merge(oidc::routes()).get(
+        "/api/v1/openapi.json",
+        Policy::Public,
+        "Questo documento OpenAPI",
+        openapi_json,
+    )
+}
+
+async fn openapi_json() -> axum::Json<serde_json::Value> {
+    axum::Json(openapi::document(all_routes().specs()))
+}
+
+/// The route table, for tests and documentation.
+pub fn route_specs() -> Vec<RouteSpec> {
+    all_routes().specs().to_vec()
+}
+
+/// The whole HTTP surface: pages, downloads, JSON API and static assets (static files are public
+/// and sit outside the guard).
 pub fn router(app: ambito_app::App) -> Router {
-    let router = routes::router().with_state(app).merge(assets::router()).layer(tower_http::trace::TraceLayer::new_for_http());
+    router_with(app, WebConfig::default())
+}
+
+pub fn router_with(app: ambito_app::App, web: WebConfig) -> Router {
+    let (routes, _) = all_routes().into_router(app, web);
+    let router = routes.merge(assets::router()).layer(tower_http::trace::TraceLayer::new_for_http());
     with_security_headers(router)
 }
 

@@ -6,31 +6,54 @@ use crate::views;
 use ambito_app::App;
 use ambito_app::edit::GridEntry;
 use ambito_domain::measures::Measure;
-use axum::Router;
 use axum::extract::{DefaultBodyLimit, Form, Multipart, Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Json, Redirect, Response};
-use axum::routing::get;
 use serde::Deserialize;
 
 /// Largest file accepted from the browser; a year of activity is a few kilobytes.
 const UPLOAD_LIMIT: usize = 25 * 1024 * 1024;
 
-pub fn router() -> Router<App> {
-    Router::new()
-        .route("/", get(home))
-        .route("/healthz", get(healthz))
-        .route("/ambiti/{code}", get(dashboard))
-        .route("/ambiti/{code}/servizi", get(services))
-        .route("/ambiti/{code}/attivita", get(activity).post(save_activity))
-        .route("/ambiti/{code}/demografia", get(demography))
-        .route("/ambiti/{code}/relazione", get(report))
-        .route("/ambiti/{code}/relazione/{file}", get(report_file))
-        .route("/ambiti/{code}/relazione/{year}/testi", get(texts).post(save_texts))
-        .route("/ambiti/{code}/importa", get(upload_form).post(upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)))
-        .route("/api/v1/ambiti", get(api_ambiti))
-        .route("/api/v1/ambiti/{code}/relazione/{year}", get(api_report))
-        .merge(crate::oidc::router())
+use crate::access::{Policy, Routes};
+use ambito_domain::access::Perm;
+
+const REPORT: &[Perm] = &[Perm::ReportRead, Perm::ReportReadSuppressed];
+const FULL_REPORT: &[Perm] = &[Perm::ReportRead];
+const UPLOAD: &[Perm] = &[Perm::ImportWrite, Perm::BudgetWrite, Perm::DeliveryImport];
+
+/// The core pages and API: territory, activity, demography and the annual report.
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/", Policy::Authenticated, "Elenco degli Ambiti accessibili", home)
+        .get("/healthz", Policy::Public, "Stato del servizio", healthz)
+        .get("/ambiti/{code}", Policy::Ambito(FULL_REPORT), "Cruscotto dell'Ambito", dashboard)
+        .get("/ambiti/{code}/servizi", Policy::Ambito(FULL_REPORT), "Catalogo dei servizi", services)
+        .get("/ambiti/{code}/attivita", Policy::Ambito(&[Perm::ActivityRead]), "Griglia dei dati di attività", activity)
+        .post("/ambiti/{code}/attivita", Policy::Ambito(&[Perm::ActivityWrite]), "Salva la griglia dei dati di attività", save_activity)
+        .get("/ambiti/{code}/demografia", Policy::Ambito(FULL_REPORT), "Contesto demografico", demography)
+        .get("/ambiti/{code}/relazione", Policy::Ambito(REPORT), "Relazione annuale (pagina)", report)
+        .get("/ambiti/{code}/relazione/{file}", Policy::Ambito(REPORT), "Relazione annuale: PDF, XLSX o CSV", report_file)
+        .audited()
+        .get("/ambiti/{code}/relazione/{year}/testi", Policy::Ambito(&[Perm::ReportWrite]), "Testi della relazione", texts)
+        .post("/ambiti/{code}/relazione/{year}/testi", Policy::Ambito(&[Perm::ReportWrite]), "Salva i testi della relazione", save_texts)
+        .get("/ambiti/{code}/importa", Policy::Ambito(UPLOAD), "Caricamento di file", upload_form)
+        .at_with(
+            axum::http::Method::POST,
+            "/ambiti/{code}/importa",
+            Policy::Ambito(UPLOAD),
+            "Importa un file di attività, budget o prestazioni",
+            axum::routing::post(upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .get("/api/v1/ambiti", Policy::Authenticated, "Ambiti accessibili al chiamante", api_ambiti)
+        .get("/api/v1/ambiti/{code}/relazione/{year}", Policy::Ambito(REPORT), "Relazione annuale in JSON", api_report)
+        .audited()
+}
+
+/// Evaluators read aggregates with small cells suppressed; everyone else with `report.read`
+/// sees every figure.
+fn suppressed_view(app_ambito_id: Option<i64>) -> bool {
+    let caller = crate::access::current();
+    caller.user().is_some_and(|p| !p.may(Perm::ReportRead, app_ambito_id))
 }
 
 #[derive(Deserialize)]
@@ -43,9 +66,21 @@ async fn healthz() -> &'static str {
     "ok"
 }
 
-async fn home(State(app): State<App>) -> WebResult<views::home::HomePage> {
-    let ambiti = app.ambiti().await?;
-    Ok(views::home::HomePage::new(ambiti.into_iter().map(|a| (a.code, a.name, a.distretto.unwrap_or_default())).collect()))
+/// The Ambiti the caller holds a role in (all of them for a global role).
+async fn visible_ambiti(app: &App) -> WebResult<Vec<ambito_store::AmbitoRow>> {
+    let caller = crate::access::current();
+    let Some(p) = caller.user() else { return Ok(vec![]) };
+    let mine = p.ambiti();
+    Ok(app.ambiti().await?.into_iter().filter(|a| mine.as_ref().is_none_or(|m| m.contains(&a.id))).collect())
+}
+
+async fn home(State(app): State<App>) -> WebResult<Response> {
+    let caller = crate::access::current();
+    if caller.user().is_some_and(|p| p.person_id.is_some() && p.grants.iter().all(|g| g.role == "cittadino")) {
+        return Ok(Redirect::to("/area-personale").into_response());
+    }
+    let ambiti = visible_ambiti(&app).await?;
+    Ok(views::home::HomePage::new(ambiti.into_iter().map(|a| (a.code, a.name, a.distretto.unwrap_or_default())).collect()).into_response())
 }
 
 async fn latest_year(app: &App, code: &str) -> WebResult<Option<i64>> {
@@ -165,6 +200,9 @@ async fn demography(
 
 /// The report page, rendered once per data revision: it is the page the mayors' assembly opens.
 async fn report(State(app): State<App>, Path(code): Path<String>, Query(q): Query<YearQuery>) -> WebResult<Response> {
+    if suppressed_view(app.ambito_id(&code).await?) {
+        return suppressed_report(&app, &code, q.anno).await;
+    }
     let key = format!("page/relazione/{code}/{:?}", q.anno);
     let html = app
         .cached(key, || async {
@@ -186,13 +224,27 @@ async fn report(State(app): State<App>, Path(code): Path<String>, Query(q): Quer
     Ok(axum::response::Html(html.as_str().to_owned()).into_response())
 }
 
+async fn suppressed_report(app: &App, code: &str, year: Option<i64>) -> WebResult<Response> {
+    let years = app.activity_years(code).await?;
+    let Some(year) = year.or_else(|| years.first().copied()) else { return Err(WebError::NotFound(NO_REPORT.into())) };
+    let r = app.annual_report(code, year_i32(year)?).await?;
+    let rows = ambito_render::csv_out::annual_suppressed_records(&r, ambito_domain::suppression::DEFAULT_THRESHOLD);
+    Ok(views::report::SuppressedPage::new(code, &r.ambito_name, r.year, rows).into_response())
+}
+
 const NO_REPORT: &str = "Nessun dato di attività: la relazione non è disponibile";
 
 async fn report_file(State(app): State<App>, Path((code, file)): Path<(String, String)>) -> WebResult<Response> {
     let (year, ext) = file.split_once('.').ok_or_else(|| WebError::NotFound(format!("file «{file}» non trovato")))?;
     let year = year.parse::<i64>().map_err(|_| WebError::NotFound(format!("file «{file}» non trovato")))?;
     let r = app.annual_report(&code, year_i32(year)?).await?;
+    let suppressed = suppressed_view(app.ambito_id(&code).await?);
     let (bytes, mime) = match ext {
+        "csv" if suppressed => {
+            (ambito_render::csv_out::annual_suppressed(&r, ambito_domain::suppression::DEFAULT_THRESHOLD)?, "text/csv; charset=utf-8")
+        }
+        // PDF and XLSX carry every figure: only with full report rights.
+        _ if suppressed => return Err(WebError::Forbidden),
         "pdf" => (ambito_render::annual_pdf(&r)?, "application/pdf"),
         "xlsx" => (ambito_render::annual_xlsx(&r)?, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         "csv" => (ambito_render::annual_csv(&r)?, "text/csv; charset=utf-8"),
@@ -214,7 +266,7 @@ struct AmbitoJson {
 
 async fn api_ambiti(State(app): State<App>) -> WebResult<Json<Vec<AmbitoJson>>> {
     Ok(Json(
-        app.ambiti()
+        visible_ambiti(&app)
             .await?
             .into_iter()
             .map(|a| AmbitoJson { code: a.code, name: a.name, distretto: a.distretto, ats: a.ats, regione: a.regione })
@@ -224,6 +276,18 @@ async fn api_ambiti(State(app): State<App>) -> WebResult<Json<Vec<AmbitoJson>>> 
 
 async fn api_report(State(app): State<App>, Path((code, year)): Path<(String, i64)>) -> WebResult<Response> {
     let year = year_i32(year)?;
+    if suppressed_view(app.ambito_id(&code).await?) {
+        let r = app.annual_report(&code, year).await?;
+        let rows = ambito_render::csv_out::annual_suppressed_records(&r, ambito_domain::suppression::DEFAULT_THRESHOLD);
+        let header = ambito_render::csv_out::HEADER;
+        let objects: Vec<serde_json::Map<String, serde_json::Value>> = rows
+            .into_iter()
+            .map(|row| header.iter().map(|h| h.to_string()).zip(row.into_iter().map(serde_json::Value::String)).collect())
+            .collect();
+        return Ok(
+            Json(serde_json::json!({"ambito": code, "anno": year, "soppressione_celle_piccole": true, "righe": objects})).into_response()
+        );
+    }
     let body = app
         .cached(format!("json/relazione/{code}/{year}"), || async {
             let r = app.annual_report(&code, year).await?;
@@ -276,6 +340,15 @@ async fn upload(State(app): State<App>, Path(code): Path<String>, mut form: Mult
         }
     }
     let Some((name, bytes)) = file else { return Err(WebError::BadRequest("nessun file inviato".into())) };
+    // The route admits any of the upload permissions; each kind of file needs its own.
+    let needed = match kind.as_str() {
+        "attivita" => Perm::ImportWrite,
+        "budget" => Perm::BudgetWrite,
+        _ => Perm::DeliveryImport,
+    };
+    if !crate::access::current().user().is_some_and(|p| p.may(needed, Some(ambito.id))) {
+        return Err(WebError::Forbidden);
+    }
     let outcome = match kind.as_str() {
         "attivita" => {
             let opts = ambito_app::import::activity::ActivityImport { ambito_code: &ambito.code, new_ambito_name: None };

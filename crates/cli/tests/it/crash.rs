@@ -4,7 +4,8 @@
 //! - every acknowledged write (a 303 after a grid save), and each save whole;
 //! - every import batch either complete (all its rows, its `import_batch` record) or absent, and
 //!   acknowledged ones (HTTP 200, exit status 0) present;
-//! - delivery aggregates equal to what the raw events give.
+//! - delivery aggregates equal to what the raw events give;
+//! - an audit chain that `ambito audit verify` accepts.
 //!
 //! `AMBITO_CRASH_CYCLES` (default 20) and `AMBITO_CRASH_SEED` (default: from the clock, printed)
 //! make a failing run repeatable; `scripts/soak-crash` runs many more cycles.
@@ -206,6 +207,19 @@ async fn verify(url: &str, ledger: &Ledger, cycle: usize, seed: u64) -> (usize, 
     }
     drop(conn);
     app.store.close().await;
+
+    let out = Command::new(env!("CARGO_BIN_EXE_ambito"))
+        .args(["audit", "verify"])
+        .env("AMBITO_DATABASE_URL", url)
+        .env("RUST_LOG", "error")
+        .output()
+        .expect("audit verify");
+    assert!(
+        out.status.success(),
+        "{ctx}: audit chain broken: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     (present, absent)
 }
 
@@ -246,8 +260,23 @@ async fn sigkill_during_writes_and_imports_loses_nothing_acknowledged_and_applie
         app.store.close().await;
     }
     let ledger = Arc::new(Ledger { next_value: AtomicI64::new(FIRST_VALUE + 1), next_batch: AtomicI64::new(1), ..Ledger::default() });
-    let client =
-        reqwest::Client::builder().timeout(Duration::from_secs(30)).redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let client = {
+        // Writes need a caller: a global administrator's API token (no cookie, so no CSRF token).
+        let app = db.app().await;
+        let admin = ambito_app::access::NewUser { username: "crash.admin".into(), display_name: "Crash".into(), ..Default::default() };
+        let role = ambito_app::access::RoleAssignment { role: "admin".into(), ..Default::default() };
+        app.create_user(None, &admin, &[role]).await.expect("admin");
+        let token = crate::support::token_for(&app, "crash.admin").await;
+        app.store.close().await;
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(reqwest::header::AUTHORIZATION, format!("Bearer {token}").parse().expect("header"));
+        reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(headers)
+            .build()
+            .expect("client")
+    };
     let (mut killed_imports, mut finished_imports) = (0, 0);
 
     for cycle in 1..=cycles {

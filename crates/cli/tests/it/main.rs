@@ -2,12 +2,15 @@
 //! Tests run against SQLite by default and against PostgreSQL when `AMBITO_TEST_PG` is set to a
 //! server URL such as `postgres://postgres@127.0.0.1:5432`: each test then gets its own database.
 
+mod access;
 mod backup;
+mod browser;
 mod cli;
 mod crash;
 mod deliveries;
 mod http;
 mod imports;
+mod matrix;
 mod oidc;
 mod procs;
 mod report;

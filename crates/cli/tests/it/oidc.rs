@@ -29,6 +29,19 @@ impl Fixture {
         let dir = tempfile::tempdir().expect("dir");
         let (provider, issuer) = procs::oidc_provider(dir.path().join("provider.log"));
         let db = TestDb::new().await;
+        {
+            // Mario has a staff account linked by his codice fiscale; Anna, known to the provider, has none.
+            let app = db.app().await;
+            let mario = ambito_app::access::NewUser {
+                username: "mario.rossi".into(),
+                display_name: "Mario Rossi".into(),
+                codice_fiscale: Some("RSSMRA85T10A562S".into()),
+                ..Default::default()
+            };
+            let role = ambito_app::access::RoleAssignment { role: "admin".into(), ..Default::default() };
+            app.create_user(None, &mario, &[role]).await.expect("user");
+            app.store.close().await;
+        }
         // The callback URL is configured before the server starts, so its port is chosen here.
         let port = procs::free_port();
         let mut config = String::new();
@@ -54,7 +67,8 @@ impl Fixture {
     fn assert_refused(&self, (status, body): &(u16, String), why: &str, cause: &str) {
         assert_eq!(*status, 403, "{why}: {body}");
         assert!(body.contains("Accesso non riuscito"), "{why}: {body}");
-        assert!(!body.contains("RSSMRA85T10A562S") && !body.contains("Mario"), "{why}: nothing about the person leaks");
+        assert!(!body.contains("RSSMRA85T10A562S"), "{why}: nothing about the person leaks");
+        assert!(body.contains("Credenziali non valide, oppure account non disponibile"), "{why}: the words of any refused login");
         let log = self._server.stderr();
         assert!(log.contains(cause), "{why}: the log should name «{cause}»:\n{log}");
     }
@@ -133,17 +147,23 @@ async fn login_yields_the_codice_fiscale_from_spid_fiscal_number() {
     let f = Fixture::start().await;
     let b = browser();
     let callback = authorize(&b, &f.rp, "test", "mario.rossi").await;
+    let home = b.get(format!("{}/", f.rp)).send().await.expect("home");
+    assert_ne!(home.status(), 200, "not logged in before the callback");
     let (status, body) = visit(&b, &callback).await;
     assert_eq!(status, 200, "{body}");
-    // fiscalNumber "TINIT-RSSMRA85T10A562S" arrives through userinfo, prefix stripped.
-    assert!(body.contains("Accesso verificato per CF RSSMRA85T10A562S (Mario Rossi)"), "{body}");
+    // fiscalNumber "TINIT-RSSMRA85T10A562S" arrives through userinfo, prefix stripped, and names
+    // the staff user; the page moves on by itself (the session cookie is SameSite=Strict).
+    assert!(body.contains("Accesso eseguito come Mario Rossi") && body.contains("http-equiv=\"refresh\""), "{body}");
+    assert!(f._server.stderr().contains("OIDC login verified"), "logged");
+    let home = b.get(format!("{}/", f.rp)).send().await.expect("home");
+    assert_eq!(home.status(), 200, "the session works");
 
-    // Another person, another browser: the claims are that person's.
+    // Anna is verified by the provider but has no account here: the generic refusal.
     let b2 = browser();
     let callback = authorize(&b2, &f.rp, "test", "anna.bianchi").await;
-    let (status, body) = visit(&b2, &callback).await;
-    assert_eq!(status, 200, "{body}");
-    assert!(body.contains("CF BNCNNA90A41F205W (Anna Bianchi)"), "{body}");
+    f.assert_refused(&visit(&b2, &callback).await, "unknown codice fiscale", "no user with this fiscal code");
+    let (_, body) = visit(&browser(), &format!("{}/accesso/oidc/test/callback?code=x&state=y", f.rp)).await;
+    assert!(body.contains("Credenziali non valide, oppure account non disponibile"), "same words for every refusal: {body}");
 
     let res = reqwest::get(format!("{}/accesso/oidc/sconosciuto", f.rp)).await.expect("get");
     assert_eq!(res.status(), 404);

@@ -47,21 +47,53 @@ fn nanos() -> u32 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0)
 }
 
-/// A real server on a random port, serving `app`.
+/// A real server on a random port, serving `app`. `client` acts as a system administrator
+/// through an API token with every permission; `anon` is a browser that is not logged in.
 pub struct TestServer {
     pub base: String,
     pub client: reqwest::Client,
+    pub anon: reqwest::Client,
+}
+
+pub const ADMIN: &str = "test.admin";
+
+/// An API token for `username`, narrowed to every permission (so the role decides).
+pub async fn token_for(app: &App, username: &str) -> String {
+    let scopes: Vec<String> = ambito_domain::access::Perm::ALL.iter().map(|p| p.code().to_string()).collect();
+    app.create_api_token(None, username, "test", &scopes, Some(1)).await.expect("token")
+}
+
+pub fn bearer_client(token: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::AUTHORIZATION, format!("Bearer {token}").parse().expect("header"));
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).default_headers(headers).build().expect("client")
 }
 
 impl TestServer {
     pub async fn start(app: App) -> TestServer {
+        let admin =
+            ambito_app::access::NewUser { username: ADMIN.into(), display_name: "Amministratore di prova".into(), ..Default::default() };
+        let role = ambito_app::access::RoleAssignment { role: "admin".into(), ..Default::default() };
+        let mut conn = app.store.read().await.expect("conn");
+        let exists = ambito_store::user_by_username(&mut conn, ADMIN).await.expect("user").is_some();
+        drop(conn);
+        if !exists {
+            app.create_user(None, &admin, &[role]).await.expect("admin user");
+        }
+        let token = token_for(&app, ADMIN).await;
+        let base = Self::serve(app).await;
+        let anon = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().expect("client");
+        TestServer { base, client: bearer_client(&token), anon }
+    }
+
+    /// Serves `app` on a random port and returns its base URL.
+    pub async fn serve(app: App) -> String {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         tokio::spawn(async move {
-            let _ = ambito_web::serve(listener, app).await;
+            let _ = ambito_web::serve(listener, app, ambito_web::WebConfig::default()).await;
         });
-        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-        TestServer { base, client }
+        base
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {

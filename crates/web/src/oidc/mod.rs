@@ -16,12 +16,14 @@ mod pending;
 pub use client::{LoginError, VerifiedClaims};
 pub use config::{ConfigError, OidcConfig, ProviderConfig};
 
+use crate::access::{Policy, Routes};
 use ambito_app::App;
+use axum::extract::State;
 use axum::extract::{Extension, Path, Query};
+use axum::http::Method;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{Router, extract::State};
 use client::{Callback, RelyingParty};
 use pending::PendingLogins;
 use std::sync::Arc;
@@ -66,16 +68,27 @@ impl Oidc {
     }
 }
 
-/// The OIDC routes, configured from the environment.
-pub fn router() -> Router<App> {
-    router_with(Arc::new(Oidc::from_env()))
+/// The OIDC routes, configured from the environment. Public: they are how one logs in.
+pub fn routes() -> Routes {
+    routes_with(Arc::new(Oidc::from_env()))
 }
 
-pub fn router_with(oidc: Arc<Oidc>) -> Router<App> {
-    Router::new()
-        .route("/accesso/oidc/{provider}", get(start))
-        .route("/accesso/oidc/{provider}/callback", get(callback))
-        .layer(Extension(oidc))
+pub fn routes_with(oidc: Arc<Oidc>) -> Routes {
+    Routes::new()
+        .at_with(
+            Method::GET,
+            "/accesso/oidc/{provider}",
+            Policy::Public,
+            "Accesso con SPID, CIE o un altro provider OpenID Connect",
+            get(start).layer(Extension(oidc.clone())),
+        )
+        .at_with(
+            Method::GET,
+            "/accesso/oidc/{provider}/callback",
+            Policy::Public,
+            "Ritorno dal provider OpenID Connect",
+            get(callback).layer(Extension(oidc)),
+        )
 }
 
 async fn start(Extension(oidc): Extension<Arc<Oidc>>, Path(provider): Path<String>) -> Response {
@@ -128,21 +141,60 @@ async fn callback(
     res
 }
 
-/// What happens once the provider's word is verified. Until sessions exist this only shows whom
-/// the provider vouched for; with sessions it links the codice fiscale to a staff user or a person
-/// and logs them in, refusing unknown ones with the same generic page as any other failure.
-pub async fn on_verified_login(_app: &App, claims: VerifiedClaims) -> Response {
+/// What happens once the provider's word is verified: the codice fiscale names a staff user (or,
+/// later, a person), who gets a session. An unknown or suspended one gets the same refusal as a
+/// wrong password, so the page says nothing about which accounts exist.
+pub async fn on_verified_login(app: &App, claims: VerifiedClaims) -> Response {
     let Some(cf) = claims.fiscal_code.as_deref() else {
         return refusal(StatusCode::FORBIDDEN, &format!("provider {} sent no valid fiscal code", claims.provider), None);
     };
-    let who = claims.name.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();
-    page(StatusCode::OK, "Accesso verificato", &format!("Accesso verificato per CF {cf}{who}."), None)
+    let user = match app.store.read().await {
+        Ok(mut conn) => ambito_store::user_by_codice_fiscale(&mut conn, cf).await,
+        Err(e) => Err(e),
+    };
+    let user = match user {
+        Ok(Some(u)) => u,
+        Ok(None) => return refusal(StatusCode::FORBIDDEN, &format!("provider {}: no user with this fiscal code", claims.provider), None),
+        Err(e) => return refusal(StatusCode::INTERNAL_SERVER_ERROR, &format!("user look-up: {e}"), None),
+    };
+    let caller = crate::access::current();
+    let session = match app.login_verified(user.id, &claims.provider, caller.ip.as_deref()).await {
+        Ok(s) => s,
+        Err(e) => return refusal(StatusCode::FORBIDDEN, &format!("provider {}: {e}", claims.provider), None),
+    };
+    // The session cookie is SameSite=Strict: set on a response to a navigation that started at the
+    // provider, it would not be sent with a redirect; a page that moves on by itself starts anew.
+    let body = format!(
+        "<!DOCTYPE html><html lang=\"it\"><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"0;url=/\">\
+         <title>Accesso eseguito · ambito</title></head><body><p>Accesso eseguito come {}. <a href=\"/\">Continua</a></p></body></html>",
+        askama_escape(&user.display_name)
+    );
+    let mut res = (StatusCode::OK, Html(body)).into_response();
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Ok(v) = HeaderValue::from_str(&caller.session_cookie(&session.token)) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
 }
 
-/// One page for every failure. `cause` goes to the log only.
+fn askama_escape(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '<' => "&lt;".to_string(),
+            '>' => "&gt;".to_string(),
+            '&' => "&amp;".to_string(),
+            '"' => "&quot;".to_string(),
+            '\'' => "&#39;".to_string(),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+/// One page for every failure, with the text of a refused password login. `cause` goes to the
+/// log only.
 fn refusal(status: StatusCode, cause: &str, clear_cookie: Option<&str>) -> Response {
     tracing::warn!(%cause, "OIDC login refused");
-    page(status, "Accesso non riuscito", "Non è stato possibile completare l'accesso. Riprovare dall'inizio.", clear_cookie)
+    page(status, "Accesso non riuscito", ambito_app::access::LOGIN_REFUSED, clear_cookie)
 }
 
 fn page(status: StatusCode, title: &str, detail: &str, set_cookie: Option<&str>) -> Response {

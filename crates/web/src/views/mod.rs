@@ -24,11 +24,15 @@
 //! axum response (200, `text/html; charset=utf-8`).
 
 pub mod activity;
+pub mod admin;
+pub mod auth;
 pub mod dashboard;
 pub mod demography;
 pub mod home;
+pub mod persons;
 pub mod report;
 pub mod services;
+pub mod table;
 pub mod texts;
 pub mod upload;
 
@@ -54,6 +58,12 @@ pub struct Layout {
     /// Breadcrumb as (label, link); the last item usually has no link.
     /// Empty: no breadcrumb is shown.
     pub breadcrumb: Vec<(String, Option<String>)>,
+    /// The logged-in user's name; empty when anonymous.
+    pub user_name: String,
+    /// The CSRF token every form on the page must send back (`_csrf`).
+    pub csrf: String,
+    /// Links to pages the caller's roles open outside an Ambito (administration, audit).
+    pub tools: Vec<(&'static str, &'static str)>,
 }
 
 /// One navbar entry, computed by [`Layout::nav_items`].
@@ -66,7 +76,26 @@ pub struct NavItem {
 
 impl Layout {
     pub fn new(title: impl Into<String>) -> Self {
-        Layout { title: title.into(), ..Layout::default() }
+        use ambito_domain::access::Perm;
+        let caller = crate::access::current();
+        let mut tools = Vec::new();
+        if let Some(p) = caller.user() {
+            if p.may(Perm::UserManage, None) {
+                tools.push(("Utenti", "/amministrazione/utenti"));
+            }
+            if p.may(Perm::RoleManage, None) {
+                tools.push(("Ruoli", "/amministrazione/ruoli"));
+            }
+            if p.may(Perm::AuditRead, None) {
+                tools.push(("Registro accessi", "/amministrazione/registro"));
+            }
+        }
+        let user_name = match caller.user() {
+            Some(p) if caller.display_name.is_empty() => p.username.clone(),
+            Some(_) => caller.display_name.clone(),
+            None => String::new(),
+        };
+        Layout { title: title.into(), user_name, csrf: caller.csrf, tools, ..Layout::default() }
     }
 
     pub fn with_ambito(mut self, code: impl Into<String>, name: impl Into<String>) -> Self {

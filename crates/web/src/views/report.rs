@@ -171,3 +171,21 @@ impl ReportPage {
 pub struct ReportDocument {
     pub body: Body,
 }
+
+/// The report for evaluators: every row, with small counts of people suppressed.
+pub struct SuppressedPage;
+
+impl SuppressedPage {
+    #[allow(clippy::new_ret_no_self)]
+    pub fn new(code: &str, name: &str, year: i32, rows: Vec<Vec<String>>) -> super::table::TablePage {
+        let layout = Layout::new(format!("Relazione {year} (dati aggregati)"))
+            .with_ambito(code, name)
+            .with_active(nav::RELAZIONE)
+            .crumb("Ambiti", Some("/"))
+            .crumb(name, None)
+            .crumb("Relazione annuale", None);
+        super::table::TablePage::new(layout, format!("Relazione annuale {year}: dati aggregati"), &ambito_render::csv_out::HEADER, rows)
+            .intro("Per tutelare le persone, i conteggi da 1 a 2 sono mostrati come «<3» e, dove servirebbe a ricostruirli per sottrazione, anche altri valori sono nascosti; gli indicatori calcolati su valori nascosti sono «soppresso».")
+            .link("Scarica CSV", format!("/ambiti/{}/relazione/{year}.csv", super::encode_segment(code)))
+    }
+}

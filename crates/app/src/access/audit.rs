@@ -1,0 +1,83 @@
+//! Writing and checking the audit log.
+
+use super::login::entry;
+use crate::{App, Result};
+use ambito_domain::audit::{ChainError, ChainVerifier, Entry};
+use ambito_store as store;
+
+/// One audited action, as the web shell describes it.
+#[derive(Debug, Clone, Default)]
+pub struct AuditEvent {
+    pub user_id: Option<i64>,
+    pub username: String,
+    pub action: String,
+    pub object: String,
+    pub person_id: Option<i64>,
+    pub ambito: Option<String>,
+    pub ip: Option<String>,
+    pub reason: Option<String>,
+    pub flagged: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditVerification {
+    pub entries: i64,
+    pub error: Option<ChainError>,
+}
+
+impl App {
+    pub async fn audit(&self, ev: AuditEvent) -> Result<i64> {
+        let mut tx = self.store.write_untracked().await?;
+        let seq = self.audit_in(&mut tx, ev).await?;
+        tx.commit().await?;
+        Ok(seq)
+    }
+
+    /// Appends inside the caller's transaction: the audited write and its entry land together.
+    pub async fn audit_in(&self, conn: &mut store::AnyConnection, ev: AuditEvent) -> Result<i64> {
+        let mut e = entry(&ev.action, ev.user_id, &ev.username, &ev.object, ev.ip.as_deref());
+        e.person_id = ev.person_id;
+        e.ambito = ev.ambito;
+        e.reason = ev.reason;
+        e.flagged = ev.flagged;
+        Ok(store::append_audit(conn, e).await?)
+    }
+
+    pub(crate) async fn audit_event(&self, action: &str, username: &str, user_id: Option<i64>, ip: Option<&str>) -> Result<i64> {
+        self.audit(AuditEvent {
+            user_id,
+            username: username.to_string(),
+            action: action.into(),
+            object: "sessione".into(),
+            ip: ip.map(str::to_string),
+            ..AuditEvent::default()
+        })
+        .await
+    }
+
+    /// Walks the whole chain in pages (constant memory) and checks every link.
+    pub async fn verify_audit(&self) -> Result<AuditVerification> {
+        let mut conn = self.store.read().await?;
+        let head = store::audit_head(&mut conn).await?;
+        let mut verifier = ChainVerifier::default();
+        let (mut after, mut checked) = (0, 0);
+        loop {
+            let page = store::audit_page(&mut conn, after, 5000).await?;
+            let Some(last) = page.last() else { break };
+            after = last.0.seq;
+            for (e, p, h) in &page {
+                if let Err(err) = verifier.push(e, p, h) {
+                    return Ok(AuditVerification { entries: checked, error: Some(err) });
+                }
+                checked += 1;
+            }
+        }
+        let error = verifier.finish((head.0, &head.1)).err();
+        Ok(AuditVerification { entries: checked, error })
+    }
+
+    pub async fn search_audit(&self, q: &store::AuditQuery) -> Result<Vec<Entry>> {
+        let mut conn = self.store.read().await?;
+        Ok(store::search_audit(&mut conn, q).await?)
+    }
+}

@@ -1,0 +1,286 @@
+//! Person records as far as access control needs them: identity, prese in carico, care teams,
+//! notes, break-glass, the right-of-access export and the retention purge.
+
+use super::audit::AuditEvent;
+use super::secrets::random_token;
+use super::users::actor_event;
+use super::{now, rfc3339};
+use crate::{App, AppError, Result};
+use ambito_domain::access::{CaseFacts, Perm, PersonDecision, PersonFacts, Principal, person_access};
+use ambito_store as store;
+use serde::Serialize;
+
+/// What one Ambito's staff see of a person: only that Ambito's cases (see the rule in
+/// `ambito_domain::access::person`).
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonView {
+    pub person: store::PersonRow,
+    pub cases: Vec<store::CaseRow>,
+    pub notes: Vec<store::NoteRow>,
+    /// Clinical notes exist but this caller may not read them.
+    pub clinical_hidden: usize,
+    pub decision: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PurgeReport {
+    pub cutoff: String,
+    pub persons: Vec<i64>,
+    pub applied: bool,
+}
+
+pub const NOTE_KINDS: &[(&str, &str)] =
+    &[("sociale", "Diario sociale"), ("amministrativa", "Amministrativa"), ("clinica", "Clinica / sanitaria")];
+
+impl App {
+    pub async fn person_facts(&self, person_id: i64) -> Result<Option<PersonFacts>> {
+        let mut conn = self.store.read().await?;
+        let Some(p) = store::person(&mut conn, person_id).await? else { return Ok(None) };
+        let cases = store::cases_of(&mut conn, person_id).await?;
+        let teams = store::teams_of(&mut conn, person_id).await?;
+        Ok(Some(PersonFacts {
+            person_id,
+            comune_istat: p.comune_istat,
+            cases: cases
+                .iter()
+                .map(|c| CaseFacts {
+                    ambito_id: c.ambito_id,
+                    provider: c.provider.clone(),
+                    team: teams.iter().filter(|(case, _)| *case == c.id).map(|(_, u)| *u).collect(),
+                })
+                .collect(),
+        }))
+    }
+
+    /// The access decision for one person in one Ambito. An unknown person is a denial, so the
+    /// answer never tells whether the person exists.
+    pub async fn person_decision(&self, p: &Principal, perm: Perm, ambito_id: i64, person_id: i64) -> Result<PersonDecision> {
+        let Some(facts) = self.person_facts(person_id).await? else { return Ok(PersonDecision::Deny) };
+        let mut conn = self.store.read().await?;
+        let glass = store::break_glass_active(&mut conn, p.user_id, person_id, &rfc3339(now())).await?;
+        Ok(person_access(p, perm, ambito_id, &facts, glass))
+    }
+
+    /// Persons of the Ambito the caller may open without breaking the glass.
+    pub async fn visible_persons(&self, p: &Principal, ambito_code: &str) -> Result<Vec<store::PersonRow>> {
+        let ambito = self.ambito(ambito_code).await?;
+        let mut conn = self.store.read().await?;
+        let all = store::persons_in_ambito(&mut conn, ambito.id).await?;
+        drop(conn);
+        let mut out = Vec::new();
+        for person in all {
+            if matches!(
+                self.person_decision(p, Perm::PersonRead, ambito.id, person.id).await?,
+                PersonDecision::Allow | PersonDecision::AllowBreakGlass
+            ) {
+                out.push(person);
+            }
+        }
+        Ok(out)
+    }
+
+    pub async fn person_by_cf(&self, cf: &str) -> Result<Option<store::PersonRow>> {
+        let mut conn = self.store.read().await?;
+        Ok(store::person_by_codice_fiscale(&mut conn, &cf.trim().to_uppercase()).await?)
+    }
+
+    pub async fn person_view(&self, p: &Principal, ambito_code: &str, person_id: i64) -> Result<PersonView> {
+        let ambito = self.ambito(ambito_code).await?;
+        let decision = self.person_decision(p, Perm::PersonRead, ambito.id, person_id).await?;
+        let mut conn = self.store.read().await?;
+        let person = store::person(&mut conn, person_id).await?.ok_or_else(|| AppError::Invalid("persona non trovata".into()))?;
+        let cases: Vec<store::CaseRow> =
+            store::cases_of(&mut conn, person_id).await?.into_iter().filter(|c| c.ambito_id == ambito.id).collect();
+        let clinical = self.person_decision(p, Perm::ClinicalRead, ambito.id, person_id).await?;
+        let may_clinical = matches!(clinical, PersonDecision::Allow | PersonDecision::AllowBreakGlass);
+        let (notes, hidden): (Vec<_>, Vec<_>) = store::notes_of(&mut conn, person_id)
+            .await?
+            .into_iter()
+            .filter(|n| cases.iter().any(|c| c.id == n.case_id))
+            .partition(|n| n.kind != "clinica" || may_clinical);
+        Ok(PersonView { person, cases, notes, clinical_hidden: hidden.len(), decision: format!("{decision:?}") })
+    }
+
+    /// Adds a note to the person's open case in this Ambito. Clinical notes need clinical rights.
+    pub async fn add_person_note(
+        &self,
+        p: &Principal,
+        ambito_code: &str,
+        person_id: i64,
+        kind: &str,
+        body: &str,
+        ip: Option<&str>,
+    ) -> Result<i64> {
+        let ambito = self.ambito(ambito_code).await?;
+        if !NOTE_KINDS.iter().any(|(k, _)| *k == kind) {
+            return Err(AppError::Invalid(format!("tipo di nota sconosciuto: {kind}")));
+        }
+        let body = body.trim();
+        if body.is_empty() || body.len() > 20_000 {
+            return Err(AppError::Invalid("la nota è vuota o troppo lunga (massimo 20.000 caratteri)".into()));
+        }
+        let perm = if kind == "clinica" { Perm::ClinicalWrite } else { Perm::PersonWrite };
+        let decision = self.person_decision(p, perm, ambito.id, person_id).await?;
+        if !matches!(decision, PersonDecision::Allow | PersonDecision::AllowBreakGlass) {
+            return Err(AppError::Forbidden);
+        }
+        let mut tx = self.store.write_untracked().await?;
+        let case = store::cases_of(&mut tx, person_id)
+            .await?
+            .into_iter()
+            .filter(|c| c.ambito_id == ambito.id)
+            .max_by_key(|c| (c.closed_on.is_none(), c.opened_on.clone()))
+            .ok_or(AppError::Forbidden)?;
+        let id = store::add_note(&mut tx, case.id, Some(p.user_id), kind, body).await?;
+        let mut ev = actor_event(Some(p), "person.write", &format!("nota/{id}"));
+        ev.person_id = Some(person_id);
+        ev.ambito = Some(ambito.code.clone());
+        ev.ip = ip.map(str::to_string);
+        ev.flagged = decision == PersonDecision::AllowBreakGlass;
+        self.audit_in(&mut tx, ev).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Opens temporary access outside the care team. The reason is mandatory; the grant and every
+    /// access made under it are flagged in the audit log for review.
+    pub async fn break_glass(&self, p: &Principal, ambito_code: &str, person_id: i64, reason: &str, ip: Option<&str>) -> Result<()> {
+        let reason = reason.trim();
+        if reason.chars().count() < 15 {
+            return Err(AppError::Invalid("indicare il motivo dell'accesso straordinario (almeno 15 caratteri)".into()));
+        }
+        let ambito = self.ambito(ambito_code).await?;
+        if self.person_decision(p, Perm::PersonRead, ambito.id, person_id).await? != PersonDecision::NeedBreakGlass {
+            return Err(AppError::Forbidden);
+        }
+        let mut tx = self.store.write_untracked().await?;
+        store::grant_break_glass(&mut tx, p.user_id, person_id, reason, &rfc3339(now() + self.access.break_glass_for)).await?;
+        let ev = AuditEvent {
+            user_id: Some(p.user_id),
+            username: p.username.clone(),
+            action: "person.break_glass".into(),
+            object: format!("persona/{person_id}"),
+            person_id: Some(person_id),
+            ambito: Some(ambito.code),
+            ip: ip.map(str::to_string),
+            reason: Some(reason.to_string()),
+            flagged: true,
+        };
+        self.audit_in(&mut tx, ev).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Everything ambito holds about one person (GDPR art. 15), across every Ambito, including
+    /// who accessed it: identity, cases, care teams, notes, delivery events, audit entries.
+    pub async fn person_export(&self, person_id: i64) -> Result<serde_json::Value> {
+        let mut conn = self.store.read().await?;
+        let person = store::person(&mut conn, person_id).await?.ok_or_else(|| AppError::Invalid("persona non trovata".into()))?;
+        let cases = store::cases_of(&mut conn, person_id).await?;
+        let notes = store::notes_of(&mut conn, person_id).await?;
+        let deliveries = store::person_deliveries(&mut conn, person_id, &person.pseudonym).await?;
+        let accesses =
+            store::search_audit(&mut conn, &store::AuditQuery { person_id: Some(person_id), limit: 100_000, ..Default::default() }).await?;
+        let accesses: Vec<serde_json::Value> = accesses
+            .iter()
+            .map(|e| serde_json::json!({"quando": e.at, "chi": e.username, "azione": e.action, "oggetto": e.object, "ambito": e.ambito, "motivo": e.reason}))
+            .collect();
+        Ok(serde_json::json!({
+            "generato_il": rfc3339(now()),
+            "base_giuridica": "Regolamento (UE) 2016/679, art. 15 (diritto di accesso dell'interessato)",
+            "persona": person,
+            "prese_in_carico": cases,
+            "note": notes,
+            "prestazioni": deliveries,
+            "accessi_ai_dati": accesses,
+        }))
+    }
+
+    /// Removes personal data of persons whose every case closed more than `years` ago.
+    /// Delivery events keep their figures under a fresh random key, so published aggregates,
+    /// distinct persons included, stay exactly as they were.
+    pub async fn purge_expired(&self, actor: Option<&Principal>, years: i64, today: time::Date, apply: bool) -> Result<PurgeReport> {
+        let cutoff = today.replace_year(today.year() - i32::try_from(years).unwrap_or(10)).unwrap_or(today);
+        let cutoff = cutoff.to_string();
+        // A tracked write: delivery events are re-keyed, so cached reports must be recomputed
+        // (and are then proven unchanged).
+        let mut tx = self.store.write().await?;
+        let persons = store::persons_closed_before(&mut tx, &cutoff).await?;
+        if apply {
+            for id in &persons {
+                store::purge_person(&mut tx, *id, &format!("purged-{}", random_token()?)).await?;
+                let mut ev = actor_event(actor, "person.purge", &format!("persona/{id}"));
+                ev.person_id = Some(*id);
+                ev.reason = Some(format!("conservazione scaduta: casi chiusi prima del {cutoff}"));
+                self.audit_in(&mut tx, ev).await?;
+            }
+            tx.commit().await?;
+        }
+        Ok(PurgeReport { cutoff, persons, applied: apply })
+    }
+}
+
+/// The right-of-access export as a readable PDF: one table per kind of data.
+pub fn person_export_pdf(data: &serde_json::Value) -> Result<Vec<u8>> {
+    use ambito_render::pdf::{Section, sections};
+    let text = |v: &serde_json::Value| match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let table = |heading: &str, key: &str, columns: &[(&str, &str)]| Section {
+        heading: heading.to_string(),
+        header: columns.iter().map(|(_, label)| label.to_string()).collect(),
+        rows: data[key]
+            .as_array()
+            .map(|rows| rows.iter().map(|r| columns.iter().map(|(k, _)| text(&r[*k])).collect()).collect())
+            .unwrap_or_default(),
+    };
+    let p = &data["persona"];
+    let identity = Section {
+        heading: "Dati anagrafici".into(),
+        header: vec!["Campo".into(), "Valore".into()],
+        rows: [
+            ("codice_fiscale", "Codice fiscale"),
+            ("cognome", "Cognome"),
+            ("nome", "Nome"),
+            ("birth_date", "Data di nascita"),
+            ("comune_istat", "Comune di residenza (ISTAT)"),
+        ]
+        .iter()
+        .map(|(k, label)| vec![label.to_string(), text(&p[*k])])
+        .collect(),
+    };
+    let all = [
+        identity,
+        table(
+            "Prese in carico",
+            "prese_in_carico",
+            &[
+                ("ambito_code", "Ambito"),
+                ("service_code", "Servizio"),
+                ("provider", "Ente"),
+                ("opened_on", "Apertura"),
+                ("closed_on", "Chiusura"),
+            ],
+        ),
+        table("Diario e note", "note", &[("created_at", "Data"), ("kind", "Tipo"), ("author", "Autore"), ("body", "Testo")]),
+        table(
+            "Prestazioni ricevute",
+            "prestazioni",
+            &[("ambito", "Ambito"), ("service_code", "Servizio"), ("day", "Giorno"), ("ore_e4", "Ore (×10.000)"), ("provider", "Ente")],
+        ),
+        table(
+            "Chi ha consultato i dati",
+            "accessi_ai_dati",
+            &[("quando", "Quando"), ("chi", "Chi"), ("azione", "Azione"), ("ambito", "Ambito"), ("motivo", "Motivo")],
+        ),
+    ];
+    let name = format!("{} {}", text(&p["nome"]), text(&p["cognome"]));
+    Ok(sections(
+        "Dati personali trattati da ambito",
+        &name,
+        &format!("Generato il {} · {}", text(&data["generato_il"]), text(&data["base_giuridica"])),
+        &all,
+    )?)
+}

@@ -1,0 +1,233 @@
+//! The middleware in front of every route: who is calling, is the CSRF token right, does the
+//! route's policy allow it, and the audit entry for personal data and exports.
+
+use super::csrf::{CSRF_COOKIE, cookie, same, sent_token};
+use super::{CALLER, Caller, Policy, RouteSpec, WebConfig};
+use ambito_app::App;
+use ambito_app::access::AuditEvent;
+use ambito_domain::access::{Perm, PersonDecision, Principal};
+use axum::body::Body;
+use axum::extract::{ConnectInfo, MatchedPath, RawPathParams, State};
+use axum::http::{HeaderValue, Method, Request, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+pub const SESSION_COOKIE: &str = "ambito_sid";
+
+pub(crate) struct GuardState {
+    pub app: App,
+    pub specs: Arc<Vec<RouteSpec>>,
+    pub web: WebConfig,
+}
+
+enum Verdict {
+    Allow {
+        person: Option<i64>,
+        ambito: Option<String>,
+        flagged: bool,
+    },
+    /// Not logged in (or the session has ended).
+    Login,
+    Deny,
+    NeedBreakGlass {
+        code: String,
+        person: i64,
+    },
+}
+
+pub(crate) async fn guard(State(state): State<Arc<GuardState>>, params: RawPathParams, req: Request<Body>, next: Next) -> Response {
+    let method = if req.method() == Method::HEAD { Method::GET } else { req.method().clone() };
+    let path = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string()).unwrap_or_default();
+    let Some(spec) = state.specs.iter().find(|s| s.method == method && s.path == path).cloned() else {
+        tracing::warn!(%path, %method, "route without an access policy: denied");
+        return deny(&path);
+    };
+    let ip = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+    let api = path.starts_with("/api/");
+    let params: Vec<(String, String)> = params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+
+    // Who is calling: an API token, else a session cookie.
+    let bearer =
+        req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(str::to_string);
+    let mut caller = Caller { ip: ip.clone(), secure_cookies: state.web.secure_cookies, ..Caller::default() };
+    let mut new_csrf_cookie = None;
+    if let Some(token) = &bearer {
+        match state.app.api_principal(token).await {
+            Ok(Some(p)) => caller.principal = Some(p),
+            Ok(None) => return unauthorized(api),
+            Err(e) => return internal(e),
+        }
+    } else if let Some(sid) = cookie(req.headers(), SESSION_COOKIE) {
+        match state.app.session(&sid).await {
+            Ok(Some(s)) if !s.second_factor_due => {
+                caller.principal = Some(s.principal);
+                caller.display_name = s.display_name;
+                caller.csrf = s.csrf;
+            }
+            Ok(_) => {}
+            Err(e) => return internal(e),
+        }
+    }
+    if caller.principal.is_none() || bearer.is_some() {
+        // Anonymous forms use a double-submit cookie, created on first sight.
+        caller.csrf = match cookie(req.headers(), CSRF_COOKIE) {
+            Some(c) if c.len() == 64 => c,
+            _ => {
+                let fresh = ambito_app::access::fresh_token();
+                new_csrf_cookie = Some(fresh.clone());
+                fresh
+            }
+        };
+    }
+
+    // Every state-changing request made with a cookie must carry the token.
+    let mut req = req;
+    if !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS) && bearer.is_none() {
+        let (sent, r) = sent_token(req).await;
+        req = r;
+        if !sent.is_some_and(|t| same(&t, &caller.csrf)) || new_csrf_cookie.is_some() {
+            return (StatusCode::FORBIDDEN, "Richiesta rifiutata: token CSRF mancante o non valido. Ricaricare la pagina e riprovare.")
+                .into_response();
+        }
+    }
+
+    let verdict = match decide(&state.app, &spec, caller.principal.as_ref(), &param).await {
+        Ok(v) => v,
+        Err(e) => return internal(e),
+    };
+    let (person, ambito, flagged) = match verdict {
+        Verdict::Allow { person, ambito, flagged } => (person, ambito, flagged),
+        Verdict::Login if api => return unauthorized(true),
+        Verdict::Login => {
+            let next = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
+            return Redirect::to(&format!("/accesso?dopo={}", crate::views::encode_segment(&next))).into_response();
+        }
+        Verdict::Deny => return deny(&path),
+        Verdict::NeedBreakGlass { code, person } => return crate::persons::break_glass_page(&code, person, &caller),
+    };
+
+    if let Some(p) = caller.principal.as_ref().filter(|_| person.is_some() || spec.audited) {
+        let action = match (person.is_some(), &method) {
+            (true, &Method::GET) => "person.read",
+            (true, _) => "person.write",
+            (false, _) => "export",
+        };
+        let ev = AuditEvent {
+            user_id: Some(p.user_id),
+            username: p.username.clone(),
+            action: action.into(),
+            object: req.uri().path().to_string(),
+            person_id: person,
+            ambito,
+            ip: ip.clone(),
+            reason: None,
+            flagged,
+        };
+        if let Err(e) = state.app.audit(ev).await {
+            // No audit entry, no access: the log must be complete.
+            return internal(e);
+        }
+    }
+
+    let authenticated = caller.principal.is_some();
+    let mut res = CALLER.scope(caller, next.run(req)).await;
+    let h = res.headers_mut();
+    if authenticated && !h.contains_key(header::CACHE_CONTROL) {
+        // Pages for a logged-in user never go to shared or disk caches.
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if let Some(token) = new_csrf_cookie {
+        let secure = if state.web.secure_cookies { "; Secure" } else { "" };
+        if let Ok(v) = HeaderValue::from_str(&format!("{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{secure}")) {
+            h.append(header::SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+async fn decide(
+    app: &App,
+    spec: &RouteSpec,
+    p: Option<&Principal>,
+    param: &impl Fn(&str) -> Option<String>,
+) -> ambito_app::Result<Verdict> {
+    let allow = Verdict::Allow { person: None, ambito: None, flagged: false };
+    if spec.policy == Policy::Public {
+        return Ok(allow);
+    }
+    let Some(p) = p else { return Ok(Verdict::Login) };
+    let ambito = |code: Option<String>| async move {
+        match code {
+            Some(c) => app.ambito_id(&c).await.map(|id| id.map(|id| (c, id))),
+            None => Ok(None),
+        }
+    };
+    Ok(match spec.policy {
+        Policy::Public | Policy::Authenticated => allow,
+        Policy::Global(perm) => {
+            if p.may(perm, None) {
+                allow
+            } else {
+                Verdict::Deny
+            }
+        }
+        Policy::OwnData => {
+            if p.person_id.is_some() && p.may(Perm::SelfRead, None) {
+                Verdict::Allow { person: p.person_id, ambito: None, flagged: false }
+            } else {
+                Verdict::Deny
+            }
+        }
+        Policy::Ambito(perms) => match ambito(param("code")).await? {
+            Some((_, id)) if perms.iter().any(|perm| p.may(*perm, Some(id))) => allow,
+            _ => Verdict::Deny,
+        },
+        Policy::Person(_) | Policy::BreakGlass => {
+            let (Some((code, id)), Some(person)) = (ambito(param("code")).await?, param("person").and_then(|v| v.parse::<i64>().ok()))
+            else {
+                return Ok(Verdict::Deny);
+            };
+            let perm = if let Policy::Person(perm) = spec.policy { perm } else { Perm::PersonRead };
+            match (app.person_decision(p, perm, id, person).await?, spec.policy) {
+                (PersonDecision::Allow, Policy::Person(_)) => Verdict::Allow { person: Some(person), ambito: Some(code), flagged: false },
+                (PersonDecision::AllowBreakGlass, Policy::Person(_)) => {
+                    Verdict::Allow { person: Some(person), ambito: Some(code), flagged: true }
+                }
+                (PersonDecision::NeedBreakGlass, Policy::Person(_)) => Verdict::NeedBreakGlass { code, person },
+                (PersonDecision::NeedBreakGlass, Policy::BreakGlass) => {
+                    Verdict::Allow { person: Some(person), ambito: Some(code), flagged: true }
+                }
+                _ => Verdict::Deny,
+            }
+        }
+    })
+}
+
+fn deny(path: &str) -> Response {
+    if path.starts_with("/api/") {
+        return (StatusCode::FORBIDDEN, axum::Json(serde_json::json!({"errore": "accesso negato"}))).into_response();
+    }
+    let page =
+        crate::views::home::ErrorPage::new("Accesso negato", "Il profilo con cui si è entrati non consente di aprire questa pagina.");
+    let body = askama::Template::render(&page).unwrap_or_else(|_| "Accesso negato".into());
+    (StatusCode::FORBIDDEN, axum::response::Html(body)).into_response()
+}
+
+fn unauthorized(api: bool) -> Response {
+    if api {
+        return (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+            axum::Json(serde_json::json!({"errore": "autenticazione richiesta"})),
+        )
+            .into_response();
+    }
+    Redirect::to("/accesso").into_response()
+}
+
+fn internal(e: ambito_app::AppError) -> Response {
+    crate::error::WebError::from(e).into_response()
+}

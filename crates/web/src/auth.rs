@@ -1,0 +1,160 @@
+//! Login, second factor, logout, password reset and the API's token login.
+
+use crate::access::{self, Policy, Routes, SESSION_COOKIE};
+use crate::error::{WebError, WebResult};
+use crate::views::auth::{LoginPage, ResetPage, TotpPage};
+use ambito_app::App;
+use ambito_app::access::LoginOutcome;
+use axum::Json;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/accesso", Policy::Public, "Modulo di accesso", login_form)
+        .post("/accesso", Policy::Public, "Accesso con nome utente e password", login)
+        .get("/accesso/codice", Policy::Public, "Modulo del codice di verifica (TOTP)", totp_form)
+        .post("/accesso/codice", Policy::Public, "Verifica del codice TOTP", totp)
+        .post("/esci", Policy::Authenticated, "Uscita (chiude la sessione)", logout)
+        .get("/accesso/reimposta/{token}", Policy::Public, "Modulo di reimpostazione della password", reset_form)
+        .post("/accesso/reimposta/{token}", Policy::Public, "Reimposta la password con un collegamento monouso", reset)
+        .post("/api/v1/sessione", Policy::Public, "Accesso API: restituisce un token (Bearer) valido 12 ore", api_login)
+}
+
+#[derive(Deserialize, Default)]
+struct Next {
+    dopo: Option<String>,
+}
+
+/// Only local paths: never an open redirect.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+fn with_cookie(mut res: Response, cookie: &str) -> Response {
+    if let Ok(v) = HeaderValue::from_str(cookie) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+async fn login_form(Query(q): Query<Next>) -> LoginPage {
+    LoginPage::new(safe_next(q.dopo.as_deref()), None)
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    username: String,
+    password: String,
+    dopo: Option<String>,
+}
+
+async fn login(State(app): State<App>, Form(f): Form<LoginForm>) -> WebResult<Response> {
+    let caller = access::current();
+    let next = safe_next(f.dopo.as_deref());
+    match app.login(&f.username, &f.password, caller.ip.as_deref()).await? {
+        LoginOutcome::Refused(msg) => Ok((StatusCode::UNAUTHORIZED, LoginPage::new(next, Some(msg.to_string()))).into_response()),
+        LoginOutcome::Session(s) => {
+            let to = if s.second_factor_due { format!("/accesso/codice?dopo={}", crate::views::encode_segment(&next)) } else { next };
+            Ok(with_cookie(Redirect::to(&to).into_response(), &caller.session_cookie(&s.token)))
+        }
+    }
+}
+
+async fn totp_form(State(app): State<App>, headers: HeaderMap, Query(q): Query<Next>) -> WebResult<Response> {
+    let Some(sid) = access::cookie(&headers, SESSION_COOKIE) else { return Ok(Redirect::to("/accesso").into_response()) };
+    let Some((username, enrol)) = app.pending_second_factor(&sid).await? else { return Ok(Redirect::to("/accesso").into_response()) };
+    let secret = enrol.then(|| app.enrolment_secret(&sid));
+    Ok(TotpPage::new(safe_next(q.dopo.as_deref()), &username, secret, None).into_response())
+}
+
+#[derive(Deserialize)]
+struct TotpForm {
+    codice: String,
+    dopo: Option<String>,
+}
+
+async fn totp(State(app): State<App>, headers: HeaderMap, Form(f): Form<TotpForm>) -> WebResult<Response> {
+    let caller = access::current();
+    let next = safe_next(f.dopo.as_deref());
+    let Some(sid) = access::cookie(&headers, SESSION_COOKIE) else { return Ok(Redirect::to("/accesso").into_response()) };
+    let pending = app.pending_second_factor(&sid).await?;
+    match app.second_factor(&sid, &f.codice, caller.ip.as_deref()).await? {
+        LoginOutcome::Session(s) => Ok(with_cookie(Redirect::to(&next).into_response(), &caller.session_cookie(&s.token))),
+        LoginOutcome::Refused(msg) => {
+            let Some((username, enrol)) = pending else { return Ok(Redirect::to("/accesso").into_response()) };
+            let secret = enrol.then(|| app.enrolment_secret(&sid));
+            Ok((StatusCode::UNAUTHORIZED, TotpPage::new(next, &username, secret, Some(msg.to_string()))).into_response())
+        }
+    }
+}
+
+async fn logout(State(app): State<App>, headers: HeaderMap) -> WebResult<Response> {
+    let caller = access::current();
+    if let Some(sid) = access::cookie(&headers, SESSION_COOKIE) {
+        app.logout(&sid, caller.ip.as_deref()).await?;
+    }
+    Ok(with_cookie(Redirect::to("/accesso").into_response(), &caller.clear_session_cookie()))
+}
+
+async fn reset_form(Path(token): Path<String>) -> ResetPage {
+    ResetPage::new(&token, None)
+}
+
+#[derive(Deserialize)]
+struct ResetForm {
+    password: String,
+    conferma: String,
+}
+
+async fn reset(State(app): State<App>, Path(token): Path<String>, Form(f): Form<ResetForm>) -> WebResult<Response> {
+    if f.password != f.conferma {
+        return Ok(
+            (StatusCode::UNPROCESSABLE_ENTITY, ResetPage::new(&token, Some("Le due password non coincidono.".into()))).into_response()
+        );
+    }
+    match app.redeem_reset_token(&token, &f.password).await {
+        Ok(()) => Ok(Redirect::to("/accesso").into_response()),
+        Err(ambito_app::AppError::Invalid(msg)) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, ResetPage::new(&token, Some(msg))).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+struct ApiLogin {
+    username: String,
+    password: String,
+    /// Required for accounts with a second factor.
+    codice_totp: Option<String>,
+}
+
+/// API login: the same checks as the browser (password, lockout, TOTP), then a token whose
+/// scopes are the user's own permissions, valid for 12 hours.
+async fn api_login(State(app): State<App>, Json(body): Json<ApiLogin>) -> WebResult<Response> {
+    let caller = access::current();
+    let refused = || (StatusCode::UNAUTHORIZED, Json(serde_json::json!({"errore": ambito_app::access::LOGIN_REFUSED}))).into_response();
+    let session = match app.login(&body.username, &body.password, caller.ip.as_deref()).await? {
+        LoginOutcome::Refused(_) => return Ok(refused()),
+        LoginOutcome::Session(s) if s.must_enrol => {
+            app.logout(&s.token, caller.ip.as_deref()).await?;
+            return Ok(refused());
+        }
+        LoginOutcome::Session(s) if s.second_factor_due => {
+            let code = body.codice_totp.unwrap_or_default();
+            match app.second_factor(&s.token, &code, caller.ip.as_deref()).await? {
+                LoginOutcome::Session(s) => s,
+                LoginOutcome::Refused(_) => return Ok(refused()),
+            }
+        }
+        LoginOutcome::Session(s) => s,
+    };
+    let token = app.api_token_for_session(&session.token, caller.ip.as_deref()).await.map_err(WebError::from)?;
+    Ok(Json(serde_json::json!({"token": token, "tipo": "Bearer", "scadenza_ore": 12})).into_response())
+}

@@ -1,0 +1,154 @@
+//! Person pages: the list of persons in charge, one person's record, notes, break-glass, the
+//! right-of-access export, and the citizen's own area. The guard has already decided access and
+//! written the audit entry before any handler here runs.
+
+use crate::access::{self, Caller, Policy, Routes};
+use crate::error::{WebError, WebResult};
+use crate::views::persons::{BreakGlassPage, PersonListPage, PersonPage};
+use ambito_app::App;
+use ambito_domain::access::Perm;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Json, Redirect, Response};
+use serde::Deserialize;
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/ambiti/{code}/persone", Policy::Ambito(&[Perm::PersonRead]), "Persone in carico visibili al chiamante", list)
+        .get("/ambiti/{code}/persone/{person}", Policy::Person(Perm::PersonRead), "Scheda della persona", show)
+        .post("/ambiti/{code}/persone/{person}/note", Policy::Person(Perm::PersonWrite), "Aggiunge una nota al diario", add_note)
+        .post(
+            "/ambiti/{code}/persone/{person}/accesso-straordinario",
+            Policy::BreakGlass,
+            "Accesso straordinario (break-glass) con motivazione",
+            break_glass,
+        )
+        .get(
+            "/ambiti/{code}/persone/{person}/dati.json",
+            Policy::Person(Perm::PersonExport),
+            "Dati della persona (art. 15 GDPR), JSON",
+            export_json,
+        )
+        .get(
+            "/ambiti/{code}/persone/{person}/dati.pdf",
+            Policy::Person(Perm::PersonExport),
+            "Dati della persona (art. 15 GDPR), PDF",
+            export_pdf,
+        )
+        .get("/area-personale", Policy::OwnData, "Area personale del cittadino", own_area)
+        .get("/area-personale/dati.json", Policy::OwnData, "I miei dati (art. 15 GDPR), JSON", own_json)
+        .get("/area-personale/dati.pdf", Policy::OwnData, "I miei dati (art. 15 GDPR), PDF", own_pdf)
+}
+
+#[derive(Deserialize)]
+struct Search {
+    cf: Option<String>,
+}
+
+async fn list(State(app): State<App>, Path(code): Path<String>, Query(q): Query<Search>) -> WebResult<Response> {
+    let caller = access::current();
+    let p = caller.user().ok_or(WebError::Forbidden)?;
+    let ambito = app.ambito(&code).await?;
+    // A search by codice fiscale finds a person outside the caller's care teams, to ask for
+    // break-glass access; it never lists anyone.
+    if let Some(cf) = q.cf.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        if let Some(person) = app.person_by_cf(cf).await? {
+            return Ok(Redirect::to(&format!("/ambiti/{}/persone/{}", crate::views::encode_segment(&code), person.id)).into_response());
+        }
+        let persons = app.visible_persons(p, &code).await?;
+        return Ok((StatusCode::NOT_FOUND, PersonListPage::new(&ambito.code, &ambito.name, persons, Some(cf.to_string()))).into_response());
+    }
+    let persons = app.visible_persons(p, &code).await?;
+    Ok(PersonListPage::new(&ambito.code, &ambito.name, persons, None).into_response())
+}
+
+async fn show(State(app): State<App>, Path((code, person)): Path<(String, i64)>) -> WebResult<Response> {
+    let caller = access::current();
+    let p = caller.user().ok_or(WebError::Forbidden)?;
+    let ambito = app.ambito(&code).await?;
+    let view = app.person_view(p, &code, person).await?;
+    let may_clinical = matches!(
+        app.person_decision(p, Perm::ClinicalWrite, ambito.id, person).await?,
+        ambito_domain::access::PersonDecision::Allow | ambito_domain::access::PersonDecision::AllowBreakGlass
+    );
+    let may_export = p.may(Perm::PersonExport, Some(ambito.id));
+    Ok(PersonPage::new(&ambito.code, &ambito.name, view, may_clinical, may_export).into_response())
+}
+
+#[derive(Deserialize)]
+struct NoteForm {
+    tipo: String,
+    testo: String,
+}
+
+async fn add_note(State(app): State<App>, Path((code, person)): Path<(String, i64)>, Form(f): Form<NoteForm>) -> WebResult<Response> {
+    let caller = access::current();
+    let p = caller.user().ok_or(WebError::Forbidden)?;
+    app.add_person_note(p, &code, person, &f.tipo, &f.testo, caller.ip.as_deref()).await?;
+    Ok(Redirect::to(&format!("/ambiti/{}/persone/{person}", crate::views::encode_segment(&code))).into_response())
+}
+
+#[derive(Deserialize)]
+struct BreakGlassForm {
+    motivo: String,
+}
+
+async fn break_glass(
+    State(app): State<App>,
+    Path((code, person)): Path<(String, i64)>,
+    Form(f): Form<BreakGlassForm>,
+) -> WebResult<Response> {
+    let caller = access::current();
+    let p = caller.user().ok_or(WebError::Forbidden)?;
+    match app.break_glass(p, &code, person, &f.motivo, caller.ip.as_deref()).await {
+        Ok(()) => Ok(Redirect::to(&format!("/ambiti/{}/persone/{person}", crate::views::encode_segment(&code))).into_response()),
+        Err(ambito_app::AppError::Invalid(msg)) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, BreakGlassPage::new(&code, person, Some(msg))).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The answer to a person page outside the care team: a form asking for the reason.
+pub(crate) fn break_glass_page(code: &str, person: i64, caller: &Caller) -> Response {
+    let page = access::CALLER.sync_scope(caller.clone(), || BreakGlassPage::new(code, person, None));
+    (StatusCode::FORBIDDEN, page).into_response()
+}
+
+async fn export_json(State(app): State<App>, Path((_code, person)): Path<(String, i64)>) -> WebResult<Response> {
+    let data = app.person_export(person).await?;
+    Ok(attachment(
+        serde_json::to_vec_pretty(&data).map_err(|e| WebError::Internal(e.to_string()))?,
+        "application/json",
+        &format!("persona-{person}.json"),
+    ))
+}
+
+async fn export_pdf(State(app): State<App>, Path((_code, person)): Path<(String, i64)>) -> WebResult<Response> {
+    let data = app.person_export(person).await?;
+    Ok(attachment(ambito_app::access::person_export_pdf(&data)?, "application/pdf", &format!("persona-{person}.pdf")))
+}
+
+async fn own_area(State(app): State<App>) -> WebResult<Response> {
+    let caller = access::current();
+    let person = caller.user().and_then(|p| p.person_id).ok_or(WebError::Forbidden)?;
+    let data = app.person_export(person).await?;
+    Ok(crate::views::persons::OwnAreaPage::new(&data).into_response())
+}
+
+async fn own_json(State(app): State<App>) -> WebResult<Response> {
+    let person = access::current().user().and_then(|p| p.person_id).ok_or(WebError::Forbidden)?;
+    let data = app.person_export(person).await?;
+    Ok(Json(data).into_response())
+}
+
+async fn own_pdf(State(app): State<App>) -> WebResult<Response> {
+    let person = access::current().user().and_then(|p| p.person_id).ok_or(WebError::Forbidden)?;
+    let data = app.person_export(person).await?;
+    Ok(attachment(ambito_app::access::person_export_pdf(&data)?, "application/pdf", "miei-dati.pdf"))
+}
+
+pub(crate) fn attachment(bytes: Vec<u8>, mime: &'static str, name: &str) -> Response {
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")).unwrap_or(HeaderValue::from_static("attachment"));
+    ([(header::CONTENT_TYPE, HeaderValue::from_static(mime)), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
+}

@@ -1,0 +1,89 @@
+//! Person pages.
+
+use super::{Layout, encode_segment};
+use ambito_app::access::{NOTE_KINDS, PersonView};
+use ambito_store::PersonRow;
+use askama::Template;
+use askama_web::WebTemplate;
+
+fn ambito_layout(title: &str, code: &str, name: &str) -> Layout {
+    Layout::new(title).with_ambito(code, name).crumb("Ambiti", Some("/")).crumb(name, Some(&format!("/ambiti/{}", encode_segment(code))))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "persons.html")]
+pub struct PersonListPage {
+    pub layout: Layout,
+    pub code: String,
+    pub persons: Vec<PersonRow>,
+    pub not_found: Option<String>,
+}
+
+impl PersonListPage {
+    pub fn new(code: &str, name: &str, persons: Vec<PersonRow>, not_found: Option<String>) -> PersonListPage {
+        let layout = ambito_layout("Persone in carico", code, name).crumb("Persone", None);
+        PersonListPage { layout, code: encode_segment(code), persons, not_found }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "person.html")]
+pub struct PersonPage {
+    pub layout: Layout,
+    pub code: String,
+    pub view: PersonView,
+    pub kinds: Vec<(&'static str, &'static str)>,
+    pub may_export: bool,
+}
+
+impl PersonPage {
+    pub fn new(code: &str, name: &str, view: PersonView, may_clinical: bool, may_export: bool) -> PersonPage {
+        let title = format!("{} {}", view.person.cognome, view.person.nome);
+        let layout = ambito_layout(&title, code, name)
+            .crumb("Persone", Some(&format!("/ambiti/{}/persone", encode_segment(code))))
+            .crumb(&title, None);
+        let kinds = NOTE_KINDS.iter().copied().filter(|(k, _)| *k != "clinica" || may_clinical).collect();
+        PersonPage { layout, code: encode_segment(code), view, kinds, may_export }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "break_glass.html")]
+pub struct BreakGlassPage {
+    pub layout: Layout,
+    pub code: String,
+    pub person: i64,
+    pub error: Option<String>,
+}
+
+impl BreakGlassPage {
+    pub fn new(code: &str, person: i64, error: Option<String>) -> BreakGlassPage {
+        BreakGlassPage { layout: Layout::new("Accesso straordinario"), code: encode_segment(code), person, error }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "own_area.html")]
+pub struct OwnAreaPage {
+    pub layout: Layout,
+    pub name: String,
+    pub cases: Vec<(String, String, String, String)>,
+    pub accesses: usize,
+}
+
+impl OwnAreaPage {
+    pub fn new(data: &serde_json::Value) -> OwnAreaPage {
+        let s = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+        let p = &data["persona"];
+        let cases = data["prese_in_carico"]
+            .as_array()
+            .map(|a| a.iter().map(|c| (s(&c["ambito_code"]), s(&c["service_code"]), s(&c["opened_on"]), s(&c["closed_on"]))).collect())
+            .unwrap_or_default();
+        OwnAreaPage {
+            layout: Layout::new("Area personale"),
+            name: format!("{} {}", s(&p["nome"]), s(&p["cognome"])),
+            cases,
+            accesses: data["accessi_ai_dati"].as_array().map_or(0, Vec::len),
+        }
+    }
+}
