@@ -4,6 +4,7 @@
 //! transaction) here.
 
 pub mod access;
+pub mod backup;
 pub mod cache;
 pub mod demo;
 pub mod edit;

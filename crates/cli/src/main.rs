@@ -53,6 +53,13 @@ enum Command {
     /// Delivery events.
     #[command(subcommand)]
     Deliveries(DeliveriesCmd),
+    /// Write a consistent copy of the whole database to FILE (which must not exist). Safe while the
+    /// server runs. SQLite: online copy (VACUUM INTO); PostgreSQL: pg_dump -Fc (client tools needed).
+    Backup { file: PathBuf },
+    /// Replace the whole database with the backup in FILE. Stop the server first. The file is
+    /// checked (an intact ambito database this version can run) before anything is replaced;
+    /// PostgreSQL: pg_restore in one transaction into the existing database (client tools needed).
+    Restore { file: PathBuf },
     /// User accounts.
     #[command(subcommand)]
     User(access_cmd::UserCmd),
@@ -352,6 +359,19 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if let Command::Synth { scale, seed, output } = &cli.command {
         return synth(*scale, *seed, output, &bar);
     }
+    if let Command::Restore { file } = &cli.command {
+        // Not App::open: that would create or hold open the very database being replaced.
+        let r = ambito_app::backup::restore(&cli.database, file).await?;
+        // Not the URL: it may hold a password.
+        println!(
+            "database ripristinato da {}: schema {}, {} tabelle, revisione {}",
+            file.display(),
+            r.info.schema_version,
+            r.info.tables,
+            r.revision
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let opening = std::time::Instant::now();
     let app = App::open(&cli.database).await.with_context(|| format!("opening {}", cli.database))?;
     let open_seconds = opening.elapsed().as_secs_f64();
@@ -481,7 +501,11 @@ async fn dispatch(app: &App, cli: Cli, bar: &Bar, open_seconds: f64) -> anyhow::
             let q = timing::Questions { year, ambito, service, person, reps, out };
             println!("{}", timing::run(app, &q, open_seconds).await?);
         }
-        Command::Synth { .. } => unreachable!("handled before opening the database"),
+        Command::Backup { file } => {
+            let bytes = app.backup(&file).await?;
+            println!("backup scritto in {} ({bytes} byte)", file.display());
+        }
+        Command::Synth { .. } | Command::Restore { .. } => unreachable!("handled before opening the database"),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -25,6 +25,8 @@ pub enum StoreError {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// As given to [`Store::connect`]: backup and restore hand it to the backend's own tools.
+    url: String,
 }
 
 pub type WriteTx = Transaction<'static, sqlx::Any>;
@@ -40,6 +42,7 @@ impl Store {
         } else {
             return Err(StoreError::UnsupportedUrl(url.to_string()));
         };
+        let original = url.to_string();
         let url = match backend {
             Backend::Sqlite => prepare_sqlite_url(url),
             Backend::Postgres => url.to_string(),
@@ -75,11 +78,15 @@ impl Store {
             Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&pool).await?,
             Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
         }
-        Ok(Store { pool, backend })
+        Ok(Store { pool, backend, url: original })
     }
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
     }
 
     pub fn pool(&self) -> &AnyPool {

@@ -8,6 +8,7 @@
 mod access;
 mod activity;
 mod audit;
+mod backup;
 mod catalogue;
 mod db;
 mod deliveries;
@@ -23,6 +24,7 @@ mod territory;
 pub use access::*;
 pub use activity::*;
 pub use audit::*;
+pub use backup::{BackupError, BackupInfo, dump_all_tables, restore};
 pub use catalogue::*;
 pub use db::{Backend, Store, StoreError, WriteTx, now_text};
 pub use deliveries::*;

@@ -10,6 +10,7 @@ mod admin;
 pub mod assets;
 mod auth;
 mod error;
+pub mod oidc;
 mod openapi;
 mod persons;
 mod questionnaire;
@@ -76,6 +77,7 @@ pub fn all_routes() -> Routes {
         .merge(jobs::routes())
         .merge(questionnaire::routes())
         .merge(plan::routes())
+        .merge(oidc::routes())
         .get("/api/v1/openapi.json", Policy::Public, "Questo documento OpenAPI", openapi_json)
 }
 

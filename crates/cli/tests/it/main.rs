@@ -3,13 +3,17 @@
 //! server URL such as `postgres://postgres@127.0.0.1:5432`: each test then gets its own database.
 
 mod access;
+mod backup;
 mod browser;
 mod cli;
+mod crash;
 mod deliveries;
 mod http;
 mod imports;
 mod matrix;
 mod questionnaire;
 mod plan;
+mod oidc;
+mod procs;
 mod report;
 mod support;
