@@ -3,7 +3,7 @@
 // axe-core. Uses BASSO_SEBINO, which the report journey does not read.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, launch, assertAccessible } from './helpers.js';
+import { BASE, launch, assertAccessible, login } from './helpers.js';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -24,6 +24,7 @@ function deliveries() {
 
 test('a delivery upload runs as a job with a progress bar, then shows the outcome', async () => {
   const page = await browser.newPage();
+  await login(page, 'basso.responsabile');
   const errors = [];
   // Bootstrap Italia's CSS names a data: font that the CSP blocks on every page; anything else counts.
   page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Loading the font')) errors.push(m.text()); });
