@@ -73,12 +73,13 @@ enum Command {
     #[command(subcommand)]
     Person(access_cmd::PersonCmd),
     /// Likert questionnaires.
+    #[command(subcommand)]
     Questionnaire(QuestionnaireCmd),
-    /// Write a synthetic, realistic data set (territory, population, targets, activity, budgets,
-    /// delivery events) as CSV files; the same scale and seed give identical files. No database.
     /// Time the benchmark's questions 2–4 in this process, on the open database (bench/run.py).
     #[command(subcommand)]
     Bench(BenchCmd),
+    /// Write a synthetic, realistic data set (territory, population, targets, activity, budgets,
+    /// delivery events) as CSV files; the same scale and seed give identical files. No database.
     Synth {
         #[arg(long, value_enum)]
         scale: SynthScale,
