@@ -122,7 +122,22 @@ async fn upload_loop(client: reqwest::Client, base: String, ledger: Arc<Ledger>,
         let part = reqwest::multipart::Part::bytes(batch_csv(id, UPLOAD_ROWS).into_bytes()).file_name(batch_file_name(id));
         let form = reqwest::multipart::Form::new().text("tipo", "consegne").part("file", part);
         match client.post(format!("{base}/ambiti/PROVA/importa")).multipart(form).send().await {
-            Ok(res) if res.status() == 200 => ledger.ack_batch(id),
+            // A delivery upload runs as a job: the answer points at its page, and the file counts
+            // as acknowledged once the job reports it applied.
+            Ok(res) if res.status() == 303 => {
+                let page = res.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+                let job = page.rsplit('/').next().unwrap_or_default().to_string();
+                loop {
+                    let Ok(res) = client.get(format!("{base}/api/v1/ambiti/PROVA/lavori/{job}")).send().await else { return };
+                    let Ok(status) = res.json::<serde_json::Value>().await else { return };
+                    if status["finito"] == true {
+                        assert_eq!(status["applicato"], true, "upload {id}: {status}");
+                        ledger.ack_batch(id);
+                        break;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
+            }
             Ok(res) => panic!("upload {id} answered {}: {}", res.status(), res.text().await.unwrap_or_default()),
             Err(_) => return,
         }
