@@ -10,12 +10,12 @@ mod admin;
 pub mod assets;
 mod auth;
 mod error;
+mod jobs;
 pub mod oidc;
 mod openapi;
 mod persons;
-mod questionnaire;
 mod plan;
-mod jobs;
+mod questionnaire;
 mod routes;
 pub mod views;
 

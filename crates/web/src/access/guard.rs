@@ -90,7 +90,11 @@ pub(crate) async fn guard(State(state): State<Arc<GuardState>>, params: RawPathP
     // cannot send JSON cross-site without a preflight we never grant: such API calls skip CSRF.
     let json_without_cookie = req.headers().get(header::COOKIE).is_none()
         && req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|ct| ct.starts_with("application/json"));
-    if !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS) && bearer.is_none() && spec.policy != Policy::Capability && !json_without_cookie {
+    if !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS)
+        && bearer.is_none()
+        && spec.policy != Policy::Capability
+        && !json_without_cookie
+    {
         let (sent, r) = sent_token(req).await;
         req = r;
         if !sent.is_some_and(|t| same(&t, &caller.csrf)) || new_csrf_cookie.is_some() {

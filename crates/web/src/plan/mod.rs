@@ -5,11 +5,11 @@ mod views;
 
 use crate::access::{Policy, Routes};
 use crate::error::{WebError, WebResult};
-use ambito_domain::access::Perm;
 use ambito_app::App;
 use ambito_app::plan::edit::{CardForm, IndicatorForm};
 use ambito_app::plan::evaluation::{EvaluationForm, EvidenceForm};
 use ambito_app::{Findings, Lang};
+use ambito_domain::access::Perm;
 use axum::extract::{DefaultBodyLimit, Form, Multipart, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -42,16 +42,46 @@ pub fn routes() -> Routes {
         .post("/ambiti/{code}/piano/{tri}/schede/{id}/evidenze", Policy::Ambito(WRITE), "Aggiunge un'evidenza qualitativa", evidence_add)
         .get("/ambiti/{code}/piano/{tri}/schede/{id}/indicatori/nuovo", Policy::Ambito(WRITE), "Nuovo indicatore", indicator_new)
         .post("/ambiti/{code}/piano/{tri}/schede/{id}/indicatori/nuovo", Policy::Ambito(WRITE), "Crea un indicatore", indicator_create)
-        .get("/ambiti/{code}/piano/{tri}/schede/{id}/indicatori/{ind}/modifica", Policy::Ambito(WRITE), "Modifica dell'indicatore", indicator_edit)
-        .post("/ambiti/{code}/piano/{tri}/schede/{id}/indicatori/{ind}/modifica", Policy::Ambito(WRITE), "Salva l'indicatore", indicator_update)
-        .post("/ambiti/{code}/piano/{tri}/schede/{id}/indicatori/{ind}/elimina", Policy::Ambito(WRITE), "Elimina l'indicatore", indicator_delete)
+        .get(
+            "/ambiti/{code}/piano/{tri}/schede/{id}/indicatori/{ind}/modifica",
+            Policy::Ambito(WRITE),
+            "Modifica dell'indicatore",
+            indicator_edit,
+        )
+        .post(
+            "/ambiti/{code}/piano/{tri}/schede/{id}/indicatori/{ind}/modifica",
+            Policy::Ambito(WRITE),
+            "Salva l'indicatore",
+            indicator_update,
+        )
+        .post(
+            "/ambiti/{code}/piano/{tri}/schede/{id}/indicatori/{ind}/elimina",
+            Policy::Ambito(WRITE),
+            "Elimina l'indicatore",
+            indicator_delete,
+        )
         .get("/ambiti/{code}/piano/{tri}/indicatori/{ind}", Policy::Ambito(READ), "Andamento dell'indicatore tra le rilevazioni", indicator)
         .post("/ambiti/{code}/piano/{tri}/rilevazioni", Policy::Ambito(WRITE), "Apre una rilevazione semestrale", round_open)
         .get("/ambiti/{code}/piano/{tri}/rilevazioni/{n}", Policy::Ambito(READ), "Rilevazione semestrale", round)
         .post("/ambiti/{code}/piano/{tri}/rilevazioni/{n}/chiudi", Policy::Ambito(WRITE), "Chiude e congela la rilevazione", round_close)
-        .get("/ambiti/{code}/piano/{tri}/rilevazioni/{n}/indicatori/{ind}", Policy::Ambito(WRITE), "Inserimento del valore di un indicatore", value_form)
-        .post("/ambiti/{code}/piano/{tri}/rilevazioni/{n}/indicatori/{ind}", Policy::Ambito(WRITE), "Salva il valore con l'evidenza", value_save)
-        .get("/ambiti/{code}/piano/{tri}/rilevazioni/{n}/documenti/{file}", Policy::Ambito(READ), "Rapporto di monitoraggio (PDF, XLSX)", round_document)
+        .get(
+            "/ambiti/{code}/piano/{tri}/rilevazioni/{n}/indicatori/{ind}",
+            Policy::Ambito(WRITE),
+            "Inserimento del valore di un indicatore",
+            value_form,
+        )
+        .post(
+            "/ambiti/{code}/piano/{tri}/rilevazioni/{n}/indicatori/{ind}",
+            Policy::Ambito(WRITE),
+            "Salva il valore con l'evidenza",
+            value_save,
+        )
+        .get(
+            "/ambiti/{code}/piano/{tri}/rilevazioni/{n}/documenti/{file}",
+            Policy::Ambito(READ),
+            "Rapporto di monitoraggio (PDF, XLSX)",
+            round_document,
+        )
         .audited()
 }
 

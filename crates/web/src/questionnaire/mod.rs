@@ -27,7 +27,12 @@ pub fn routes() -> Routes {
         .audited()
         .get("/ambiti/{code}/questionari/{q}/cartaceo", Policy::Ambito(MANAGE), "Inserimento di questionari cartacei", staff::paper_form)
         .post("/ambiti/{code}/questionari/{q}/cartaceo", Policy::Ambito(MANAGE), "Salva un questionario cartaceo", staff::paper_save)
-        .get("/ambiti/{code}/questionari/{q}/risultati", Policy::Ambito(MANAGE), "Risultati con grafici e confronto tra ondate", staff::results)
+        .get(
+            "/ambiti/{code}/questionari/{q}/risultati",
+            Policy::Ambito(MANAGE),
+            "Risultati con grafici e confronto tra ondate",
+            staff::results,
+        )
         .get("/ambiti/{code}/questionari/{q}/esporta/{format}", Policy::Ambito(MANAGE), "Risultati in CSV o XLSX", staff::export)
         .audited()
         .get("/q/{token}", Policy::Capability, "Pagina di risposta anonima", public::show)
