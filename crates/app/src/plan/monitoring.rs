@@ -70,17 +70,34 @@ fn dec(v: &Option<String>) -> Option<Decimal> {
 pub(crate) struct Engine {
     report: AnnualReport,
     targets: HashMap<String, Decimal>,
+    /// Questionnaire scores by link text, read by [`Engine::with_questionnaires`].
+    scores: HashMap<String, Value>,
 }
 
 impl Engine {
     pub(crate) async fn load(conn: &mut AnyConnection, ambito_code: &str, ambito_id: i64, year: i64) -> Result<Engine> {
         let y = i32::try_from(year).map_err(|_| AppError::Invalid(format!("anno non valido {year}")))?;
         let input = crate::report::report_input(conn, ambito_code, y).await?;
-        Ok(Engine { report: assemble(&input), targets: crate::report::target_values(conn, ambito_id, year).await? })
+        Ok(Engine { report: assemble(&input), targets: crate::report::target_values(conn, ambito_id, year).await?, scores: HashMap::new() })
+    }
+
+    /// Scores the questionnaires the plan's indicators link to (a questionnaire score feeding an
+    /// outcome indicator): they come from the responses, not from the annual report.
+    pub(crate) async fn with_questionnaires(mut self, app: &App, plan: &PlanView) -> Result<Engine> {
+        for link in plan.cards.iter().flat_map(|c| &c.indicators).filter_map(|i| i.link.as_deref()) {
+            if let Ok(LinkRef::Questionnaire { code, wave }) = LinkRef::parse(link) {
+                let value = app.questionnaire_score(&plan.ambito.code, &code, &wave).await?;
+                self.scores.insert(link.to_string(), value);
+            }
+        }
+        Ok(self)
     }
 
     fn observe(&self, link: &str) -> Value {
         match LinkRef::parse(link) {
+            Ok(LinkRef::Questionnaire { code, .. }) => {
+                self.scores.get(link).cloned().unwrap_or_else(|| Value::Blank(Blank::Unknown(format!("questionario {code}"))))
+            }
             Ok(l) => l.resolve(&self.report),
             Err(e) => Value::Blank(Blank::Unknown(e.to_string())),
         }
@@ -199,6 +216,8 @@ impl App {
             .ok_or_else(|| AppError::NotFound(format!("rilevazione {number} inesistente")))?;
         let stored = store::values_of_plan(&mut conn, plan.plan.id).await?;
         let engine = Engine::load(&mut conn, &plan.ambito.code, plan.ambito.id, round.year).await?;
+        drop(conn);
+        let engine = engine.with_questionnaires(self, &plan).await?;
         let lines = lines(&plan, &round, &stored, &engine);
         Ok((plan, RoundView { round, lines }))
     }
@@ -342,7 +361,7 @@ impl App {
             return Err(AppError::Invalid("la rilevazione è già chiusa".into()));
         }
         let stored = store::values_of_plan(&mut tx, plan.plan.id).await?;
-        let engine = Engine::load(&mut tx, &plan.ambito.code, plan.ambito.id, round.year).await?;
+        let engine = Engine::load(&mut tx, &plan.ambito.code, plan.ambito.id, round.year).await?.with_questionnaires(self, &plan).await?;
         let now = super::now();
         for line in lines(&plan, &round, &stored, &engine) {
             let mut row = line.stored.clone().unwrap_or_else(|| store::ValueRow {

@@ -4,6 +4,9 @@
 //! - `area:NAME:TERM` — an area's total;
 //! - `ambito:TERM` — the Ambito's total.
 //!
+//! - `questionario:CODE:ONDATA` — the mean score of a Likert questionnaire's wave (`ex-ante`,
+//!   `intermedia`, `ex-post`), computed by the application from the responses.
+//!
 //! TERM is a measure (`utenti`, `domande`, `beneficiari`, `ore`, `accessi`, `visite`) or
 //! `budget`; for a service also `indicatore` (its result indicator) and `target` (its target
 //! population). Values are read off the annual report of the round's year.
@@ -22,6 +25,8 @@ pub enum Term {
     Indicator,
     /// The service's target population (services only).
     Target,
+    /// A questionnaire's mean score.
+    Score,
 }
 
 impl Term {
@@ -40,6 +45,7 @@ impl Term {
             Term::Budget => "budget",
             Term::Indicator => "indicatore",
             Term::Target => "target",
+            Term::Score => "punteggio",
         }
     }
 
@@ -49,15 +55,29 @@ impl Term {
             Term::Budget => "Budget",
             Term::Indicator => "Indicatore di risultato",
             Term::Target => "Popolazione target",
+            Term::Score => "Punteggio medio del questionario",
         }
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum LinkRef {
-    Service { code: String, term: Term },
-    Area { name: String, term: Term },
-    Ambito { term: Term },
+    Service {
+        code: String,
+        term: Term,
+    },
+    Area {
+        name: String,
+        term: Term,
+    },
+    Ambito {
+        term: Term,
+    },
+    /// Resolved by the application (the responses are not in the annual report).
+    Questionnaire {
+        code: String,
+        wave: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -77,6 +97,14 @@ impl LinkRef {
                 .ok_or_else(|| err("misura sconosciuta (utenti, domande, beneficiari, ore, accessi, visite, budget, indicatore, target)"))
         };
         match kind {
+            "questionario" => {
+                let (code, wave) = rest.rsplit_once(':').ok_or_else(|| err("atteso questionario:CODICE:ONDATA"))?;
+                let (code, wave) = (code.trim(), wave.trim());
+                if code.is_empty() || !matches!(wave, "ex-ante" | "intermedia" | "ex-post") {
+                    return Err(err("atteso questionario:CODICE:ONDATA con ondata ex-ante, intermedia o ex-post"));
+                }
+                Ok(LinkRef::Questionnaire { code: code.to_string(), wave: wave.to_string() })
+            }
             "ambito" => match term_of(rest)? {
                 t @ (Term::Measure(_) | Term::Budget) => Ok(LinkRef::Ambito { term: t }),
                 _ => Err(err("per l'Ambito solo misure e budget")),
@@ -103,6 +131,7 @@ impl LinkRef {
     pub fn term(&self) -> Term {
         match self {
             LinkRef::Service { term, .. } | LinkRef::Area { term, .. } | LinkRef::Ambito { term } => *term,
+            LinkRef::Questionnaire { .. } => Term::Score,
         }
     }
 
@@ -112,6 +141,7 @@ impl LinkRef {
             LinkRef::Service { code, term } => format!("{} · servizio {code}", term.label()),
             LinkRef::Area { name, term } => format!("{} · area {name}", term.label()),
             LinkRef::Ambito { term } => format!("{} · totale Ambito", term.label()),
+            LinkRef::Questionnaire { code, wave } => format!("{} · {code}, ondata {wave}", Term::Score.label()),
         }
     }
 
@@ -120,9 +150,10 @@ impl LinkRef {
         let from_totals = |m: &Measures, budget: Option<rust_decimal::Decimal>, term: Term| match term {
             Term::Measure(k) => m.get(k).map(Value::Number).unwrap_or_else(|| Value::Blank(Blank::NotRecorded(k.term().into()))),
             Term::Budget => budget.map(Value::Number).unwrap_or_else(|| Value::Blank(Blank::NotRecorded("budget".into()))),
-            Term::Indicator | Term::Target => Value::Blank(Blank::Unknown(term.code().into())),
+            Term::Indicator | Term::Target | Term::Score => Value::Blank(Blank::Unknown(term.code().into())),
         };
         match self {
+            LinkRef::Questionnaire { code, .. } => Value::Blank(Blank::Unknown(format!("questionario {code}"))),
             LinkRef::Ambito { term } => from_totals(&report.total.measures, report.total.budget, *term),
             LinkRef::Area { name, term } => match report.areas.iter().find(|a| a.name == *name) {
                 Some(a) => from_totals(&a.total.measures, a.total.budget, *term),
@@ -152,6 +183,7 @@ impl fmt::Display for LinkRef {
             LinkRef::Service { code, term } => write!(f, "servizio:{code}:{}", term.code()),
             LinkRef::Area { name, term } => write!(f, "area:{name}:{}", term.code()),
             LinkRef::Ambito { term } => write!(f, "ambito:{}", term.code()),
+            LinkRef::Questionnaire { code, wave } => write!(f, "questionario:{code}:{wave}"),
         }
     }
 }
@@ -197,7 +229,9 @@ mod tests {
 
     #[test]
     fn parse_and_print() {
-        for text in ["servizio:SAD:utenti", "area:Anziani:budget", "ambito:accessi", "servizio:A:B:indicatore"] {
+        for text in
+            ["servizio:SAD:utenti", "area:Anziani:budget", "ambito:accessi", "servizio:A:B:indicatore", "questionario:ADM_FAMIGLIE:ex-post"]
+        {
             assert_eq!(LinkRef::parse(text).unwrap().to_string(), text);
         }
         assert!(LinkRef::parse("servizio:SAD").is_err());
