@@ -21,8 +21,7 @@ const KEPT: usize = 64;
 
 pub fn routes() -> crate::access::Routes {
     use crate::access::Policy;
-    use ambito_domain::access::Perm;
-    const UPLOAD: &[Perm] = &[Perm::ImportWrite, Perm::BudgetWrite, Perm::DeliveryImport];
+    use crate::routes::UPLOAD;
     crate::access::Routes::new()
         .get("/ambiti/{code}/importa/lavori/{id}", Policy::Ambito(UPLOAD), "Avanzamento di un'importazione", job_page)
         .get("/api/v1/ambiti/{code}/lavori/{id}", Policy::Ambito(UPLOAD), "Avanzamento di un'importazione (JSON)", job_status)

@@ -19,7 +19,7 @@ use ambito_domain::access::Perm;
 
 const REPORT: &[Perm] = &[Perm::ReportRead, Perm::ReportReadSuppressed];
 const FULL_REPORT: &[Perm] = &[Perm::ReportRead];
-const UPLOAD: &[Perm] = &[Perm::ImportWrite, Perm::BudgetWrite, Perm::DeliveryImport];
+pub(crate) const UPLOAD: &[Perm] = &[Perm::ImportWrite, Perm::BudgetWrite, Perm::DeliveryImport];
 
 /// The core pages and API: territory, activity, demography and the annual report.
 pub fn routes() -> Routes {
