@@ -17,6 +17,7 @@ import json
 import os
 import platform
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -566,16 +567,35 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def http_get(url: str, timeout: float = 30) -> tuple[int, int]:
+def http_get(url: str, timeout: float = 30, token: str | None = None) -> tuple[int, int]:
+    req = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"} if token else {})
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as r:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
             return r.status, len(r.read())
     except urllib.error.HTTPError as e:
         return e.code, 0
 
 
+def run_checked(argv: list[str], env: dict) -> str:
+    run = subprocess.run(argv, env=env, capture_output=True, text=True)
+    if run.returncode != 0:
+        raise BenchError(f"{' '.join(argv)} failed (exit {run.returncode}):\n{tail(run.stderr or run.stdout)}")
+    return run.stdout
+
+
+def bench_token(binary: Path, database: str, ambito: str) -> str:
+    """Every report route needs a caller: a responsabile of the Ambito with an API token that may
+    only read reports, as an integration would use (the same guard, audit and checks as a browser)."""
+    env = dict(os.environ, AMBITO_PASSWORD="wrk-load-" + secrets.token_hex(16))
+    run_checked([str(binary), "--database", database, "user", "create", "--username", "bench", "--name", "Benchmark",
+                    "--role", "responsabile", "--ambito", ambito], env=env)
+    argv = [str(binary), "--database", database, "token", "create", "--user", "bench", "--name", "wrk", "--scopes", "report.read"]
+    return run_checked(argv, env=env).strip().splitlines()[-1].strip()
+
+
 def http_bench(binary: Path, database: str, ambito: str, work: Path) -> dict:
     wrk = ensure_wrk()
+    token = bench_token(binary, database, ambito)
     lua = work / "done.lua"
     lua.write_text(WRK_LUA)
     port = free_port()
@@ -599,7 +619,7 @@ def http_bench(binary: Path, database: str, ambito: str, work: Path) -> dict:
                     raise BenchError("ambito serve did not answer /healthz within 60 s") from None
                 time.sleep(0.2)
         for path in (f"/ambiti/{ambito}/relazione?anno={YEAR}", f"/api/v1/ambiti/{ambito}/relazione/{YEAR}"):
-            status, size = http_get(base + path)
+            status, size = http_get(base + path, token=token)
             entry: dict = {"first_status": status, "first_bytes": size}
             if status != 200:
                 entry["error"] = f"GET {path} answered {status}; not load-tested"
@@ -607,7 +627,7 @@ def http_bench(binary: Path, database: str, ambito: str, work: Path) -> dict:
                 continue
             print(f"  wrk {path} ({HTTP_SECONDS} s)...", flush=True)
             run = subprocess.run([wrk, f"-t{HTTP_THREADS}", f"-c{HTTP_CONNECTIONS}", f"-d{HTTP_SECONDS}s",
-                                  "--timeout", "10s", "-s", str(lua), base + path],
+                                  "--timeout", "10s", "-H", f"Authorization: Bearer {token}", "-s", str(lua), base + path],
                                  capture_output=True, text=True, timeout=HTTP_SECONDS + 120)
             m = re.search(r"^WRK_JSON (\{.*\})$", run.stdout, re.M)
             if run.returncode != 0 or not m:

@@ -39,6 +39,9 @@ pub enum AppError {
     /// A plan, round or card that does not exist.
     #[error("{0}")]
     NotFound(String),
+    /// An audit entry could not be committed: the access it records is refused.
+    #[error("registro di audit non scrivibile: {0}")]
+    Audit(String),
     #[error("rendering: {0}")]
     Render(#[from] ambito_render::RenderError),
 }
@@ -60,7 +63,14 @@ pub struct App {
     /// Recent failed logins per client address, for throttling (kept in memory on purpose: a
     /// restart forgives, while the per-account lockout is stored).
     login_failures: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Vec<std::time::Instant>>>>,
+    /// The role → permission table as of an `access_revision`: every request needs it, and it
+    /// changes only when an administrator edits a role.
+    role_table: std::sync::Arc<std::sync::Mutex<Option<(i64, RoleTable)>>>,
+    audit_writer: access::AuditWriter,
 }
+
+/// (role, permission) pairs, ordered.
+pub(crate) type RoleTable = std::sync::Arc<Vec<(String, String)>>;
 
 impl App {
     pub async fn open(database_url: &str) -> Result<App> {
@@ -69,6 +79,8 @@ impl App {
             cache: cache::RevisionCache::default(),
             access: Default::default(),
             login_failures: Default::default(),
+            role_table: Default::default(),
+            audit_writer: Default::default(),
         };
         app.ensure_default_roles().await?;
         // A database that had targets and population before `target_value` existed: value them once.

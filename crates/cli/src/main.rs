@@ -563,7 +563,7 @@ async fn import(app: &App, cmd: ImportCmd, bar: &Bar) -> anyhow::Result<ExitCode
             app.import_targets(&name, &bytes, bar).await?
         }
         ImportCmd::Deliveries { file, ambito, year } => {
-            let opts = ambito_app::import::deliveries::DeliveryImport { ambito_code: &ambito, year };
+            let opts = ambito_app::import::deliveries::DeliveryImport { ambito_code: &ambito, year, providers: None };
             app.import_deliveries(&file, opts, bar).await?
         }
         ImportCmd::Plan { file } => {

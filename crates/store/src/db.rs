@@ -21,6 +21,9 @@ pub enum StoreError {
     Corrupt(String),
 }
 
+/// A pooled connection for reads.
+pub type ReadConn = sqlx::pool::PoolConnection<sqlx::Any>;
+
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: AnyPool,
@@ -121,7 +124,7 @@ impl Store {
     }
 
     /// A connection for reads outside a transaction.
-    pub async fn read(&self) -> crate::Result<sqlx::pool::PoolConnection<sqlx::Any>> {
+    pub async fn read(&self) -> crate::Result<ReadConn> {
         Ok(self.pool.acquire().await?)
     }
 

@@ -26,7 +26,7 @@ pub use activity::*;
 pub use audit::*;
 pub use backup::{BackupError, BackupInfo, dump_all_tables, restore};
 pub use catalogue::*;
-pub use db::{Backend, Store, StoreError, WriteTx, now_text};
+pub use db::{Backend, ReadConn, Store, StoreError, WriteTx, now_text};
 pub use deliveries::*;
 pub use delivery_aggregates::*;
 pub use demography::*;

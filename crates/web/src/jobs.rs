@@ -7,6 +7,7 @@ use crate::error::{WebError, WebResult};
 use crate::views;
 use ambito_app::import::ImportOutcome;
 use ambito_app::{App, Progress};
+use ambito_domain::access::Perm;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json, Response};
@@ -30,6 +31,10 @@ pub fn routes() -> crate::access::Routes {
 /// One running or finished import.
 pub struct Job {
     ambito: String,
+    /// Who uploaded the file, and the providers it may report for (`None`: any).
+    ambito_id: i64,
+    owner: i64,
+    providers: Option<std::collections::BTreeSet<String>>,
     file: String,
     progress: JobProgress,
     outcome: Mutex<Option<Result<ImportOutcome, String>>>,
@@ -58,16 +63,32 @@ impl Progress for JobProgress {
 
 static JOBS: LazyLock<Mutex<(u64, BTreeMap<u64, Arc<Job>>)>> = LazyLock::new(|| Mutex::new((0, BTreeMap::new())));
 
+/// A job of this Ambito that the caller may follow: its own, or any when the caller is not bound
+/// to a provider (an ente gestore never sees another provider's upload and its errors).
 fn job(code: &str, id: u64) -> WebResult<Arc<Job>> {
     let jobs = JOBS.lock().map_err(|_| WebError::Internal("registro dei lavori non disponibile".into()))?;
-    jobs.1.get(&id).filter(|j| j.ambito == code).cloned().ok_or_else(|| WebError::NotFound(format!("lavoro {id} non trovato")))
+    let found = jobs.1.get(&id).filter(|j| j.ambito == code).cloned();
+    let caller = crate::access::current();
+    let visible =
+        |j: &Job| caller.user().is_some_and(|p| p.user_id == j.owner || p.providers_for(Perm::DeliveryImport, j.ambito_id).is_none());
+    found.filter(|j| visible(j)).ok_or_else(|| WebError::NotFound(format!("lavoro {id} non trovato")))
+}
+
+/// Who starts an import, and for which providers it may report.
+pub struct Uploader {
+    pub ambito_id: i64,
+    pub user_id: i64,
+    pub providers: Option<std::collections::BTreeSet<String>>,
 }
 
 /// Starts importing a spooled delivery file in the background; the file is removed when done.
 /// Returns the job's id.
-pub fn start_delivery_import(app: App, ambito: &str, file: &str, path: PathBuf) -> u64 {
+pub fn start_delivery_import(app: App, ambito: &str, file: &str, path: PathBuf, by: Uploader) -> u64 {
     let job = Arc::new(Job {
         ambito: ambito.to_string(),
+        ambito_id: by.ambito_id,
+        owner: by.user_id,
+        providers: by.providers,
         file: file.to_string(),
         progress: JobProgress { phase: Mutex::new(("in coda".into(), Instant::now())), total: AtomicU64::new(0), done: AtomicU64::new(0) },
         outcome: Mutex::new(None),
@@ -85,7 +106,8 @@ pub fn start_delivery_import(app: App, ambito: &str, file: &str, path: PathBuf) 
         Err(_) => 0,
     };
     tokio::spawn(async move {
-        let opts = ambito_app::import::deliveries::DeliveryImport { ambito_code: &job.ambito, year: None };
+        let opts =
+            ambito_app::import::deliveries::DeliveryImport { ambito_code: &job.ambito, year: None, providers: job.providers.clone() };
         let result = app.import_deliveries(&path, opts, &job.progress).await;
         let _ = std::fs::remove_file(&path);
         let result = result

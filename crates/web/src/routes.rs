@@ -346,9 +346,13 @@ async fn upload(State(app): State<App>, Path(code): Path<String>, mut form: Mult
         "budget" => Perm::BudgetWrite,
         _ => Perm::DeliveryImport,
     };
-    if !crate::access::current().user().is_some_and(|p| p.may(needed, Some(ambito.id))) {
-        return Err(WebError::Forbidden);
-    }
+    let caller = crate::access::current();
+    let Some(principal) = caller.user().filter(|p| p.may(needed, Some(ambito.id))) else { return Err(WebError::Forbidden) };
+    let uploader = crate::jobs::Uploader {
+        ambito_id: ambito.id,
+        user_id: principal.user_id,
+        providers: principal.providers_for(Perm::DeliveryImport, ambito.id),
+    };
     let outcome = match kind.as_str() {
         "attivita" => {
             let opts = ambito_app::import::activity::ActivityImport { ambito_code: &ambito.code, new_ambito_name: None };
@@ -366,7 +370,7 @@ async fn upload(State(app): State<App>, Path(code): Path<String>, mut form: Mult
             ));
             std::fs::write(&path, &bytes).map_err(|e| WebError::Internal(e.to_string()))?;
             // Large files take a while: the import runs as a job and the browser follows it.
-            let id = crate::jobs::start_delivery_import(app.clone(), &ambito.code, &name, path);
+            let id = crate::jobs::start_delivery_import(app.clone(), &ambito.code, &name, path, uploader);
             return Ok(Redirect::to(&crate::jobs::page_url(&ambito.code, id)).into_response());
         }
         other => return Err(WebError::BadRequest(format!("tipo di dati sconosciuto «{other}»"))),

@@ -19,6 +19,17 @@ pub struct AuditEvent {
     pub flagged: bool,
 }
 
+impl AuditEvent {
+    fn into_entry(self) -> Entry {
+        let mut e = entry(&self.action, self.user_id, &self.username, &self.object, self.ip.as_deref());
+        e.person_id = self.person_id;
+        e.ambito = self.ambito;
+        e.reason = self.reason;
+        e.flagged = self.flagged;
+        e
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditVerification {
     pub entries: i64,
@@ -26,21 +37,15 @@ pub struct AuditVerification {
 }
 
 impl App {
+    /// Appends an entry on its own and returns once it is committed (grouped with other waiting
+    /// entries into one transaction).
     pub async fn audit(&self, ev: AuditEvent) -> Result<i64> {
-        let mut tx = self.store.write_untracked().await?;
-        let seq = self.audit_in(&mut tx, ev).await?;
-        tx.commit().await?;
-        Ok(seq)
+        self.audit_writer.append(&self.store, ev.into_entry()).await
     }
 
     /// Appends inside the caller's transaction: the audited write and its entry land together.
     pub async fn audit_in(&self, conn: &mut store::AnyConnection, ev: AuditEvent) -> Result<i64> {
-        let mut e = entry(&ev.action, ev.user_id, &ev.username, &ev.object, ev.ip.as_deref());
-        e.person_id = ev.person_id;
-        e.ambito = ev.ambito;
-        e.reason = ev.reason;
-        e.flagged = ev.flagged;
-        Ok(store::append_audit(conn, e).await?)
+        Ok(store::append_audit(conn, ev.into_entry()).await?)
     }
 
     pub(crate) async fn audit_event(&self, action: &str, username: &str, user_id: Option<i64>, ip: Option<&str>) -> Result<i64> {

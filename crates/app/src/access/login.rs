@@ -1,6 +1,6 @@
 //! Password login, second factor, sessions and API tokens.
 
-use super::secrets::{DUMMY_HASH, new_totp_secret_from, random_token, token_hash, totp_ok, verify_password};
+use super::secrets::{DUMMY_HASH, new_totp_secret_from, random_token, token_hash, totp_step, verify_password};
 use super::{AccessConfig, LOGIN_REFUSED, now, parse_instant, rfc3339};
 use crate::{App, AppError, Result};
 use ambito_domain::access::{Grant, Principal};
@@ -129,7 +129,12 @@ impl App {
         let enrolling = user.totp_secret.is_none();
         let secret = user.totp_secret.clone().unwrap_or_else(|| self.enrolment_secret(session_token));
         let unix = u64::try_from(now().unix_timestamp()).unwrap_or(0);
-        if !totp_ok(&secret, code, unix) {
+        let step = totp_step(&secret, code, unix).and_then(|s| i64::try_from(s).ok());
+        let fresh = match step {
+            Some(step) => store::claim_totp_step(&mut tx, user.id, step).await?,
+            None => false,
+        };
+        if !fresh {
             let lock = (user.failed_logins + 1 >= self.access.lockout_after).then(|| rfc3339(now() + self.access.lockout_for));
             store::record_failed_login(&mut tx, user.id, lock.as_deref()).await?;
             store::append_audit(&mut tx, entry("login.totp_failed", Some(user.id), &user.username, "sessione", ip)).await?;
@@ -138,7 +143,8 @@ impl App {
             }
             tx.commit().await?;
             self.note_ip_failure(ip);
-            return Ok(LoginOutcome::Refused("Codice non valido."));
+            let why = if step.is_some() { "Codice già usato: attendere il prossimo codice." } else { "Codice non valido." };
+            return Ok(LoginOutcome::Refused(why));
         }
         if enrolling {
             store::set_totp_secret(&mut tx, user.id, Some(&secret)).await?;
@@ -213,9 +219,26 @@ impl App {
         Ok(Some(self.principal(&user, Some(scopes)).await?))
     }
 
+    /// The role table, read again only when a trigger has counted a change to it (by this
+    /// process or any other), so a revoked permission stops working at the next request.
+    async fn role_table(&self, conn: &mut store::ReadConn) -> Result<crate::RoleTable> {
+        let revision = store::access_revision(conn).await?;
+        if let Ok(cached) = self.role_table.lock()
+            && let Some((at, table)) = cached.as_ref()
+            && *at == revision
+        {
+            return Ok(table.clone());
+        }
+        let table = std::sync::Arc::new(store::role_permissions(conn).await?);
+        if let Ok(mut cached) = self.role_table.lock() {
+            *cached = Some((revision, table.clone()));
+        }
+        Ok(table)
+    }
+
     pub(crate) async fn principal(&self, user: &store::UserRow, scopes: Option<BTreeSet<String>>) -> Result<Principal> {
         let mut conn = self.store.read().await?;
-        let perms = store::role_permissions(&mut conn).await?;
+        let perms = self.role_table(&mut conn).await?;
         let held = store::user_roles(&mut conn, user.id).await?;
         let person_id = match &user.codice_fiscale {
             Some(cf) => store::person_by_codice_fiscale(&mut conn, cf).await?.map(|p| p.id),

@@ -3,6 +3,7 @@
 //! may; this module owns everything with a secret or a clock in it.
 
 mod audit;
+mod audit_writer;
 pub mod demo;
 mod login;
 mod persons;
@@ -10,6 +11,7 @@ mod secrets;
 mod users;
 
 pub use audit::{AuditEvent, AuditVerification};
+pub(crate) use audit_writer::AuditWriter;
 pub use login::{LoginOutcome, SessionInfo};
 pub use persons::{NOTE_KINDS, PersonView, PurgeReport, person_export_pdf};
 pub use secrets::{demo_totp_secret, totp_code};

@@ -52,10 +52,12 @@ fn totp(secret_b32: &str) -> Option<totp_rs::Totp> {
     )
 }
 
-/// Checks a 6-digit code at `unix_time`, accepting one 30-second step of clock drift.
-pub(crate) fn totp_ok(secret_b32: &str, code: &str, unix_time: u64) -> bool {
+/// Checks a 6-digit code at `unix_time`, accepting one 30-second step of clock drift. Returns
+/// the step the code belongs to: a code is accepted once (RFC 6238 §5.2), and the caller claims
+/// its step so a code seen over someone's shoulder cannot be replayed within its window.
+pub(crate) fn totp_step(secret_b32: &str, code: &str, unix_time: u64) -> Option<u64> {
     let code = code.trim().replace(' ', "");
-    totp(secret_b32).is_some_and(|t| t.check(&code, unix_time).is_some())
+    totp(secret_b32).and_then(|t| t.check(&code, unix_time))
 }
 
 /// The current code for a secret (the CLI prints it for demo users; tests use it).
@@ -110,10 +112,10 @@ mod tests {
         // the 6-digit code is its last six digits.
         let secret = base32_encode(b"12345678901234567890");
         assert_eq!(totp_code(&secret, 59).as_deref(), Some("287082"));
-        assert!(totp_ok(&secret, "287082", 59));
-        assert!(totp_ok(&secret, "287 082", 59 + 30), "one step of drift is accepted");
-        assert!(!totp_ok(&secret, "287082", 59 + 90));
-        assert!(!totp_ok(&secret, "000000", 59));
+        assert_eq!(totp_step(&secret, "287082", 59), Some(1));
+        assert_eq!(totp_step(&secret, "287 082", 59 + 30), Some(1), "one step of drift is accepted");
+        assert_eq!(totp_step(&secret, "287082", 59 + 90), None);
+        assert_eq!(totp_step(&secret, "000000", 59), None);
     }
 
     #[test]

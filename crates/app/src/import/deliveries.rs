@@ -35,6 +35,10 @@ pub struct DeliveryImport<'a> {
     pub ambito_code: &'a str,
     /// The year the file covers; by default the year in the file name, else that of the first row.
     pub year: Option<i64>,
+    /// The providers whose rows this caller may send (`None`: any). An ente gestore reports its
+    /// own deliveries only: a row of another provider is an error, so it can neither add nor
+    /// replace nor withdraw another provider's events.
+    pub providers: Option<BTreeSet<String>>,
 }
 
 /// A parsed row, before ids are known for new providers.
@@ -54,6 +58,7 @@ struct Context {
     services: HashMap<String, i64>,
     comuni: HashMap<String, i64>,
     year: Option<i64>,
+    providers: Option<BTreeSet<String>>,
 }
 
 /// What the reader thread hands over: valid rows (none once an error was seen: they would be
@@ -88,6 +93,7 @@ impl App {
             services: store::list_services(&mut conn, ambito.id).await?.into_iter().map(|s| (s.code, s.id)).collect(),
             comuni: store::list_comuni(&mut conn, ambito.id).await?.into_iter().map(|c| (c.istat_code, c.id)).collect(),
             year: opts.year.or_else(|| super::population::year_from_file_name(&file)),
+            providers: opts.providers,
         };
         drop(conn);
         let code_of: HashMap<i64, String> = ctx.services.iter().map(|(c, id)| (*id, c.clone())).collect();
@@ -346,6 +352,13 @@ fn parse_row(file: &str, line: i64, c: &mut [String; 8], style: NumberStyle, ctx
     let provider = std::mem::take(&mut c[6]);
     if provider.is_empty() {
         err(f, 6, "ente erogatore mancante".into(), "missing provider".into());
+    } else if ctx.providers.as_ref().is_some_and(|own| !own.contains(&provider)) {
+        err(
+            f,
+            6,
+            format!("ente erogatore «{provider}» diverso da quello del suo account: può inviare solo le proprie consegne"),
+            format!("provider «{provider}» is not your account's: you may send only your own deliveries"),
+        );
     }
     let withdraw = if c[7].is_empty() { Some(false) } else { yes_no(&c[7]) };
     if withdraw.is_none() {

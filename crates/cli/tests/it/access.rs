@@ -49,7 +49,7 @@ async fn password_and_totp_login_then_logout() {
     let page = b.get("/accesso/codice").await.text().await.expect("body");
     let res = b.post("/accesso/codice", &[("codice", "000000"), ("_csrf", &crate::browser::csrf_of(&page))]).await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
-    let code = ambito_app::access::totp_code(&secret("alto.responsabile"), crate::browser::unix_now()).expect("code");
+    let code = crate::browser::fresh_code(&server.base, "alto.responsabile", &secret("alto.responsabile")).await;
     let res = b.post("/accesso/codice", &[("codice", &code), ("_csrf", &crate::browser::csrf_of(&page))]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let home = b.get("/").await.text().await.expect("body");
@@ -60,6 +60,14 @@ async fn password_and_totp_login_then_logout() {
     let res = b.post("/esci", &[("_csrf", &csrf)]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(b.get("/ambiti/ALTO_SEBINO").await.status(), StatusCode::SEE_OTHER, "logged out");
+    // The code just used is spent: replaying it (someone read it over a shoulder) opens nothing.
+    let res = b.password("alto.responsabile", DEMO_PASSWORD).await;
+    assert!(location(&res).starts_with("/accesso/codice"));
+    let page = b.get("/accesso/codice").await.text().await.expect("body");
+    let res = b.post("/accesso/codice", &[("codice", &code), ("_csrf", &crate::browser::csrf_of(&page))]).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "a TOTP code is accepted once");
+    assert!(res.text().await.expect("body").contains("già usato"));
+    assert_eq!(b.get("/ambiti/ALTO_SEBINO").await.status(), StatusCode::SEE_OTHER, "still logged out");
     let log = app
         .search_audit(&ambito_store::AuditQuery { username: Some("alto.responsabile".into()), limit: 50, ..Default::default() })
         .await
@@ -112,7 +120,7 @@ async fn sessions_are_rotated_at_login_and_csrf_is_required() {
     let pending = set_cookie(&res, "ambito_sid").expect("new session cookie");
     assert_ne!(pending, planted);
     let page = b.get("/accesso/codice").await.text().await.expect("body");
-    let code = ambito_app::access::totp_code(&secret("alto.responsabile"), crate::browser::unix_now()).expect("code");
+    let code = crate::browser::fresh_code(&server.base, "alto.responsabile", &secret("alto.responsabile")).await;
     let res = b.post("/accesso/codice", &[("codice", &code), ("_csrf", &crate::browser::csrf_of(&page))]).await;
     let full = set_cookie(&res, "ambito_sid").expect("rotated after second factor");
     assert_ne!(full, pending, "the token seen before the second factor is not the session");
@@ -295,7 +303,7 @@ async fn purge_removes_the_person_and_keeps_every_aggregate() {
          2025-03-04;SAD;016086;ALTRA-PERSONA;3;si;COOP_SEBINO\n",
     )
     .expect("write");
-    let opts = ambito_app::import::deliveries::DeliveryImport { ambito_code: "ALTO_SEBINO", year: None };
+    let opts = ambito_app::import::deliveries::DeliveryImport { ambito_code: "ALTO_SEBINO", year: None, providers: None };
     assert!(app.import_deliveries(&file, opts, &ambito_app::NoProgress).await.expect("import").applied);
     let before = ambito_render::annual_csv(&app.annual_report("ALTO_SEBINO", 2025).await.expect("report")).expect("csv");
     let lucia = person_id(&app, "VRDLCU90A41D969R").await;
@@ -366,7 +374,7 @@ async fn api_login_gives_a_scoped_token_and_the_openapi_document_lists_every_api
     let body = serde_json::json!({"username": "alto.responsabile", "password": DEMO_PASSWORD});
     let res = anon.post(format!("{}/api/v1/sessione", server.base)).json(&body).send().await.expect("POST");
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "the second factor is required");
-    let code = ambito_app::access::totp_code(&secret("alto.responsabile"), crate::browser::unix_now()).expect("code");
+    let code = crate::browser::fresh_code(&server.base, "alto.responsabile", &secret("alto.responsabile")).await;
     let body = serde_json::json!({"username": "alto.responsabile", "password": DEMO_PASSWORD, "codice_totp": code});
     let token: serde_json::Value =
         anon.post(format!("{}/api/v1/sessione", server.base)).json(&body).send().await.expect("POST").json().await.expect("json");
@@ -408,5 +416,62 @@ async fn weak_passwords_are_refused() {
         assert!(app.create_user(None, &user(bad), &role).await.is_err(), "{bad} accepted");
     }
     assert!(app.create_user(None, &user("una frase lunga e personale"), &role).await.is_ok());
+    db.drop_pg().await;
+}
+
+/// Uploads a delivery file as `b` and follows its job to the end: (applied, the job page).
+async fn upload_deliveries(b: &Browser, code: &str, csv: &str) -> (bool, String) {
+    let csrf = b.csrf(&format!("/ambiti/{code}/importa")).await;
+    let part = reqwest::multipart::Part::text(csv.to_string()).file_name("consegne-2025.csv");
+    let form = reqwest::multipart::Form::new().text("tipo", "consegne").part("file", part);
+    let url = format!("{}/ambiti/{code}/importa", b.base);
+    let res = b.client.post(url).header("x-csrf-token", csrf).multipart(form).send().await.expect("upload");
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "the upload starts a job");
+    let page = location(&res);
+    let id = page.rsplit('/').next().expect("job id").to_string();
+    for _ in 0..500 {
+        let status: serde_json::Value = b.get(&format!("/api/v1/ambiti/{code}/lavori/{id}")).await.json().await.expect("json");
+        if status["finito"] == true {
+            let html = b.get(&page).await.text().await.expect("job page");
+            return (status["applicato"] == true, html);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("job {id} did not finish");
+}
+
+#[tokio::test]
+async fn an_ente_gestore_uploads_only_its_own_deliveries_and_sees_only_its_own_jobs() {
+    let db = TestDb::new().await;
+    let app = demo_app(&db).await;
+    let server = TestServer::start(app.clone()).await;
+    let coop = logged_in(&server.base, "alto.ente").await;
+    let header = "data;codice_servizio;comune_istat;codice_persona;ore;visita_domiciliare;ente_erogatore\n";
+    // One row of another provider spoils the file: nothing of it is applied.
+    let mixed = format!("{header}2025-03-03;SAD;016086;DEMO-P002;2,5;si;COOP_SEBINO\n2025-03-04;SAD;016086;DEMO-P003;1;no;ALTRA_COOP\n");
+    let (applied, page) = upload_deliveries(&coop, "ALTO_SEBINO", &mixed).await;
+    assert!(!applied, "a row of another provider is refused");
+    assert!(page.contains("ALTRA_COOP") && page.contains("proprie consegne"), "the error names the row's provider");
+    let history = app.delivery_history_csv("ALTO_SEBINO", "SAD", "DEMO-P002").await.expect("history");
+    assert!(!String::from_utf8_lossy(&history).contains("COOP_SEBINO"), "all or nothing: the valid row was not kept");
+    // Its own rows go in.
+    let own = format!("{header}2025-03-03;SAD;016086;DEMO-P002;2,5;si;COOP_SEBINO\n");
+    let (applied, page) = upload_deliveries(&coop, "ALTO_SEBINO", &own).await;
+    assert!(applied, "{page}");
+    // The Ufficio di Piano may upload for every provider, and an ente gestore cannot follow its job.
+    let office = logged_in(&server.base, "alto.responsabile").await;
+    let other = format!("{header}2025-03-05;SAD;016086;DEMO-P003;1;no;ALTRA_COOP\n");
+    let csrf = office.csrf("/ambiti/ALTO_SEBINO/importa").await;
+    let part = reqwest::multipart::Part::text(other).file_name("consegne-2025.csv");
+    let form = reqwest::multipart::Form::new().text("tipo", "consegne").part("file", part);
+    let url = format!("{}/ambiti/ALTO_SEBINO/importa", server.base);
+    let res = office.client.post(url).header("x-csrf-token", csrf).multipart(form).send().await.expect("upload");
+    let job = location(&res);
+    let id = job.rsplit('/').next().expect("id").to_string();
+    assert_eq!(coop.get(&job).await.status(), StatusCode::NOT_FOUND, "another uploader's job page");
+    assert_eq!(coop.get(&format!("/api/v1/ambiti/ALTO_SEBINO/lavori/{id}")).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(office.get(&job).await.status(), StatusCode::OK);
+    let anonymous = server.anon.get(format!("{}{job}", server.base)).send().await.expect("GET");
+    assert_eq!(anonymous.status(), StatusCode::SEE_OTHER, "anonymous callers are sent to the login");
     db.drop_pg().await;
 }

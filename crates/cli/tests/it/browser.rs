@@ -29,6 +29,25 @@ pub fn unix_now() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
+/// A TOTP code for `username` on the server at `base` whose 30-second step no earlier call used:
+/// the server accepts each step once, so a second login within the same step waits for the next.
+pub async fn fresh_code(base: &str, username: &str, secret: &str) -> String {
+    static USED: std::sync::Mutex<Vec<(String, String, u64)>> = std::sync::Mutex::new(Vec::new());
+    loop {
+        let now = unix_now();
+        let step = now / 30;
+        {
+            let mut used = USED.lock().expect("lock");
+            let last = used.iter().filter(|(b, u, _)| b == base && u == username).map(|e| e.2).max();
+            if last.is_none_or(|l| step > l) {
+                used.push((base.to_string(), username.to_string(), step));
+                return ambito_app::access::totp_code(secret, now).expect("code");
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis((step + 1) * 30_000 - now * 1000 + 200)).await;
+    }
+}
+
 impl Browser {
     pub fn new(base: &str) -> Browser {
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().expect("client");
@@ -69,7 +88,7 @@ impl Browser {
             let marker = "data-testid=\"totp-secret\">";
             page.split(marker).nth(1).and_then(|r| r.split('<').next()).unwrap_or_default().to_string()
         });
-        let code = ambito_app::access::totp_code(&secret, unix_now()).expect("code");
+        let code = fresh_code(&self.base, username, &secret).await;
         let res = self.post("/accesso/codice", &[("codice", &code), ("dopo", "/"), ("_csrf", &csrf_of(&page))]).await;
         res.status()
     }

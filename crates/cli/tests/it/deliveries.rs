@@ -34,7 +34,9 @@ async fn setup() -> (TestDb, App, tempfile::TempDir) {
 async fn import(app: &App, dir: &tempfile::TempDir, name: &str, body: &str) -> ambito_app::import::ImportOutcome {
     let path = dir.path().join(name);
     std::fs::write(&path, body).expect("write");
-    app.import_deliveries(&path, DeliveryImport { ambito_code: "PROVA", year: None }, &NoProgress).await.expect("import runs")
+    app.import_deliveries(&path, DeliveryImport { ambito_code: "PROVA", year: None, providers: None }, &NoProgress)
+        .await
+        .expect("import runs")
 }
 
 async fn sad(app: &App) -> (Option<i64>, String, Option<i64>) {

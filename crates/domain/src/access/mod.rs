@@ -70,6 +70,17 @@ impl Principal {
         self.grants.iter().filter(move |g| scoped && g.covers(perm, Some(ambito_id)))
     }
 
+    /// The providers whose rows the caller may send with `perm` in this Ambito: `None` when a
+    /// grant giving `perm` there is not bound to a provider (any provider's rows), otherwise the
+    /// providers of the grants that give it (an ente gestore reports only its own deliveries).
+    pub fn providers_for(&self, perm: Perm, ambito_id: i64) -> Option<BTreeSet<String>> {
+        let mut own = BTreeSet::new();
+        for g in self.grants_for(perm, ambito_id) {
+            own.insert(g.provider.clone()?);
+        }
+        Some(own)
+    }
+
     /// The Ambiti the caller holds any role in; `None` when a grant covers all of them.
     pub fn ambiti(&self) -> Option<BTreeSet<i64>> {
         let mut out = BTreeSet::new();
@@ -106,6 +117,17 @@ mod tests {
         assert!(!p.may(Perm::ActivityWrite, Some(2)));
         assert!(!p.may(Perm::ActivityWrite, None));
         assert!(!p.may(Perm::RoleManage, Some(1)));
+    }
+
+    #[test]
+    fn an_ente_gestore_reports_only_its_own_provider() {
+        let mut coop = grant("ente_gestore", Some(1));
+        coop.provider = Some("Coop Sole".into());
+        let p = principal(vec![coop.clone()]);
+        assert_eq!(p.providers_for(Perm::DeliveryImport, 1), Some(["Coop Sole".to_string()].into()));
+        assert_eq!(p.providers_for(Perm::DeliveryImport, 2), Some(BTreeSet::new()), "no grant there: no provider");
+        let both = principal(vec![coop, grant("responsabile", Some(1))]);
+        assert_eq!(both.providers_for(Perm::DeliveryImport, 1), None, "an unbound grant reports for every provider");
     }
 
     #[test]

@@ -134,6 +134,25 @@ pub async fn set_password_hash(conn: &mut AnyConnection, user_id: i64, hash: &st
     Ok(())
 }
 
+/// Accepts a TOTP step for a user once: true when `step` is later than every step accepted
+/// before (and records it), false for a code already used or an older one.
+pub async fn claim_totp_step(conn: &mut AnyConnection, user_id: i64, step: i64) -> Result<bool> {
+    let claimed = sqlx::query("UPDATE app_user SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1")
+        .bind(step)
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    Ok(claimed == 1)
+}
+
+/// Bumped by a trigger on every change to `role_permission`: a cached copy of the role table is
+/// exact while this has not moved.
+pub async fn access_revision(conn: &mut AnyConnection) -> Result<i64> {
+    let (n,): (i64,) = sqlx::query_as("SELECT n FROM access_revision WHERE id = 1").fetch_one(&mut *conn).await?;
+    Ok(n)
+}
+
 pub async fn set_totp_secret(conn: &mut AnyConnection, user_id: i64, secret: Option<&str>) -> Result<()> {
     sqlx::query("UPDATE app_user SET totp_secret = $1 WHERE id = $2").bind(secret).bind(user_id).execute(&mut *conn).await?;
     Ok(())

@@ -1,0 +1,19 @@
+-- Counts changes to role_permission, whoever makes them (the admin page, a seed, another process):
+-- every request resolves its caller's permissions, and reading this one row tells whether a
+-- cached copy of the role table is still exact.
+CREATE TABLE access_revision (
+  id BIGINT PRIMARY KEY CHECK (id = 1),
+  n BIGINT NOT NULL
+);
+INSERT INTO access_revision (id, n) VALUES (1, 0);
+CREATE FUNCTION bump_access_revision() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE access_revision SET n = n + 1 WHERE id = 1;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER role_permission_changed AFTER INSERT OR UPDATE OR DELETE ON role_permission
+  FOR EACH STATEMENT EXECUTE FUNCTION bump_access_revision();
+
+-- TOTP codes are single-use: the last accepted 30-second step, per user.
+ALTER TABLE app_user ADD COLUMN totp_last_step BIGINT NOT NULL DEFAULT 0;
