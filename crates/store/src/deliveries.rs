@@ -173,9 +173,13 @@ pub async fn note_withdrawals(conn: &mut AnyConnection, backend: Backend, batch:
 
 /// Keys the file both delivers and withdraws: (later line, earlier line).
 pub async fn withdrawn_and_delivered(conn: &mut AnyConnection, revision: i64) -> Result<Vec<(i64, i64)>> {
+    // CROSS JOIN fixes the order: driven from the (small, often empty) withdrawals, each one a
+    // primary-key look-up. Without it SQLite, knowing nothing of the temporary table, scanned
+    // every event of the region on every import (2 s per file at 21 M events).
     let rows = sqlx::query(
-        "SELECT w.line, e.line FROM withdrawn_delivery w JOIN delivery_event e ON e.service_id = w.service_id AND e.day = w.day \
-         AND e.person_key = w.person_key AND e.provider_id = w.provider_id WHERE e.revision = $1 ORDER BY w.line LIMIT 1000",
+        "SELECT w.line, e.line FROM withdrawn_delivery w CROSS JOIN delivery_event e WHERE e.service_id = w.service_id \
+         AND e.day = w.day AND e.person_key = w.person_key AND e.provider_id = w.provider_id AND e.revision = $1 \
+         ORDER BY w.line LIMIT 1000",
     )
     .bind(revision)
     .fetch_all(&mut *conn)

@@ -419,15 +419,20 @@ async fn weak_passwords_are_refused() {
     db.drop_pg().await;
 }
 
-/// Uploads a delivery file as `b` and follows its job to the end: (applied, the job page).
-async fn upload_deliveries(b: &Browser, code: &str, csv: &str) -> (bool, String) {
+/// Uploads a delivery file as `b`; returns the page of the job it started.
+async fn start_upload(b: &Browser, code: &str, csv: &str) -> String {
     let csrf = b.csrf(&format!("/ambiti/{code}/importa")).await;
     let part = reqwest::multipart::Part::text(csv.to_string()).file_name("consegne-2025.csv");
     let form = reqwest::multipart::Form::new().text("tipo", "consegne").part("file", part);
     let url = format!("{}/ambiti/{code}/importa", b.base);
     let res = b.client.post(url).header("x-csrf-token", csrf).multipart(form).send().await.expect("upload");
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "the upload starts a job");
-    let page = location(&res);
+    location(&res)
+}
+
+/// Uploads a delivery file as `b` and follows its job to the end: (applied, the job page).
+async fn upload_deliveries(b: &Browser, code: &str, csv: &str) -> (bool, String) {
+    let page = start_upload(b, code, csv).await;
     let id = page.rsplit('/').next().expect("job id").to_string();
     for _ in 0..500 {
         let status: serde_json::Value = b.get(&format!("/api/v1/ambiti/{code}/lavori/{id}")).await.json().await.expect("json");
@@ -461,12 +466,7 @@ async fn an_ente_gestore_uploads_only_its_own_deliveries_and_sees_only_its_own_j
     // The Ufficio di Piano may upload for every provider, and an ente gestore cannot follow its job.
     let office = logged_in(&server.base, "alto.responsabile").await;
     let other = format!("{header}2025-03-05;SAD;016086;DEMO-P003;1;no;ALTRA_COOP\n");
-    let csrf = office.csrf("/ambiti/ALTO_SEBINO/importa").await;
-    let part = reqwest::multipart::Part::text(other).file_name("consegne-2025.csv");
-    let form = reqwest::multipart::Form::new().text("tipo", "consegne").part("file", part);
-    let url = format!("{}/ambiti/ALTO_SEBINO/importa", server.base);
-    let res = office.client.post(url).header("x-csrf-token", csrf).multipart(form).send().await.expect("upload");
-    let job = location(&res);
+    let job = start_upload(&office, "ALTO_SEBINO", &other).await;
     let id = job.rsplit('/').next().expect("id").to_string();
     assert_eq!(coop.get(&job).await.status(), StatusCode::NOT_FOUND, "another uploader's job page");
     assert_eq!(coop.get(&format!("/api/v1/ambiti/ALTO_SEBINO/lavori/{id}")).await.status(), StatusCode::NOT_FOUND);

@@ -120,6 +120,13 @@ async fn bad_delivery_files_change_nothing() {
             ":3: delivery repeated: same service, day, person and provider as line 2",
         ),
         (
+            "both-2025.csv",
+            format!(
+                "{HEADER};annulla\n2025-05-10;SAD;990001;P9;1;si;Coop Uno;no\n2025-01-10;SAD;990001;P1;2,5;si;Coop Uno;si\n2025-05-10;SAD;990001;P9;1;si;Coop Uno;si\n"
+            ),
+            ":4: delivery repeated: same service, day, person and provider as line 2",
+        ),
+        (
             "truncated-2025.csv",
             format!("{HEADER}\n2025-05-10;SAD;990001;P9;1;si;Coop Uno\n2025-05-11;SAD;99"),
             "the row has 3 fields instead of 7",
