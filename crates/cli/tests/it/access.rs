@@ -475,3 +475,72 @@ async fn an_ente_gestore_uploads_only_its_own_deliveries_and_sees_only_its_own_j
     assert_eq!(anonymous.status(), StatusCode::SEE_OTHER, "anonymous callers are sent to the login");
     db.drop_pg().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_audit_entries_are_group_committed_into_one_intact_chain() {
+    let db = TestDb::new().await;
+    let app = db.app().await;
+    let before = app.verify_audit().await.expect("verify").entries;
+    let writers: Vec<_> = (0..200)
+        .map(|i| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                let ev = ambito_app::access::AuditEvent {
+                    username: format!("utente{i}"),
+                    action: "export".into(),
+                    object: format!("/prova/{i}"),
+                    ..Default::default()
+                };
+                (i, app.audit(ev).await.expect("audit"))
+            })
+        })
+        .collect();
+    let mut seqs = Vec::new();
+    for w in writers {
+        seqs.push(w.await.expect("join"));
+    }
+    let mut numbers: Vec<i64> = seqs.iter().map(|s| s.1).collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    assert_eq!(numbers.len(), 200, "every caller got its own entry");
+    assert_eq!(numbers[199] - numbers[0], 199, "no gaps in the chain");
+    let check = app.verify_audit().await.expect("verify");
+    assert_eq!(check.error, None);
+    assert_eq!(check.entries, before + 200);
+    // Each caller's number is the entry that records its own action.
+    let (i, seq) = seqs[17];
+    let found = app
+        .search_audit(&ambito_store::AuditQuery { username: Some(format!("utente{i}")), limit: 5, ..Default::default() })
+        .await
+        .expect("search");
+    assert_eq!(found.iter().map(|e| (e.seq, e.object.clone())).collect::<Vec<_>>(), vec![(seq, format!("/prova/{i}"))]);
+    db.drop_pg().await;
+}
+
+#[tokio::test]
+async fn a_permission_revoked_by_another_process_stops_working_at_the_next_request() {
+    let db = TestDb::new().await;
+    let app = demo_app(&db).await;
+    let server = TestServer::start(app.clone()).await;
+    let token = crate::support::token_for(&app, "alto.responsabile").await;
+    let api = crate::support::bearer_client(&token);
+    let report = format!("{}/api/v1/ambiti/ALTO_SEBINO/relazione/2025", server.base);
+    assert_eq!(api.get(&report).send().await.expect("GET").status(), StatusCode::OK);
+    // Another instance (or a DBA) edits the role table directly: the cached copy must not outlive it.
+    let other = App::open(&db.url).await.expect("second connection");
+    let mut tx = other.store.write_untracked().await.expect("tx");
+    sqlx::query("DELETE FROM role_permission WHERE role = 'responsabile' AND permission = 'report.read'")
+        .execute(&mut *tx)
+        .await
+        .expect("revoke");
+    tx.commit().await.expect("commit");
+    assert_eq!(api.get(&report).send().await.expect("GET").status(), StatusCode::FORBIDDEN, "revoked at once");
+    let mut tx = other.store.write_untracked().await.expect("tx");
+    sqlx::query("INSERT INTO role_permission (role, permission) VALUES ('responsabile', 'report.read')")
+        .execute(&mut *tx)
+        .await
+        .expect("grant");
+    tx.commit().await.expect("commit");
+    assert_eq!(api.get(&report).send().await.expect("GET").status(), StatusCode::OK, "granted again at once");
+    db.drop_pg().await;
+}

@@ -90,5 +90,5 @@ pub fn oidc_provider(log: PathBuf) -> (Proc, String) {
     );
     let mut cmd = Command::new("node");
     cmd.arg(dir.join("provider.mjs")).args(["--port", "0"]).current_dir(&dir);
-    Proc::start(cmd, log, "issuer ", Duration::from_secs(30))
+    Proc::start(cmd, log, "issuer ", Duration::from_secs(90))
 }
