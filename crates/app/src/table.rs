@@ -218,6 +218,17 @@ fn read_spreadsheet(file: &str, bytes: &[u8], findings: &mut Findings) -> Option
                         "no".into()
                     }
                 }
+                // A date typed as a date is a serial number underneath: give it back as the
+                // ISO date the importers parse, not as 45667.
+                Data::DateTime(d) if d.is_datetime() => {
+                    let (y, m, day, h, min, sec, _) = d.to_ymd_hms_milli();
+                    if (h, min, sec) == (0, 0, 0) {
+                        format!("{y:04}-{m:02}-{day:02}")
+                    } else {
+                        format!("{y:04}-{m:02}-{day:02} {h:02}:{min:02}:{sec:02}")
+                    }
+                }
+                Data::DateTimeIso(s) => s.strip_suffix("T00:00:00").unwrap_or(s).to_string(),
                 other => other.to_string(),
             })
             .collect();

@@ -188,3 +188,34 @@ async fn semester_and_reach_aggregates_are_exact() {
     assert_eq!(reach, 2, "P1 uses two services but is one person");
     db.drop_pg().await;
 }
+
+#[tokio::test]
+async fn a_spreadsheet_of_deliveries_gives_the_same_figures_as_the_csv() {
+    let (db, app, dir) = setup().await;
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let date = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+    for (r, line) in FIRST.lines().enumerate() {
+        for (c, cell) in line.split(';').enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            match (r, c) {
+                (0, _) => sheet.write_string(r, c, cell).map(|_| ()),
+                // Real spreadsheet dates and numbers, as a provider's office would type them.
+                (_, 0) => sheet
+                    .write_datetime_with_format(r, c, rust_xlsxwriter::ExcelDateTime::parse_from_str(cell).expect("date"), &date)
+                    .map(|_| ()),
+                (_, 4) => sheet.write_number(r, c, cell.replace(',', ".").parse::<f64>().expect("hours")).map(|_| ()),
+                _ => sheet.write_string(r, c, cell).map(|_| ()),
+            }
+            .expect("cell");
+        }
+    }
+    let path = dir.path().join("consegne-2025.xlsx");
+    book.save(&path).expect("xlsx");
+    let opts = DeliveryImport { ambito_code: "PROVA", year: None, providers: None };
+    let outcome = app.import_deliveries(&path, opts, &NoProgress).await.expect("import runs");
+    assert!(outcome.applied, "{:?}", outcome.findings.errors);
+    assert_eq!(outcome.rows, 6);
+    assert_eq!(sad(&app).await, (Some(2), "9.25".into(), Some(4)));
+    db.drop_pg().await;
+}
