@@ -9,6 +9,8 @@ use std::time::Duration;
 
 struct Fixture {
     rp: String,
+    listen: String,
+    config: std::path::PathBuf,
     _server: Proc,
     _provider: Proc,
     _dir: tempfile::TempDir,
@@ -54,13 +56,21 @@ impl Fixture {
         }
         let config_path = dir.path().join("oidc.toml");
         std::fs::write(&config_path, config).expect("config");
-        let (server, rp) = procs::serve(
-            &db.url,
-            &format!("127.0.0.1:{port}"),
-            &[("AMBITO_OIDC_CONFIG", config_path.to_str().expect("path")), ("TEST_OIDC_SECRET", "segreto-di-prova-ambito-0123456789")],
-            dir.path().join("server.log"),
-        );
-        Fixture { rp, _server: server, _provider: provider, _dir: dir, db }
+        let listen = format!("127.0.0.1:{port}");
+        let (server, rp) = Self::serve(&db, &listen, &config_path, dir.path(), "server.log");
+        Fixture { rp, listen, config: config_path, _server: server, _provider: provider, _dir: dir, db }
+    }
+
+    fn serve(db: &TestDb, listen: &str, config: &std::path::Path, dir: &std::path::Path, log: &str) -> (Proc, String) {
+        let env = [("AMBITO_OIDC_CONFIG", config.to_str().expect("path")), ("TEST_OIDC_SECRET", "segreto-di-prova-ambito-0123456789")];
+        procs::serve(&db.url, listen, &env, dir.join(log))
+    }
+
+    /// Stops the server and starts a new process on the same port and database.
+    fn restart(&mut self) {
+        self._server.kill();
+        let (server, _) = Self::serve(&self.db, &self.listen, &self.config, self._dir.path(), "server-2.log");
+        self._server = server;
     }
 
     /// Refused, with the same page for every cause, and for the cause named in the server's log.
@@ -79,8 +89,10 @@ impl Fixture {
     }
 }
 
+/// No pooled connections: a test restarts the server under the browser's feet.
 fn browser() -> reqwest::Client {
-    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("client")
+    let builder = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none());
+    builder.pool_max_idle_per_host(0).build().expect("client")
 }
 
 fn location(res: &reqwest::Response) -> String {
@@ -245,4 +257,49 @@ async fn replayed_or_expired_codes_are_rejected() {
         "provider test-lento: token request: Server returned error response: invalid_grant",
     );
     f.finish().await;
+}
+
+#[tokio::test]
+async fn a_login_in_flight_survives_a_restart_of_the_server_and_is_taken_once() {
+    let mut f = Fixture::start().await;
+    let b = browser();
+    let callback = authorize(&b, &f.rp, "test", "mario.rossi").await;
+    // The server restarts (or another instance answers) while the user is at the provider.
+    f.restart();
+    let (status, body) = visit(&b, &callback).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("Accesso eseguito come Mario Rossi"), "{body}");
+    // The same callback again: the login in flight was taken by the first visit.
+    f.assert_refused(&visit(&b, &callback).await, "callback replayed", "no pending login");
+    // Nothing of it is left in the database.
+    let app = ambito_app::App::open(&f.db.url).await.expect("open");
+    let mut conn = app.store.read().await.expect("conn");
+    let left: i64 = sqlx::Row::get(&sqlx::query("SELECT COUNT(*) FROM oidc_pending").fetch_one(&mut *conn).await.expect("count"), 0);
+    assert_eq!(left, 0);
+    drop(conn);
+    app.store.close().await;
+    f.finish().await;
+}
+
+#[tokio::test]
+async fn an_expired_login_in_flight_is_refused() {
+    let db = TestDb::new().await;
+    let app = db.app().await;
+    let p = ambito_app::access::OidcPending { provider: "test".into(), state: "s".into(), nonce: "n".into(), verifier: "v".into() };
+    app.put_oidc_pending("chiave-in-volo", p.clone()).await.expect("put");
+    assert_eq!(app.take_oidc_pending("altra-chiave").await.expect("take"), None);
+    app.put_oidc_pending("chiave-vecchia", p.clone()).await.expect("put");
+    let mut tx = app.store.write_untracked().await.expect("tx");
+    let ttl = ambito_app::access::OIDC_PENDING_TTL_SECONDS;
+    sqlx::query("UPDATE oidc_pending SET created_unix = created_unix - $1 WHERE key_hash <> ''")
+        .bind(ttl)
+        .execute(&mut *tx)
+        .await
+        .expect("age");
+    tx.commit().await.expect("commit");
+    assert_eq!(app.take_oidc_pending("chiave-vecchia").await.expect("take"), None, "ten minutes at the provider at most");
+    assert_eq!(app.take_oidc_pending("chiave-in-volo").await.expect("take"), None, "aged too");
+    app.put_oidc_pending("chiave-nuova", p.clone()).await.expect("put");
+    assert_eq!(app.take_oidc_pending("chiave-nuova").await.expect("take"), Some(p));
+    db.drop_pg().await;
 }

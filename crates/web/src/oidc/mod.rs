@@ -25,22 +25,20 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use client::{Callback, RelyingParty};
-use pending::PendingLogins;
 use std::sync::Arc;
 
 const COOKIE: &str = "ambito_oidc";
 const COOKIE_PATH: &str = "/accesso/oidc";
 
-/// The configured providers and the logins in flight.
+/// The configured providers and the relying party that talks to them.
 pub struct Oidc {
     config: Result<OidcConfig, String>,
     rp: RelyingParty,
-    pending: PendingLogins,
 }
 
 impl Oidc {
     pub fn new(config: OidcConfig) -> Oidc {
-        Oidc { config: Ok(config), rp: RelyingParty::default(), pending: PendingLogins::default() }
+        Oidc { config: Ok(config), rp: RelyingParty::default() }
     }
 
     /// From `AMBITO_OIDC_CONFIG`. A broken file is logged and every OIDC login then fails
@@ -50,7 +48,7 @@ impl Oidc {
             Ok(c) => Oidc::new(c),
             Err(e) => {
                 tracing::error!(error = %e, "OIDC configuration rejected: OIDC login disabled");
-                Oidc { config: Err(e.to_string()), rp: RelyingParty::default(), pending: PendingLogins::default() }
+                Oidc { config: Err(e.to_string()), rp: RelyingParty::default() }
             }
         }
     }
@@ -91,13 +89,16 @@ pub fn routes_with(oidc: Arc<Oidc>) -> Routes {
         )
 }
 
-async fn start(Extension(oidc): Extension<Arc<Oidc>>, Path(provider): Path<String>) -> Response {
+async fn start(State(app): State<App>, Extension(oidc): Extension<Arc<Oidc>>, Path(provider): Path<String>) -> Response {
     let Some(p) = oidc.provider(&provider) else {
         return refusal(StatusCode::NOT_FOUND, &format!("unknown provider {provider}"), None);
     };
     match oidc.rp.start(p).await {
         Ok((url, pending)) => {
-            let key = oidc.pending.insert(pending);
+            let key = match pending::insert(&app, pending).await {
+                Ok(key) => key,
+                Err(e) => return refusal(StatusCode::INTERNAL_SERVER_ERROR, &format!("storing the login in flight: {e}"), None),
+            };
             let secure = if p.redirect_url.starts_with("https:") { "; Secure" } else { "" };
             // Lax, not Strict: the callback is a top-level navigation coming from the provider.
             let cookie = format!("{COOKIE}={key}; Path={COOKIE_PATH}; Max-Age={}; HttpOnly; SameSite=Lax{secure}", pending::TTL.as_secs());
@@ -123,7 +124,13 @@ async fn callback(
     let Some(p) = oidc.provider(&provider) else {
         return refusal(StatusCode::NOT_FOUND, &format!("unknown provider {provider}"), Some(&clear));
     };
-    let pending = cookie(&headers, COOKIE).and_then(|key| oidc.pending.take(&key));
+    let pending = match cookie(&headers, COOKIE) {
+        Some(key) => match pending::take(&app, &key).await {
+            Ok(p) => p,
+            Err(e) => return refusal(StatusCode::INTERNAL_SERVER_ERROR, &format!("reading the login in flight: {e}"), Some(&clear)),
+        },
+        None => None,
+    };
     let verified = match pending {
         None => Err(LoginError::NoPendingLogin),
         Some(pending) => oidc.rp.finish(p, pending, cb).await,
