@@ -167,7 +167,7 @@ async fn job_page(State(app): State<App>, Path((code, id)): Path<(String, u64)>)
     match finished {
         Some(Ok(outcome)) => {
             let code = if outcome.applied { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-            Ok((code, views::upload::UploadPage::new(&ambito.code, &ambito.name, Some(outcome))).into_response())
+            Ok((code, views::upload::UploadPage::new(&ambito.code, ambito.id, &ambito.name, Some(outcome))).into_response())
         }
         Some(Err(cause)) => Err(WebError::Internal(cause)),
         None => {

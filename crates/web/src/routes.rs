@@ -322,7 +322,7 @@ async fn save_texts(
 
 async fn upload_form(State(app): State<App>, Path(code): Path<String>) -> WebResult<views::upload::UploadPage> {
     let ambito = app.ambito(&code).await?;
-    Ok(views::upload::UploadPage::new(&ambito.code, &ambito.name, None))
+    Ok(views::upload::UploadPage::new(&ambito.code, ambito.id, &ambito.name, None))
 }
 
 async fn upload(State(app): State<App>, Path(code): Path<String>, mut form: Multipart) -> WebResult<Response> {
@@ -376,5 +376,5 @@ async fn upload(State(app): State<App>, Path(code): Path<String>, mut form: Mult
         other => return Err(WebError::BadRequest(format!("tipo di dati sconosciuto «{other}»"))),
     };
     let status = if outcome.applied { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
-    Ok((status, views::upload::UploadPage::new(&ambito.code, &ambito.name, Some(outcome))).into_response())
+    Ok((status, views::upload::UploadPage::new(&ambito.code, ambito.id, &ambito.name, Some(outcome))).into_response())
 }

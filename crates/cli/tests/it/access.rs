@@ -451,6 +451,10 @@ async fn an_ente_gestore_uploads_only_its_own_deliveries_and_sees_only_its_own_j
     let app = demo_app(&db).await;
     let server = TestServer::start(app.clone()).await;
     let coop = logged_in(&server.base, "alto.ente").await;
+    // The form offers it deliveries only, and says whose.
+    let form = coop.get("/ambiti/ALTO_SEBINO/importa").await.text().await.expect("form");
+    assert!(form.contains("value=\"consegne\"") && !form.contains("value=\"attivita\"") && !form.contains("value=\"budget\""));
+    assert!(form.contains("id=\"solo-proprie\"") && form.contains("COOP_SEBINO"), "{form}");
     let header = "data;codice_servizio;comune_istat;codice_persona;ore;visita_domiciliare;ente_erogatore\n";
     // One row of another provider spoils the file: nothing of it is applied.
     let mixed = format!("{header}2025-03-03;SAD;016086;DEMO-P002;2,5;si;COOP_SEBINO\n2025-03-04;SAD;016086;DEMO-P003;1;no;ALTRA_COOP\n");
@@ -465,6 +469,9 @@ async fn an_ente_gestore_uploads_only_its_own_deliveries_and_sees_only_its_own_j
     assert!(applied, "{page}");
     // The Ufficio di Piano may upload for every provider, and an ente gestore cannot follow its job.
     let office = logged_in(&server.base, "alto.responsabile").await;
+    let form = office.get("/ambiti/ALTO_SEBINO/importa").await.text().await.expect("form");
+    assert!(["attivita", "budget", "consegne"].iter().all(|k| form.contains(&format!("value=\"{k}\""))));
+    assert!(!form.contains("solo-proprie"), "the Ufficio di Piano uploads for every provider");
     let other = format!("{header}2025-03-05;SAD;016086;DEMO-P003;1;no;ALTRA_COOP\n");
     let job = start_upload(&office, "ALTO_SEBINO", &other).await;
     let id = job.rsplit('/').next().expect("id").to_string();

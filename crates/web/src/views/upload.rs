@@ -2,6 +2,7 @@
 
 use super::{Layout, nav};
 use ambito_app::import::ImportOutcome;
+use ambito_domain::access::Perm;
 use askama::Template;
 use askama_web::WebTemplate;
 
@@ -13,10 +14,29 @@ pub struct UploadPage {
     pub outcome: Option<ImportOutcome>,
     pub errors: Vec<String>,
     pub warnings: Vec<String>,
+    /// The kinds of file this caller may upload here: (form value, label).
+    pub kinds: Vec<(&'static str, &'static str)>,
+    /// For an ente gestore: the providers whose deliveries it may send.
+    pub own_providers: Option<String>,
 }
 
+const KINDS: [(&str, &str, Perm); 3] = [
+    ("attivita", "Attività per servizio e anno", Perm::ImportWrite),
+    ("budget", "Budget per fonte di finanziamento", Perm::BudgetWrite),
+    ("consegne", "Consegne degli enti erogatori", Perm::DeliveryImport),
+];
+
 impl UploadPage {
-    pub fn new(code: &str, name: &str, outcome: Option<ImportOutcome>) -> Self {
+    pub fn new(code: &str, ambito_id: i64, name: &str, outcome: Option<ImportOutcome>) -> Self {
+        // Offer only what the upload would accept from this caller.
+        let caller = crate::access::current();
+        let may = |perm: Perm| caller.user().is_some_and(|p| p.may(perm, Some(ambito_id)));
+        let kinds = KINDS.iter().filter(|k| may(k.2)).map(|k| (k.0, k.1)).collect();
+        let own_providers = caller
+            .user()
+            .filter(|_| may(Perm::DeliveryImport))
+            .and_then(|p| p.providers_for(Perm::DeliveryImport, ambito_id))
+            .map(|set| set.into_iter().collect::<Vec<_>>().join(", "));
         let layout = Layout::new("Importa dati")
             .with_ambito(code, name)
             .with_active(nav::ATTIVITA)
@@ -26,6 +46,6 @@ impl UploadPage {
         let render = |p: &ambito_app::Problem| p.render(ambito_app::Lang::It);
         let errors = outcome.as_ref().map(|o| o.findings.errors.iter().map(render).collect()).unwrap_or_default();
         let warnings = outcome.as_ref().map(|o| o.findings.warnings.iter().map(render).collect()).unwrap_or_default();
-        UploadPage { layout, code: code.into(), outcome, errors, warnings }
+        UploadPage { layout, code: code.into(), outcome, errors, warnings, kinds, own_providers }
     }
 }
