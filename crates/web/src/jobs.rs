@@ -31,8 +31,8 @@ pub fn routes() -> crate::access::Routes {
 /// One running or finished import.
 pub struct Job {
     ambito: String,
-    /// Who uploaded the file, and the providers it may report for (`None`: any).
     ambito_id: i64,
+    /// Who uploaded the file, and the providers it may report for (`None`: any).
     owner: i64,
     providers: Option<std::collections::BTreeSet<String>>,
     file: String,
