@@ -182,7 +182,7 @@ fn read_csv(file: &str, bytes: &[u8], findings: &mut Findings) -> Option<Table> 
 }
 
 fn read_spreadsheet(file: &str, bytes: &[u8], findings: &mut Findings) -> Option<Table> {
-    use calamine::{Data, Reader, open_workbook_auto_from_rs};
+    use calamine::{Reader, open_workbook_auto_from_rs};
     let cursor = std::io::Cursor::new(bytes.to_vec());
     let mut workbook = match open_workbook_auto_from_rs(cursor) {
         Ok(w) => w,
@@ -204,34 +204,7 @@ fn read_spreadsheet(file: &str, bytes: &[u8], findings: &mut Findings) -> Option
     let mut header = None;
     let mut rows = Vec::new();
     for (i, row) in range.rows().enumerate() {
-        let cells: Vec<String> = row
-            .iter()
-            .map(|c| match c {
-                Data::Empty => String::new(),
-                Data::String(s) => s.trim().to_string(),
-                Data::Float(f) => float_text(*f),
-                Data::Int(n) => n.to_string(),
-                Data::Bool(b) => {
-                    if *b {
-                        "si".into()
-                    } else {
-                        "no".into()
-                    }
-                }
-                // A date typed as a date is a serial number underneath: give it back as the
-                // ISO date the importers parse, not as 45667.
-                Data::DateTime(d) if d.is_datetime() => {
-                    let (y, m, day, h, min, sec, _) = d.to_ymd_hms_milli();
-                    if (h, min, sec) == (0, 0, 0) {
-                        format!("{y:04}-{m:02}-{day:02}")
-                    } else {
-                        format!("{y:04}-{m:02}-{day:02} {h:02}:{min:02}:{sec:02}")
-                    }
-                }
-                Data::DateTimeIso(s) => s.strip_suffix("T00:00:00").unwrap_or(s).to_string(),
-                other => other.to_string(),
-            })
-            .collect();
+        let cells: Vec<String> = row.iter().map(|c| cell_text(c).trim().to_string()).collect();
         if cells.iter().all(String::is_empty) {
             continue;
         }
@@ -262,6 +235,36 @@ fn read_spreadsheet(file: &str, bytes: &[u8], findings: &mut Findings) -> Option
 
 /// Excel stores numbers as binary floats; print the shortest text that reads back the same
 /// float, which is the decimal the user typed (15 significant digits at most).
+/// A spreadsheet cell as the text an importer parses: whole numbers without a decimal point,
+/// booleans as `si`/`no`, dates typed as dates as ISO dates (underneath they are serial numbers:
+/// 45667 would be read as no date at all).
+pub(crate) fn cell_text(c: &calamine::Data) -> String {
+    use calamine::Data;
+    match c {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Float(f) => float_text(*f),
+        Data::Int(n) => n.to_string(),
+        Data::Bool(b) => {
+            if *b {
+                "si".into()
+            } else {
+                "no".into()
+            }
+        }
+        Data::DateTime(d) if d.is_datetime() => {
+            let (y, m, day, h, min, sec, _) = d.to_ymd_hms_milli();
+            if (h, min, sec) == (0, 0, 0) {
+                format!("{y:04}-{m:02}-{day:02}")
+            } else {
+                format!("{y:04}-{m:02}-{day:02} {h:02}:{min:02}:{sec:02}")
+            }
+        }
+        Data::DateTimeIso(s) => s.strip_suffix("T00:00:00").unwrap_or(s).to_string(),
+        other => other.to_string(),
+    }
+}
+
 fn float_text(f: f64) -> String {
     if f.fract() == 0.0 && f.abs() < 1e15 {
         return format!("{}", f as i64);

@@ -319,25 +319,6 @@ fn answer(row: &HashMap<String, String>, a: &str, t: &str) -> Option<AnswerFile>
     (answer.is_some() || text.is_some()).then_some(AnswerFile { answer, text })
 }
 
-fn cell_text(c: &calamine::Data) -> String {
-    use calamine::Data;
-    match c {
-        Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Float(f) => format!("{f}"),
-        Data::Int(n) => n.to_string(),
-        Data::Bool(b) => {
-            if *b {
-                "si".into()
-            } else {
-                "no".into()
-            }
-        }
-        other => other.to_string(),
-    }
-}
-
 /// Where each record of the file came from: path prefix in the JSON structure → (sheet, line).
 #[derive(Debug, Default)]
 pub struct Locations(Vec<(String, &'static str, usize)>);
@@ -380,7 +361,8 @@ pub fn read(file: &str, bytes: &[u8], f: &mut Findings) -> Option<(PlanFile, Loc
             return None;
         };
         let mut rows = range.rows();
-        let header: Vec<String> = rows.next().map(|r| r.iter().map(|c| cell_text(c).trim().to_string()).collect()).unwrap_or_default();
+        let header: Vec<String> =
+            rows.next().map(|r| r.iter().map(|c| crate::table::cell_text(c).trim().to_string()).collect()).unwrap_or_default();
         for c in columns {
             if !header.iter().any(|h| h == c) {
                 f.error(
@@ -401,7 +383,7 @@ pub fn read(file: &str, bytes: &[u8], f: &mut Findings) -> Option<(PlanFile, Loc
         }
         let out = rows
             .enumerate()
-            .map(|(i, r)| (i + 2, header.iter().cloned().zip(r.iter().map(cell_text)).collect::<HashMap<_, _>>()))
+            .map(|(i, r)| (i + 2, header.iter().cloned().zip(r.iter().map(crate::table::cell_text)).collect::<HashMap<_, _>>()))
             .filter(|(_, m)| m.values().any(|v| !v.trim().is_empty()))
             .collect();
         Some(SheetRows { name, rows: out })
