@@ -165,29 +165,9 @@ pub const DEFAULT_ROLES: &[RoleDef] = &[
 ];
 
 impl Perm {
-    /// Every permission except the markers that restrict.
-    const ALL_POWERS: &'static [Perm] = &[
-        ReportRead,
-        ReportReadSuppressed,
-        ReportWrite,
-        ActivityRead,
-        ActivityWrite,
-        BudgetWrite,
-        ImportWrite,
-        DeliveryImport,
-        PersonRead,
-        PersonWrite,
-        ClinicalRead,
-        ClinicalWrite,
-        PersonExport,
-        BreakGlass,
-        AuditRead,
-        UserManage,
-        RoleManage,
-        PlanRead,
-        PlanWrite,
-        QuestionnaireManage,
-    ];
+    /// Every permission but the last two of `ALL`, which are not powers: a citizen's own data and
+    /// the care-team restriction.
+    const ALL_POWERS: &'static [Perm] = Perm::ALL.split_at(Perm::ALL.len() - 2).0;
 }
 
 #[cfg(test)]
@@ -209,5 +189,6 @@ mod tests {
         let admin = DEFAULT_ROLES.iter().find(|r| r.code == "admin").expect("admin");
         assert!(!admin.permissions.contains(&ScopeCareTeam));
         assert!(!admin.permissions.contains(&SelfRead));
+        assert_eq!(admin.permissions.len(), Perm::ALL.len() - 2, "every other permission");
     }
 }
