@@ -80,12 +80,18 @@ fn with_intro(intro: &Option<String>, list: String) -> String {
     [t(intro), list].into_iter().filter(|s| !s.trim().is_empty()).collect::<Vec<_>>().join("\n")
 }
 
-fn card_fields(plan: &PlanView, card: &Card) -> Vec<(String, String)> {
-    let o = &card.objective;
-    let mut resources = t(&o.resources_text);
+/// The card's planned resources: its free text, then one line per funding source and amount.
+pub fn resources_text(card: &Card) -> String {
+    let mut resources = t(&card.objective.resources_text);
     for r in &card.resources {
         resources.push_str(&format!("\n{}: {}", r.source, it_euro(Decimal::new(r.amount_cents, 2))));
     }
+    resources.trim().to_string()
+}
+
+fn card_fields(plan: &PlanView, card: &Card) -> Vec<(String, String)> {
+    let o = &card.objective;
+    let resources = resources_text(card);
     let mut cross = answer_text(&o.cross_cutting, &o.cross_cutting_text);
     if !o.cross_cutting_areas.is_empty() {
         cross.push_str(&format!("\nAree: {}", areas_text(&o.cross_cutting_areas)));
@@ -98,7 +104,7 @@ fn card_fields(plan: &PlanView, card: &Card) -> Vec<(String, String)> {
         ("TITOLO OBIETTIVO".into(), o.title.clone()),
         ("DESCRIZIONE OBIETTIVO".into(), t(&o.description)),
         ("TARGET".into(), t(&o.target)),
-        ("RISORSE ECONOMICHE PREVENTIVATE".into(), resources.trim().to_string()),
+        ("RISORSE ECONOMICHE PREVENTIVATE".into(), resources),
         ("RISORSE DI PERSONALE DEDICATE".into(), t(&o.staff_text)),
         ("L'OBIETTIVO È TRASVERSALE ED INTEGRATO CON ALTRE AREE DI POLICY?".into(), cross),
         ("PRESENTA ASPETTI DI INTEGRAZIONE SOCIOSANITARIA?".into(), answer_text(&o.sociosanitary, &o.sociosanitary_text)),

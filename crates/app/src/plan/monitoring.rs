@@ -208,12 +208,7 @@ impl App {
     pub async fn round_view(&self, ambito_code: &str, triennium: &str, number: i64) -> Result<(PlanView, RoundView)> {
         let mut conn = self.store.read().await?;
         let plan = load(&mut conn, ambito_code, triennium).await?;
-        let round = plan
-            .rounds
-            .iter()
-            .find(|r| r.number == number)
-            .cloned()
-            .ok_or_else(|| AppError::NotFound(format!("rilevazione {number} inesistente")))?;
+        let round = plan.round(number)?.clone();
         let stored = store::values_of_plan(&mut conn, plan.plan.id).await?;
         let engine = Engine::load(&mut conn, &plan.ambito.code, plan.ambito.id, round.year).await?;
         drop(conn);
@@ -261,11 +256,7 @@ impl App {
         let mut f = Findings::default();
         let mut tx = self.store.write().await?;
         let plan = load(&mut tx, ambito_code, triennium).await?;
-        let round = plan
-            .rounds
-            .iter()
-            .find(|r| r.number == number)
-            .ok_or_else(|| AppError::NotFound(format!("rilevazione {number} inesistente")))?;
+        let round = plan.round(number)?;
         let place = "rilevazione";
         if round.status != "open" {
             f.error(
@@ -351,12 +342,7 @@ impl App {
     pub async fn close_round(&self, ambito_code: &str, triennium: &str, number: i64, who: &str) -> Result<()> {
         let mut tx = self.store.write().await?;
         let plan = load(&mut tx, ambito_code, triennium).await?;
-        let round = plan
-            .rounds
-            .iter()
-            .find(|r| r.number == number)
-            .cloned()
-            .ok_or_else(|| AppError::NotFound(format!("rilevazione {number} inesistente")))?;
+        let round = plan.round(number)?.clone();
         if round.status != "open" {
             return Err(AppError::Invalid("la rilevazione è già chiusa".into()));
         }

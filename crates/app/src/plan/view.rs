@@ -33,6 +33,14 @@ impl PlanView {
         self.cards.iter().find(|c| c.objective.id == objective_id)
     }
 
+    /// The monitoring round with this number, or the error every round route answers.
+    pub fn round(&self, number: i64) -> crate::Result<&store::RoundRow> {
+        self.rounds
+            .iter()
+            .find(|r| r.number == number)
+            .ok_or_else(|| crate::AppError::NotFound(format!("rilevazione {number} inesistente")))
+    }
+
     pub fn macroarea_name(&self, code: &str) -> String {
         self.macroareas.iter().find(|m| m.code == code).map(|m| m.name.clone()).unwrap_or_else(|| code.to_string())
     }

@@ -9,7 +9,7 @@ pub use editors::*;
 pub use monitoring::*;
 
 use crate::views::{Layout, nav};
-use ambito_app::plan::documents::{answer_text, it_date, value_text};
+use ambito_app::plan::documents::{answer_text, it_date, resources_text, value_text};
 use ambito_app::plan::edit::{CardForm, IndicatorForm};
 use ambito_app::plan::evaluation::{EvaluationForm, EvaluationHints};
 use ambito_app::plan::monitoring::{RoundLine, RoundView, round_label};
@@ -305,10 +305,7 @@ pub fn evaluation_rows(e: &store::EvaluationRow) -> Vec<(String, String)> {
 impl CardPage {
     pub fn new(plan: &PlanView, card: &Card) -> Self {
         let o = &card.objective;
-        let mut resources = t(&o.resources_text);
-        for r in &card.resources {
-            resources.push_str(&format!("\n{}: {}", r.source, it_euro(Decimal::new(r.amount_cents, 2))));
-        }
+        let resources = resources_text(card);
         let mut cross = answer_text(&o.cross_cutting, &o.cross_cutting_text);
         if !o.cross_cutting_areas.is_empty() {
             cross.push_str(&format!(" (aree: {})", areas(&o.cross_cutting_areas)));
@@ -320,7 +317,7 @@ impl CardPage {
             ("Descrizione sintetica".into(), t(&o.short_description)),
             ("Descrizione".into(), t(&o.description)),
             ("Target".into(), t(&o.target)),
-            ("Risorse economiche preventivate".into(), resources.trim().to_string()),
+            ("Risorse economiche preventivate".into(), resources),
             ("Risorse di personale dedicate".into(), t(&o.staff_text)),
             ("Trasversale ad altre aree di policy".into(), cross),
             ("Integrazione sociosanitaria".into(), answer_text(&o.sociosanitary, &o.sociosanitary_text)),
