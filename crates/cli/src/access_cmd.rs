@@ -144,15 +144,11 @@ pub async fn person(app: &App, cmd: PersonCmd) -> anyhow::Result<ExitCode> {
     match cmd {
         PersonCmd::Export { codice_fiscale, format, output } => {
             let Some(p) = app.person_by_cf(&codice_fiscale).await? else { bail!("nessuna persona con codice fiscale {codice_fiscale}") };
-            let data = app.person_export(p.id).await?;
-            app.audit(ambito_app::access::AuditEvent {
-                username: "(riga di comando)".into(),
-                action: "person.export".into(),
-                object: format!("persona/{}", p.id),
-                person_id: Some(p.id),
-                ..Default::default()
-            })
-            .await?;
+            // The data subject's right of access, answered by the DPO: the whole record across
+            // every Ambito (`Reader::DataSubject`), unlike the web export, which shows the staff
+            // of one Ambito what its person page shows them. Each Ambito whose cases it discloses
+            // gets the access in its own register.
+            let data = app.subject_export(&ambito_app::access::Actor::COMMAND_LINE, p.id).await?;
             let bytes = match format.as_str() {
                 "json" => serde_json::to_vec_pretty(&data)?,
                 "pdf" => ambito_app::access::person_export_pdf(&data)?,

@@ -398,7 +398,7 @@ async fn dispatch(app: &App, cli: Cli, bar: &Bar, open_seconds: f64) -> anyhow::
         Command::Audit(cmd) => return access_cmd::audit(&app, cmd).await,
         Command::Person(cmd) => return access_cmd::person(&app, cmd).await,
         Command::Report(ReportCmd::Plan { ambito, plan, format, output }) => {
-            let doc = app.plan_document(&ambito, &plan).await?;
+            let doc = app.plan_document(&ambito, &plan, ambito_app::plan::Figures::All).await?;
             let bytes = match format {
                 DocFormat::Pdf => ambito_render::plan::doc_pdf(&doc)?,
                 DocFormat::Docx => ambito_render::plan::doc_docx(&doc)?,
@@ -408,7 +408,7 @@ async fn dispatch(app: &App, cli: Cli, bar: &Bar, open_seconds: f64) -> anyhow::
             println!("Piano di Zona {plan} di {ambito} scritto in {}", output.display());
         }
         Command::Report(ReportCmd::Evaluation { ambito, plan, format, output }) => {
-            let (doc, sheets) = app.evaluation_document(&ambito, &plan).await?;
+            let (doc, sheets) = app.evaluation_document(&ambito, &plan, ambito_app::plan::Figures::All).await?;
             let bytes = match format {
                 DocFormat::Pdf => ambito_render::plan::doc_pdf(&doc)?,
                 DocFormat::Docx => ambito_render::plan::doc_docx(&doc)?,
@@ -418,7 +418,7 @@ async fn dispatch(app: &App, cli: Cli, bar: &Bar, open_seconds: f64) -> anyhow::
             println!("valutazione {plan} di {ambito} scritta in {}", output.display());
         }
         Command::Report(ReportCmd::Monitoring { ambito, plan, round, format, output }) => {
-            let (doc, sheets) = app.monitoring_document(&ambito, &plan, round).await?;
+            let (doc, sheets) = app.monitoring_document(&ambito, &plan, round, ambito_app::plan::Figures::All).await?;
             let bytes = match format {
                 DocFormat::Pdf => ambito_render::plan::doc_pdf(&doc)?,
                 DocFormat::Xlsx => ambito_render::plan::sheets_xlsx(&sheets)?,
@@ -570,7 +570,10 @@ async fn import(app: &App, cmd: ImportCmd, bar: &Bar) -> anyhow::Result<ExitCode
         }
         ImportCmd::Plan { file } => {
             let (name, bytes) = read(&file)?;
-            app.import_plan(&name, &bytes).await?
+            // The command line is a trusted operator tool: the file names its Ambito. The web
+            // import passes the Ambito of the request instead (`PlanTenant::Ambito`).
+            let tenant = ambito_app::plan::PlanTenant::NamedInFile;
+            app.import_plan(&ambito_app::access::Actor::COMMAND_LINE, tenant, &name, &bytes).await?
         }
         ImportCmd::Territory { file } => {
             let (name, bytes) = read(&file)?;

@@ -2,8 +2,33 @@
 
 use super::login::entry;
 use crate::{App, Result};
+use ambito_domain::access::Principal;
 use ambito_domain::audit::{ChainError, ChainVerifier, Entry};
 use ambito_store as store;
+
+/// Who makes an audited write: a logged-in user and the address the request came from, or the
+/// command line (an operator with the database's own rights, recorded as such).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Actor<'a> {
+    pub principal: Option<&'a Principal>,
+    pub ip: Option<&'a str>,
+}
+
+impl<'a> Actor<'a> {
+    pub const COMMAND_LINE: Actor<'static> = Actor { principal: None, ip: None };
+
+    pub fn user(principal: &'a Principal, ip: Option<&'a str>) -> Actor<'a> {
+        Actor { principal: Some(principal), ip }
+    }
+
+    /// The entry for `action` on `object` in Ambito `ambito`.
+    pub fn event(&self, action: &str, object: &str, ambito: Option<&str>) -> AuditEvent {
+        let mut ev = super::users::actor_event(self.principal, action, object);
+        ev.ip = self.ip.map(str::to_string);
+        ev.ambito = ambito.map(str::to_string);
+        ev
+    }
+}
 
 /// One audited action, as the web shell describes it.
 #[derive(Debug, Clone, Default)]

@@ -11,11 +11,11 @@ mod persons;
 mod secrets;
 mod users;
 
-pub use audit::{AuditEvent, AuditVerification};
+pub use audit::{Actor, AuditEvent, AuditVerification};
 pub(crate) use audit_writer::AuditWriter;
 pub use login::{LoginOutcome, SessionInfo};
 pub use oidc_pending::{OIDC_PENDING_TTL_SECONDS, OidcPending};
-pub use persons::{NOTE_KINDS, PersonView, PurgeReport, person_export_pdf};
+pub use persons::{NOTE_KINDS, PersonView, PurgeReport, Reader, person_export_pdf};
 pub use secrets::{demo_totp_secret, totp_code};
 pub use users::{NewUser, RoleAssignment};
 
