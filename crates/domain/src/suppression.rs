@@ -108,7 +108,8 @@ impl HiddenCells {
         }
         let grand = measures.len();
         measures.push(&r.total.measures);
-        let mut sums: Vec<Sum> = roots_by_area.iter().zip(&area_totals).map(|(roots, &total)| Sum { total, members: roots.clone() }).collect();
+        let mut sums: Vec<Sum> =
+            roots_by_area.iter().zip(&area_totals).map(|(roots, &total)| Sum { total, members: roots.clone() }).collect();
         sums.push(Sum { total: grand, members: area_totals });
         let mut rows = vec![HiddenRow::default(); measures.len()];
         for m in PEOPLE {

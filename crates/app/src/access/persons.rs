@@ -305,7 +305,8 @@ impl App {
     /// line. Every Ambito whose cases it discloses gets the access in its own register.
     pub async fn subject_export(&self, actor: &super::Actor<'_>, person_id: i64) -> Result<serde_json::Value> {
         let data = self.person_export(Reader::DataSubject, person_id).await?;
-        let mut ambiti: Vec<&str> = data["prese_in_carico"].as_array().into_iter().flatten().filter_map(|c| c["ambito_code"].as_str()).collect();
+        let mut ambiti: Vec<&str> =
+            data["prese_in_carico"].as_array().into_iter().flatten().filter_map(|c| c["ambito_code"].as_str()).collect();
         ambiti.sort_unstable();
         ambiti.dedup();
         let mut tx = self.store.write_untracked().await?;

@@ -544,7 +544,13 @@ impl App {
         Ok((evaluation_doc(&plan), evaluation_sheets(&plan)))
     }
 
-    pub async fn monitoring_document(&self, ambito_code: &str, triennium: &str, number: i64, figures: Figures) -> Result<(Doc, Vec<Sheet>)> {
+    pub async fn monitoring_document(
+        &self,
+        ambito_code: &str,
+        triennium: &str,
+        number: i64,
+        figures: Figures,
+    ) -> Result<(Doc, Vec<Sheet>)> {
         let (plan, round) = self.round_view_for(ambito_code, triennium, number, figures).await?;
         Ok((monitoring_doc(&plan, &round), monitoring_sheets(&round)))
     }

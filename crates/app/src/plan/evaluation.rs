@@ -11,7 +11,7 @@ use crate::import::unscaled;
 use crate::problems::{Findings, Msg};
 use crate::{App, AppError, Result};
 use ambito_domain::plan::rules::{self, resource_match_pct};
-use ambito_domain::plan::{Answer, Direction, EvidenceKind, MeasureType};
+use ambito_domain::plan::{Answer, EvidenceKind};
 use ambito_domain::value::Value;
 use ambito_store::{self as store, AnyConnection};
 use rust_decimal::Decimal;
@@ -91,16 +91,21 @@ async fn budgets(
 impl App {
     /// What the data say about one card. The achievement comes from the last closed round as
     /// `figures` shows it, so an indicator hidden from the reader does not count towards it.
-    pub async fn evaluation_hints(&self, ambito_code: &str, triennium: &str, objective_id: i64, figures: Figures) -> Result<EvaluationHints> {
+    pub async fn evaluation_hints(
+        &self,
+        ambito_code: &str,
+        triennium: &str,
+        objective_id: i64,
+        figures: Figures,
+    ) -> Result<EvaluationHints> {
         let plan = self.plan_view(ambito_code, triennium).await?;
         let card = plan.card(objective_id).ok_or_else(|| AppError::NotFound("scheda non presente nel piano".into()))?;
         let last = plan.rounds.iter().filter(|r| r.status == "closed").max_by_key(|r| r.number);
         let mut achievements = Vec::new();
         if let Some(round) = last {
             let (_, view) = self.round_view_for(ambito_code, triennium, round.number, figures).await?;
-            achievements.extend(
-                view.lines.iter().filter(|l| l.objective_id == objective_id && l.value.is_some()).filter_map(|l| l.achievement),
-            );
+            achievements
+                .extend(view.lines.iter().filter(|l| l.objective_id == objective_id && l.value.is_some()).filter_map(|l| l.achievement));
         }
         let (first, last_year) = plan.years();
         let until = plan.rounds.iter().map(|r| r.year as i32).max().unwrap_or(last_year).max(last_year);

@@ -3,8 +3,8 @@
 //! lossless round trip (JSON and XLSX), evaluation, ex-post → ex-ante, documents and pages.
 
 use crate::support::{TestDb, TestServer};
-use ambito_app::edit::GridEntry;
 use ambito_app::access::Actor;
+use ambito_app::edit::GridEntry;
 use ambito_app::plan::PlanTenant;
 use ambito_app::{App, NoProgress};
 use ambito_domain::plan::rules::Status;
