@@ -10,6 +10,7 @@ mod crash;
 mod deliveries;
 mod http;
 mod imports;
+mod isolation;
 mod matrix;
 mod oidc;
 mod plan;
