@@ -167,10 +167,6 @@ impl App {
     async fn record(&self, conn: &mut store::AnyConnection, scope: &Scope, person_id: i64) -> Result<Record> {
         let person = store::person(conn, person_id).await?.ok_or_else(|| AppError::Invalid("persona non trovata".into()))?;
         let cases: Vec<store::CaseRow> = store::cases_of(conn, person_id).await?.into_iter().filter(|c| scope.shows_case(c)).collect();
-        if scope.ambito.is_some() && cases.is_empty() {
-            // Access follows the case: an Ambito without one sees nothing, not even the identity.
-            return Err(AppError::Forbidden);
-        }
         let (notes, hidden): (Vec<_>, Vec<_>) = store::notes_of(conn, person_id)
             .await?
             .into_iter()
