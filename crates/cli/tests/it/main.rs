@@ -16,4 +16,5 @@ mod plan;
 mod procs;
 mod questionnaire;
 mod report;
+mod schema;
 mod support;
