@@ -16,5 +16,6 @@ mod plan;
 mod procs;
 mod questionnaire;
 mod report;
+mod route_oracle;
 mod schema;
 mod support;
