@@ -17,3 +17,4 @@ mod procs;
 mod questionnaire;
 mod report;
 mod support;
+mod uploads;
