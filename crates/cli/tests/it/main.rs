@@ -19,3 +19,4 @@ mod report;
 mod route_oracle;
 mod schema;
 mod support;
+mod uploads;
