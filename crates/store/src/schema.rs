@@ -29,13 +29,15 @@ pub struct TableShape {
     pub columns: Vec<Column>,
     /// (unique, columns in order); primary-key indexes are described by [`Column::pk`] instead.
     pub indexes: BTreeSet<(bool, Vec<String>)>,
-    /// (columns, referenced table, referenced columns, on delete).
-    pub foreign_keys: BTreeSet<(Vec<String>, String, Vec<String>, String)>,
+    pub foreign_keys: BTreeSet<ForeignKey>,
     /// `INSERT`, `UPDATE` or `DELETE`, one per trigger event.
     pub triggers: BTreeSet<String>,
 }
 
 pub type Schema = BTreeMap<String, TableShape>;
+
+/// (columns, referenced table, referenced columns, on delete).
+pub type ForeignKey = (Vec<String>, String, Vec<String>, String);
 
 /// Tables of the migration tool and of SQLite itself are not ambito's schema.
 fn is_ours(table: &str) -> bool {
@@ -92,7 +94,9 @@ async fn describe_sqlite(store: &Store) -> Result<Schema> {
             .bind(&table)
             .fetch_all(&mut *conn)
             .await?;
-        let mut by_id: BTreeMap<i64, (Vec<String>, String, Vec<Option<String>>, String)> = BTreeMap::new();
+        // SQLite leaves the referenced columns out when they are the primary key.
+        type Partial = (Vec<String>, String, Vec<Option<String>>, String);
+        let mut by_id: BTreeMap<i64, Partial> = BTreeMap::new();
         for r in fks {
             let entry = by_id.entry(r.try_get(0)?).or_insert_with(|| (Vec::new(), String::new(), Vec::new(), String::new()));
             entry.0.push(r.try_get(2)?);
@@ -207,7 +211,7 @@ async fn describe_postgres(store: &Store) -> Result<Schema> {
     )
     .fetch_all(&mut *conn)
     .await?;
-    let mut fks: BTreeMap<(String, String), (Vec<String>, String, Vec<String>, String)> = BTreeMap::new();
+    let mut fks: BTreeMap<(String, String), ForeignKey> = BTreeMap::new();
     for r in fk {
         let key = (r.try_get(0)?, r.try_get(1)?);
         let entry = fks.entry(key).or_insert_with(|| (Vec::new(), String::new(), Vec::new(), String::new()));
