@@ -17,6 +17,7 @@ mod persons;
 mod plan;
 mod questionnaire;
 mod routes;
+mod uploads;
 pub mod views;
 
 pub use access::{Policy, RouteSpec, Routes, WebConfig};
@@ -60,6 +61,7 @@ where
 
 /// Serves the application until the process is stopped.
 pub async fn serve(listener: tokio::net::TcpListener, app: ambito_app::App, web: WebConfig) -> std::io::Result<()> {
+    uploads::sweep();
     let service = router_with(app, web).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await
 }

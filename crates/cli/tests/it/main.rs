@@ -17,4 +17,7 @@ mod plan;
 mod procs;
 mod questionnaire;
 mod report;
+mod route_oracle;
+mod schema;
 mod support;
+mod uploads;

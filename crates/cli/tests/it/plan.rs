@@ -386,11 +386,13 @@ async fn cli_documents_and_plan_exports() {
     }
     let pdf = std::fs::read(out("valutazione.pdf")).expect("pdf");
     assert!(pdf.starts_with(b"%PDF"));
-    if let Ok(text) = Command::new("pdftotext").args(["-layout", &out("valutazione.pdf"), "-"]).output() {
-        let text = String::from_utf8_lossy(&text.stdout);
-        assert!(text.contains("GRADO DI RAGGIUNGIMENTO"), "the layout of seed 004");
-        assert!(text.contains("Valutazione degli obiettivi del Piano di Zona 2018-2020"));
-    }
+    let text = Command::new("pdftotext")
+        .args(["-layout", &out("valutazione.pdf"), "-"])
+        .output()
+        .expect("pdftotext (Debian package poppler-utils) is needed to check the PDF's text");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("GRADO DI RAGGIUNGIMENTO"), "the layout of seed 004");
+    assert!(text.contains("Valutazione degli obiettivi del Piano di Zona 2018-2020"));
     // The DOCX is a WordprocessingML package that needs no office suite: check its parts.
     let docx = std::fs::read(out("valutazione.docx")).expect("docx");
     let types = unzip_part(&docx, "[Content_Types].xml");

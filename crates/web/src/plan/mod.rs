@@ -24,7 +24,7 @@ const READ: &[Perm] = &[Perm::PlanRead];
 const WRITE: &[Perm] = &[Perm::PlanWrite];
 
 pub fn routes() -> Routes {
-    let upload = axum::routing::post(import).layer(DefaultBodyLimit::max(25 * 1024 * 1024));
+    let upload = axum::routing::post(import).layer(DefaultBodyLimit::max(crate::uploads::UPLOAD_LIMIT));
     Routes::new()
         .get("/ambiti/{code}/piano", Policy::Ambito(READ), "Piani di Zona dell'Ambito", list)
         .at_with(axum::http::Method::POST, "/ambiti/{code}/piano", Policy::Ambito(WRITE), "Importa un piano (JSON o XLSX)", upload)
@@ -154,10 +154,10 @@ async fn list(State(app): State<App>, Path(code): Path<String>) -> WebResult<vie
 async fn import(State(app): State<App>, Path(code): Path<String>, mut form: Multipart) -> WebResult<Response> {
     let a = app.ambito(&code).await?;
     let mut file = None;
-    while let Some(f) = form.next_field().await.map_err(|e| WebError::BadRequest(format!("modulo non valido: {e}")))? {
+    while let Some(f) = form.next_field().await.map_err(crate::uploads::form_error)? {
         if f.name() == Some("file") {
             let name = f.file_name().unwrap_or("piano.json").to_string();
-            let bytes = f.bytes().await.map_err(|e| WebError::BadRequest(format!("file non leggibile: {e}")))?;
+            let bytes = f.bytes().await.map_err(crate::uploads::form_error)?;
             file = Some((name, bytes));
         }
     }
