@@ -150,7 +150,8 @@ fn read_csv(file: &str, bytes: &[u8], findings: &mut Findings) -> Option<Table> 
             }
         };
         let line = record.position().map(|p| line_at(p.byte())).unwrap_or(0);
-        let cells: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
+        // `unquote`: the spreadsheet-safety quote of ambito's own exports (see `csv_safe`).
+        let cells: Vec<String> = record.iter().map(|c| ambito_render::csv_safe::unquote(c).trim().to_string()).collect();
         if cells.iter().all(String::is_empty) {
             continue;
         }

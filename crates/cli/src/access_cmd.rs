@@ -58,8 +58,20 @@ pub enum TokenCmd {
 
 #[derive(Subcommand)]
 pub enum AuditCmd {
-    /// Check the hash chain of the audit log; exits 1 naming the first bad entry.
-    Verify,
+    /// Check the keyed chain of the audit log (key: AMBITO_AUDIT_KEY or AMBITO_AUDIT_KEY_FILE);
+    /// exits 1 naming the first bad entry.
+    Verify {
+        /// Also check every checkpoint in FILE (written by `audit checkpoint` or the server):
+        /// a tail deleted below one of them is caught.
+        #[arg(long)]
+        checkpoints: Option<PathBuf>,
+    },
+    /// Print a signed checkpoint of the chain (sequence number, head, time), or append it to
+    /// FILE, to keep outside the database.
+    Checkpoint {
+        #[arg(short = 'o', long)]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -126,11 +138,28 @@ pub async fn token(app: &App, cmd: TokenCmd) -> anyhow::Result<ExitCode> {
 }
 
 pub async fn audit(app: &App, cmd: AuditCmd) -> anyhow::Result<ExitCode> {
-    let AuditCmd::Verify = cmd;
-    let v = app.verify_audit().await?;
+    let checkpoints = match cmd {
+        AuditCmd::Checkpoint { output: None } => {
+            println!("{}", app.checkpoint_line(&app.audit_checkpoint().await?));
+            return Ok(ExitCode::SUCCESS);
+        }
+        AuditCmd::Checkpoint { output: Some(path) } => {
+            let c = app.write_audit_checkpoint(&path).await?;
+            println!("checkpoint della voce {} aggiunto a {}", c.seq, path.display());
+            return Ok(ExitCode::SUCCESS);
+        }
+        AuditCmd::Verify { checkpoints: Some(path) } => app.read_audit_checkpoints(&path)?,
+        AuditCmd::Verify { checkpoints: None } => vec![],
+    };
+    let v = app.verify_audit_against(&checkpoints).await?;
     match v.error {
         None => {
-            println!("registro integro: {} voci verificate", v.entries);
+            let keyed = match v.keyed_from {
+                Some(1) | None => String::new(),
+                Some(k) => format!(" (voci 1–{} con la regola precedente, senza chiave)", k - 1),
+            };
+            let held = if v.checkpoints > 0 { format!(", {} checkpoint rispettati", v.checkpoints) } else { String::new() };
+            println!("registro integro: {} voci verificate{keyed}{held}", v.entries);
             Ok(ExitCode::SUCCESS)
         }
         Some(e) => {

@@ -3,6 +3,7 @@
 //! may; this module owns everything with a secret or a clock in it.
 
 mod audit;
+pub mod audit_key;
 mod audit_writer;
 pub mod demo;
 mod login;

@@ -5,7 +5,7 @@ use super::audit::AuditEvent;
 use super::secrets::{hash_password, random_token, token_hash};
 use super::{now, rfc3339};
 use crate::{App, AppError, Result};
-use ambito_domain::access::{DEFAULT_ROLES, Perm, Principal, check_password};
+use ambito_domain::access::{DEFAULT_ROLES, Perm, Principal, check_password_for};
 use ambito_store as store;
 
 #[derive(Debug, Clone, Default)]
@@ -48,7 +48,7 @@ impl App {
         }
         let hash = match &user.password {
             Some(pw) => {
-                check_password(pw, &user.username).map_err(|e| AppError::Invalid(e.to_string()))?;
+                check_password_for(pw, &user.username, &user.display_name).map_err(|e| AppError::Invalid(e.to_string()))?;
                 let pw = pw.clone();
                 Some(tokio::task::spawn_blocking(move || hash_password(&pw)).await.map_err(|e| AppError::Invalid(e.to_string()))??)
             }
@@ -113,7 +113,10 @@ impl App {
 
     /// Sets a new password (policy-checked) and ends the user's sessions.
     pub async fn set_password(&self, actor: Option<&Principal>, username: &str, password: &str) -> Result<()> {
-        check_password(password, username).map_err(|e| AppError::Invalid(e.to_string()))?;
+        let mut conn = self.store.read().await?;
+        let name = store::user_by_username(&mut conn, username).await?.map(|u| u.display_name).unwrap_or_default();
+        drop(conn);
+        check_password_for(password, username, &name).map_err(|e| AppError::Invalid(e.to_string()))?;
         let pw = password.to_string();
         let hash = tokio::task::spawn_blocking(move || hash_password(&pw)).await.map_err(|e| AppError::Invalid(e.to_string()))??;
         let mut tx = self.store.write_untracked().await?;
@@ -154,7 +157,7 @@ impl App {
         let invalid = || AppError::Invalid("collegamento non valido o scaduto".into());
         let user_id = store::consume_reset_token(&mut tx, &token_hash(token), &rfc3339(now())).await?.ok_or_else(invalid)?;
         let user = store::user_by_id(&mut tx, user_id).await?.ok_or_else(invalid)?;
-        check_password(password, &user.username).map_err(|e| AppError::Invalid(e.to_string()))?;
+        check_password_for(password, &user.username, &user.display_name).map_err(|e| AppError::Invalid(e.to_string()))?;
         let pw = password.to_string();
         let hash = tokio::task::spawn_blocking(move || hash_password(&pw)).await.map_err(|e| AppError::Invalid(e.to_string()))??;
         store::set_password_hash(&mut tx, user.id, &hash).await?;

@@ -6,7 +6,7 @@ mod password;
 mod person;
 mod roles;
 
-pub use password::{PasswordProblem, check_password};
+pub use password::{PasswordProblem, check_password, check_password_for};
 pub use person::{CaseFacts, PersonDecision, PersonFacts, person_access};
 pub use roles::{DEFAULT_ROLES, Perm, RoleDef};
 
