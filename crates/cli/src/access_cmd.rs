@@ -51,8 +51,23 @@ pub enum TokenCmd {
         /// Comma-separated permission codes, e.g. report.read,activity.read.
         #[arg(long)]
         scopes: String,
+        /// Days the token stays valid (default 90, at most 3650).
         #[arg(long)]
         days: Option<i64>,
+    },
+    /// List API tokens (never their secret): number, user, name, scopes, expiry, state.
+    List {
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// Revoke a token by its number (see `token list`), or every active token of a user with a name.
+    Revoke {
+        /// The token's number.
+        id: Option<i64>,
+        #[arg(long)]
+        user: Option<String>,
+        #[arg(long)]
+        name: Option<String>,
     },
 }
 
@@ -131,9 +146,31 @@ pub async fn user(app: &App, cmd: UserCmd) -> anyhow::Result<ExitCode> {
 }
 
 pub async fn token(app: &App, cmd: TokenCmd) -> anyhow::Result<ExitCode> {
-    let TokenCmd::Create { user, name, scopes, days } = cmd;
-    let scopes: Vec<String> = scopes.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
-    println!("{}", app.create_api_token(None, &user, &name, &scopes, days).await?);
+    match cmd {
+        TokenCmd::Create { user, name, scopes, days } => {
+            let scopes: Vec<String> = scopes.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+            println!("{}", app.create_api_token(None, &user, &name, &scopes, days).await?);
+        }
+        TokenCmd::List { user } => {
+            let now = ambito_store::now_text();
+            for t in app.api_tokens(user.as_deref()).await? {
+                let state = match &t.expires_at {
+                    _ if t.revoked != 0 => "revocato",
+                    Some(e) if *e <= now => "scaduto",
+                    _ => "attivo",
+                };
+                let expires = t.expires_at.as_deref().unwrap_or("mai");
+                println!("{}\t{}\t{}\t{}\tcreato {}\tscade {expires}\t{state}", t.id, t.username, t.name, t.scopes, t.created_at);
+            }
+        }
+        TokenCmd::Revoke { id, user, name } => {
+            let n = app.revoke_api_tokens(None, id, user.as_deref(), name.as_deref()).await?;
+            if n == 0 {
+                bail!("nessun token attivo corrisponde");
+            }
+            println!("token revocati: {n}");
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 
