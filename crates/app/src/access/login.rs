@@ -9,6 +9,11 @@ use ambito_store as store;
 use std::collections::BTreeSet;
 use std::time::Instant;
 
+/// Longer than any username ambito accepts (3–64 characters) or any password (128 characters,
+/// at most 4 bytes each): a login with more is refused at once.
+pub const MAX_USERNAME_CHARS: usize = 64;
+pub const MAX_PASSWORD_BYTES: usize = 4 * ambito_domain::access::password::MAX_LEN;
+
 /// What a password login leads to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoginOutcome {
@@ -59,6 +64,13 @@ impl App {
     /// the same time, whether the account exists, is suspended, locked or the password is wrong.
     pub async fn login(&self, username: &str, password: &str, ip: Option<&str>) -> Result<LoginOutcome> {
         let username = username.trim();
+        if username.chars().count() > MAX_USERNAME_CHARS || password.len() > MAX_PASSWORD_BYTES {
+            // No account has such a name or password: refuse before hashing megabytes, and let
+            // the audit log keep only the start of the name (`Entry::bounded`).
+            self.note_ip_failure(ip);
+            self.audit_event("login.failed", username, None, ip).await?;
+            return Ok(LoginOutcome::Refused(LOGIN_REFUSED));
+        }
         if self.throttled(ip) {
             self.audit_event("login.throttled", username, None, ip).await?;
             return Ok(LoginOutcome::Refused(LOGIN_REFUSED));
@@ -137,7 +149,8 @@ impl App {
         if !fresh {
             let lock = (user.failed_logins + 1 >= self.access.lockout_after).then(|| rfc3339(now() + self.access.lockout_for));
             store::record_failed_login(&mut tx, user.id, lock.as_deref()).await?;
-            store::append_audit(&mut tx, &self.audit_key, entry("login.totp_failed", Some(user.id), &user.username, "sessione", ip)).await?;
+            store::append_audit(&mut tx, &self.audit_key, entry("login.totp_failed", Some(user.id), &user.username, "sessione", ip))
+                .await?;
             if lock.is_some() {
                 store::delete_session(&mut tx, &hash).await?;
             }
@@ -306,7 +319,12 @@ impl App {
         )
         .await?;
         store::delete_session(&mut tx, &token_hash(session_token)).await?;
-        store::append_audit(&mut tx, &self.audit_key, entry("token.login", Some(active.principal.user_id), &active.principal.username, "token", ip)).await?;
+        store::append_audit(
+            &mut tx,
+            &self.audit_key,
+            entry("token.login", Some(active.principal.user_id), &active.principal.username, "token", ip),
+        )
+        .await?;
         tx.commit().await?;
         Ok(token)
     }

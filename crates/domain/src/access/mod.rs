@@ -2,7 +2,7 @@
 //! editable by an administrator); this module holds the one decision function that reads them.
 //! Default deny: anything not granted here is refused.
 
-mod password;
+pub mod password;
 mod person;
 mod roles;
 
