@@ -3,9 +3,9 @@
 use crate::import::activity::COLUMNS;
 use crate::import::unscaled;
 use crate::{App, Result};
-use ambito_render::csv_safe::CsvOut;
 use ambito_domain::format::it_number;
 use ambito_domain::measures::Measure;
+use ambito_render::csv_safe::CsvOut;
 use ambito_store as store;
 use std::collections::HashMap;
 

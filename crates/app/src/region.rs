@@ -2,10 +2,10 @@
 //! and one person's history in one service.
 
 use crate::import::unscaled;
-use ambito_render::csv_safe::CsvOut;
 use crate::{App, AppError, Result};
 use ambito_domain::format::it_number;
 use ambito_domain::indicator::{DisplayFormat, IndicatorDef};
+use ambito_render::csv_safe::CsvOut;
 use ambito_store as store;
 use rust_decimal::Decimal;
 use std::collections::HashMap;

@@ -435,7 +435,12 @@ mod tests {
         rows
     }
 
-    fn check_keyed(rows: &[(Entry, String, String)], k: Option<&AuditKey>, from: Option<i64>, cps: &[Checkpoint]) -> Result<i64, ChainError> {
+    fn check_keyed(
+        rows: &[(Entry, String, String)],
+        k: Option<&AuditKey>,
+        from: Option<i64>,
+        cps: &[Checkpoint],
+    ) -> Result<i64, ChainError> {
         let mut v = ChainVerifier::new(k.cloned(), from).with_checkpoints(cps)?;
         for (e, p, h) in rows {
             v.push(e, p, h)?;
@@ -501,7 +506,8 @@ mod tests {
     fn checkpoints_catch_a_deleted_tail_and_a_rewritten_past() {
         let k = key(7);
         let rows = keyed_chain(6, 0, &k);
-        let cp = |seq: i64| Checkpoint { seq, head: rows[seq as usize - 1].2.clone(), keyed_from: Some(1), at: "2026-11-23T10:00:00Z".into() };
+        let cp =
+            |seq: i64| Checkpoint { seq, head: rows[seq as usize - 1].2.clone(), keyed_from: Some(1), at: "2026-11-23T10:00:00Z".into() };
         let line = cp(5).line(&k);
         let parsed = Checkpoint::parse(&line, &k).expect("parses");
         assert_eq!(parsed, cp(5));

@@ -50,9 +50,7 @@ pub async fn append_audit(conn: &mut AnyConnection, key: &AuditKey, entry: Entry
     // Taking the head row first serialises concurrent appends (a row lock on PostgreSQL; SQLite
     // write transactions are serial already).
     let (seq, prev, keyed_from): (i64, String, Option<i64>) =
-        sqlx::query_as("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash, keyed_from")
-            .fetch_one(&mut *conn)
-            .await?;
+        sqlx::query_as("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash, keyed_from").fetch_one(&mut *conn).await?;
     if keyed_from.is_none() {
         sqlx::query("UPDATE audit_head SET keyed_from = $1, keyed_mac = $2 WHERE id = 1")
             .bind(seq)

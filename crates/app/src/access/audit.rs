@@ -128,7 +128,8 @@ impl App {
 
     /// Reads a checkpoint file, checking every line's signature with the key.
     pub fn read_audit_checkpoints(&self, path: &Path) -> Result<Vec<Checkpoint>> {
-        let text = std::fs::read_to_string(path).map_err(|e| AppError::Invalid(format!("checkpoint non leggibili in {}: {e}", path.display())))?;
+        let text =
+            std::fs::read_to_string(path).map_err(|e| AppError::Invalid(format!("checkpoint non leggibili in {}: {e}", path.display())))?;
         text.lines()
             .filter(|l| !l.trim().is_empty())
             .map(|l| Checkpoint::parse(l, &self.audit_key).map_err(|e| AppError::Invalid(e.to_string())))

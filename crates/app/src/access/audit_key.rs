@@ -45,8 +45,9 @@ pub fn default_path(database_url: &str) -> Option<PathBuf> {
 }
 
 fn parse(bytes: &[u8], origin: &str) -> Result<AuditKey> {
-    AuditKey::new(bytes.to_vec())
-        .ok_or_else(|| AppError::Invalid(format!("chiave del registro di audit ({origin}) troppo corta: servono almeno {MIN_KEY_BYTES} caratteri")))
+    AuditKey::new(bytes.to_vec()).ok_or_else(|| {
+        AppError::Invalid(format!("chiave del registro di audit ({origin}) troppo corta: servono almeno {MIN_KEY_BYTES} caratteri"))
+    })
 }
 
 fn read(path: &Path) -> Result<AuditKey> {

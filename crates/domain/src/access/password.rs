@@ -207,7 +207,14 @@ mod tests {
 
     #[test]
     fn good_passphrases_still_pass() {
-        for good in ["lago d'iseo in autunno", "lago di iseo al tramonto", "cavallo batteria graffetta", "Tr3no-per-Lovere-alle-7", "738291047362", "abc lago iseo 2025"] {
+        for good in [
+            "lago d'iseo in autunno",
+            "lago di iseo al tramonto",
+            "cavallo batteria graffetta",
+            "Tr3no-per-Lovere-alle-7",
+            "738291047362",
+            "abc lago iseo 2025",
+        ] {
             assert_eq!(check_password_for(good, "anna", "Anna Verdi"), Ok(()), "{good}");
         }
     }
