@@ -475,15 +475,15 @@ async fn dispatch(app: &App, cli: Cli, bar: &Bar, open_seconds: f64) -> anyhow::
                 app.load_demo(bar).await?;
                 demo_accounts(app).await?;
             }
+            if let Some(path) = audit_checkpoints {
+                let every = std::time::Duration::from_secs(audit_checkpoint_minutes.max(1) * 60);
+                app.start_audit_checkpoints(path, every).await.context("first audit checkpoint")?;
+            }
             let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("binding {listen}"))?;
             let addr = listener.local_addr()?;
             println!("ambito in ascolto su http://{addr}/");
             if demo {
                 println!("Ambito demo: http://{addr}/ambiti/{}", ambito_app::demo::DEMO_AMBITO);
-            }
-            if let Some(path) = audit_checkpoints {
-                app.write_audit_checkpoint(&path).await.context("first audit checkpoint")?;
-                app.spawn_audit_checkpoints(path, std::time::Duration::from_secs(audit_checkpoint_minutes.max(1) * 60));
             }
             let web = ambito_web::WebConfig { secure_cookies: behind_tls, trusted_proxies, limits };
             ambito_web::serve(listener, app.clone(), web).await?;

@@ -136,13 +136,15 @@ impl App {
             .collect()
     }
 
-    /// Appends a checkpoint to `path` every `every`, whenever the chain has grown since the last
-    /// one, for as long as the process runs. A failure is logged and retried next time.
-    pub fn spawn_audit_checkpoints(&self, path: std::path::PathBuf, every: Duration) {
+    /// Appends a checkpoint to `path` now (an unwritable file is an error here, at start), then
+    /// every `every` whenever the chain has grown since the last one, for as long as the process
+    /// runs; a later failure is logged and retried next time.
+    pub async fn start_audit_checkpoints(&self, path: std::path::PathBuf, every: Duration) -> Result<()> {
+        let first = self.write_audit_checkpoint(&path).await?;
         let app = self.clone();
         tokio::spawn(async move {
-            let mut last = None;
-            let mut tick = tokio::time::interval(every);
+            let mut last = Some(first.seq);
+            let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
             loop {
                 tick.tick().await;
                 let head = match app.audit_checkpoint().await {
@@ -161,6 +163,7 @@ impl App {
                 }
             }
         });
+        Ok(())
     }
 
     pub async fn search_audit(&self, q: &store::AuditQuery) -> Result<Vec<Entry>> {

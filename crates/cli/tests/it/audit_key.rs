@@ -156,7 +156,7 @@ async fn the_server_appends_checkpoints_while_the_log_grows() {
     app.audit(ambito_app::access::AuditEvent { username: "prova".into(), action: "test".into(), ..Default::default() })
         .await
         .expect("audit");
-    app.spawn_audit_checkpoints(file.clone(), std::time::Duration::from_millis(100));
+    app.start_audit_checkpoints(file.clone(), std::time::Duration::from_millis(100)).await.expect("start");
     let lines = || std::fs::read_to_string(&file).unwrap_or_default().lines().count();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     while lines() < 1 && std::time::Instant::now() < deadline {
@@ -174,5 +174,22 @@ async fn the_server_appends_checkpoints_while_the_log_grows() {
     let cps = app.read_audit_checkpoints(&file).expect("signed");
     assert_eq!(cps.iter().map(|c| c.seq).collect::<Vec<_>>(), vec![1, 2]);
     assert!(app.verify_audit_against(&cps).await.expect("verify").error.is_none());
+    db.drop_pg().await;
+}
+
+#[tokio::test]
+async fn serve_writes_a_checkpoint_at_start_when_asked() {
+    let db = TestDb::new().await;
+    let app = db.app().await;
+    app.audit(ambito_app::access::AuditEvent { username: "prova".into(), action: "test".into(), ..Default::default() })
+        .await
+        .expect("audit");
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("serve-checkpoints.txt");
+    let listen = format!("127.0.0.1:{}", crate::procs::free_port());
+    let env = [("AMBITO_AUDIT_CHECKPOINTS", file.to_str().expect("path"))];
+    let (_server, _) = crate::procs::serve(&db.url, &listen, &env, dir.path().join("serve.log"));
+    let cps = app.read_audit_checkpoints(&file).expect("written before the server listens");
+    assert_eq!(cps.iter().map(|c| c.seq).collect::<Vec<_>>(), vec![1]);
     db.drop_pg().await;
 }

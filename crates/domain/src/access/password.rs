@@ -119,7 +119,7 @@ fn common_with_additions(lower: &str) -> bool {
 /// `ciao1ciao1ciao1`).
 fn repeats_a_group(lower: &str) -> bool {
     let chars: Vec<char> = lower.chars().collect();
-    (1..=chars.len() / 2).any(|p| chars.len() % p == 0 && chars.chunks(p).all(|c| c == &chars[..p]))
+    (1..=chars.len() / 2).any(|p| chars.len().is_multiple_of(p) && chars.chunks(p).all(|c| c == &chars[..p]))
 }
 
 /// Rows of a keyboard and the alphabet, for sequences in either direction.
