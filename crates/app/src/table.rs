@@ -145,7 +145,8 @@ fn read_csv(file: &str, bytes: &[u8], findings: &mut Findings) -> Option<Table> 
             findings.error(file, Some(line), problem.0.as_deref(), problem.1);
             return None;
         }
-        let cells: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
+        // `unquote`: the spreadsheet-safety quote of ambito's own exports (see `csv_safe`).
+        let cells: Vec<String> = record.iter().map(|c| ambito_render::csv_safe::unquote(c).trim().to_string()).collect();
         if cells.iter().all(String::is_empty) {
             continue;
         }

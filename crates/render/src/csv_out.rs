@@ -2,6 +2,7 @@
 //! them. UTF-8, `;` separated, Italian number formats, empty cells for blanks.
 
 use crate::RenderError;
+use crate::csv_safe::CsvOut;
 use crate::figures::{euro_amount_text, measure_text};
 use ambito_domain::measures::{Measure, Measures};
 use ambito_domain::report::{AnnualReport, ServiceRow, Shown, TotalRow};
@@ -24,18 +25,18 @@ pub const HEADER: [&str; 13] = [
 ];
 
 pub fn annual(r: &AnnualReport) -> Result<Vec<u8>, RenderError> {
-    let mut w = csv::WriterBuilder::new().delimiter(b';').terminator(csv::Terminator::Any(b'\n')).from_writer(vec![]);
-    w.write_record(HEADER)?;
+    let mut w = CsvOut::new();
+    w.record(HEADER)?;
     for area in &r.areas {
         for row in &area.rows {
-            w.write_record(service_record(&area.name, row))?;
+            w.record(service_record(&area.name, row))?;
         }
     }
     for area in &r.areas {
-        w.write_record(total_record([area.name.as_str(), "TOTALE", area.name.as_str()], &area.total))?;
+        w.record(total_record([area.name.as_str(), "TOTALE", area.name.as_str()], &area.total))?;
     }
-    w.write_record(total_record(["TOTALE AMBITO", "", ""], &r.total))?;
-    w.into_inner().map_err(|e| RenderError::CsvFlush(e.error().to_string()))
+    w.record(total_record(["TOTALE AMBITO", "", ""], &r.total))?;
+    w.finish()
 }
 
 /// The report's rows with small counts of people suppressed (for evaluators and the public): the
@@ -69,12 +70,12 @@ pub fn annual_suppressed_records(r: &AnnualReport, threshold: u32) -> Vec<Vec<St
 
 /// [`annual_suppressed_records`] as CSV.
 pub fn annual_suppressed(r: &AnnualReport, threshold: u32) -> Result<Vec<u8>, RenderError> {
-    let mut w = csv::WriterBuilder::new().delimiter(b';').terminator(csv::Terminator::Any(b'\n')).from_writer(vec![]);
-    w.write_record(HEADER)?;
+    let mut w = CsvOut::new();
+    w.record(HEADER)?;
     for rec in annual_suppressed_records(r, threshold) {
-        w.write_record(rec)?;
+        w.record(rec)?;
     }
-    w.into_inner().map_err(|e| RenderError::CsvFlush(e.error().to_string()))
+    w.finish()
 }
 
 fn service_record(area: &str, row: &ServiceRow) -> Vec<String> {

@@ -122,7 +122,7 @@ pub(super) fn for_each_row(
                     trim_listing(f);
                     continue;
                 }
-                let mut picked = pick(i, |k| trimmed(decode_field(&record[k])));
+                let mut picked = pick(i, |k| trimmed(unquoted(decode_field(&record[k]))));
                 visit(line, &mut picked, style, f);
             }
         }
@@ -208,6 +208,12 @@ fn is_blank(record: &csv::ByteRecord) -> bool {
 fn trimmed(s: String) -> String {
     let t = s.trim();
     if t.len() == s.len() { s } else { t.to_string() }
+}
+
+/// A cell as ambito's own CSV exports wrote it, with their spreadsheet-safety quote removed.
+fn unquoted(s: String) -> String {
+    let u = ambito_render::csv_safe::unquote(&s);
+    if u.len() == s.len() { s } else { u.to_string() }
 }
 
 /// UTF-8, or Windows-1252 as Excel on Italian Windows writes it.

@@ -3,11 +3,13 @@
 //! server URL such as `postgres://postgres@127.0.0.1:5432`: each test then gets its own database.
 
 mod access;
+mod audit_key;
 mod backup;
 mod browser;
 mod cli;
 mod crash;
 mod deliveries;
+mod hardening;
 mod http;
 mod imports;
 mod isolation;
