@@ -28,11 +28,11 @@ pub struct RegionRow {
 fn ratio(num: Option<Decimal>, den: Option<Decimal>, factor: i64) -> String {
     let def = IndicatorDef::new("r", "", "n", Some("d"), factor, DisplayFormat::Number(2)).ok();
     let Some(def) = def else { return String::new() };
-    let scope = move |name: &str| -> std::result::Result<Option<Decimal>, ()> {
+    let scope = move |name: &str| -> std::result::Result<Option<Decimal>, ambito_domain::expr::UnknownName> {
         match name {
             "n" => Ok(num),
             "d" => Ok(den),
-            _ => Err(()),
+            _ => Err(ambito_domain::expr::UnknownName),
         }
     };
     def.show(&def.evaluate(&scope))

@@ -27,14 +27,18 @@ pub struct ExprError {
     pub message: String,
 }
 
-/// How names get their values: `Err(())` for a name that does not exist, `Ok(None)` for a known
-/// name whose value was not recorded.
+/// A name the scope does not know (a typo in an indicator formula, not a missing value).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnknownName;
+
+/// How names get their values: `Err(UnknownName)` for a name that does not exist, `Ok(None)`
+/// for a known name whose value was not recorded.
 pub trait Scope {
-    fn lookup(&self, name: &str) -> Result<Option<Decimal>, ()>;
+    fn lookup(&self, name: &str) -> Result<Option<Decimal>, UnknownName>;
 }
 
-impl<F: Fn(&str) -> Result<Option<Decimal>, ()>> Scope for F {
-    fn lookup(&self, name: &str) -> Result<Option<Decimal>, ()> {
+impl<F: Fn(&str) -> Result<Option<Decimal>, UnknownName>> Scope for F {
+    fn lookup(&self, name: &str) -> Result<Option<Decimal>, UnknownName> {
         self(name)
     }
 }
@@ -58,7 +62,7 @@ impl Expr {
                 Ok(None) if name == "target" => Value::Blank(Blank::NoTarget),
                 Ok(None) if name.starts_with("prev.") => Value::Blank(Blank::NoPrevious),
                 Ok(None) => Value::Blank(Blank::NotRecorded(name.clone())),
-                Err(()) => Value::Blank(Blank::Unknown(name.clone())),
+                Err(UnknownName) => Value::Blank(Blank::Unknown(name.clone())),
             },
             Expr::First(options) => {
                 let mut first_blank = None;
@@ -210,14 +214,14 @@ mod tests {
         s.parse().expect("test literal")
     }
 
-    fn scope(name: &str) -> Result<Option<Decimal>, ()> {
+    fn scope(name: &str) -> Result<Option<Decimal>, UnknownName> {
         match name {
             "utenti" => Ok(Some(d("10"))),
             "beneficiari" => Ok(Some(d("0"))),
             "accessi" => Ok(None),
             "prev.utenti" => Ok(None),
             "ore" => Ok(Some(d("2.5"))),
-            _ => Err(()),
+            _ => Err(UnknownName),
         }
     }
 

@@ -167,11 +167,11 @@ mod tests {
 
     fn eval(code: &str, figures: &[(&str, &str)]) -> (Value, String) {
         let map: HashMap<&str, Decimal> = figures.iter().map(|(k, v)| (*k, d(v))).collect();
-        let scope = move |name: &str| -> Result<Option<Decimal>, ()> {
+        let scope = move |name: &str| -> Result<Option<Decimal>, crate::expr::UnknownName> {
             match name {
                 "utenti" | "domande" | "beneficiari" | "ore" | "accessi" | "visite" | "budget" | "target" | "prev.utenti"
                 | "prev.beneficiari" | "prev.budget" => Ok(map.get(name).copied()),
-                _ => Err(()),
+                _ => Err(crate::expr::UnknownName),
             }
         };
         let def = builtin(code).expect("builtin");

@@ -5,6 +5,7 @@
 //! records them; when it does not, the parent stands for the sum of its children. Area totals sum
 //! the roots only, so a child is never counted twice.
 
+use crate::expr::UnknownName;
 use crate::indicator::{self, DisplayFormat, IndicatorDef};
 use crate::measures::{Figures, Measure, Measures};
 use crate::value::{Value, sum_present};
@@ -153,7 +154,7 @@ struct RowScope<'a> {
 }
 
 impl RowScope<'_> {
-    fn lookup(&self, name: &str) -> Result<Option<Decimal>, ()> {
+    fn lookup(&self, name: &str) -> Result<Option<Decimal>, UnknownName> {
         let (figures, term) = match name.strip_prefix("prev.") {
             Some(rest) => match self.previous {
                 Some(p) => (p, rest),
@@ -164,12 +165,12 @@ impl RowScope<'_> {
         match term {
             "budget" => Ok(figures.budget),
             "target" => Ok(figures.target),
-            _ => Measure::from_term(term).map(|m| figures.measures.get(m)).ok_or(()),
+            _ => Measure::from_term(term).map(|m| figures.measures.get(m)).ok_or(UnknownName),
         }
     }
 
-    fn known(term: &str) -> Result<(), ()> {
-        (matches!(term, "budget" | "target") || Measure::from_term(term).is_some()).then_some(()).ok_or(())
+    fn known(term: &str) -> Result<(), UnknownName> {
+        (matches!(term, "budget" | "target") || Measure::from_term(term).is_some()).then_some(()).ok_or(UnknownName)
     }
 }
 

@@ -73,11 +73,11 @@ impl DashboardPage {
                 let prev = r.headline.previous.and_then(|p| p.get(m));
                 let delta = match (&change, now, prev) {
                     (Some(def), Some(n), Some(p)) => {
-                        let lookup = move |name: &str| -> Result<Option<rust_decimal::Decimal>, ()> {
+                        let lookup = move |name: &str| -> Result<Option<rust_decimal::Decimal>, ambito_domain::expr::UnknownName> {
                             match name {
                                 "x" => Ok(Some(n)),
                                 "prev.x" => Ok(Some(p)),
-                                _ => Err(()),
+                                _ => Err(ambito_domain::expr::UnknownName),
                             }
                         };
                         let shown = def.show(&def.evaluate(&lookup));
