@@ -18,7 +18,7 @@ pub mod province;
 pub mod view;
 pub mod xlsx;
 
-pub use check::valid_date;
+pub use check::{Context, check, valid_date};
 pub use import::parse_plan_file;
 pub use view::{Card, PlanView};
 
