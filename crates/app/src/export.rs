@@ -2,9 +2,10 @@
 
 use crate::import::activity::COLUMNS;
 use crate::import::unscaled;
-use crate::{App, AppError, Result};
+use crate::{App, Result};
 use ambito_domain::format::it_number;
 use ambito_domain::measures::Measure;
+use ambito_render::csv_safe::CsvOut;
 use ambito_store as store;
 use std::collections::HashMap;
 
@@ -19,9 +20,8 @@ impl App {
             store::aggregates(&mut conn, ambito.id, year).await?.into_iter().map(|a| (a.service_id, a)).collect();
         let years: HashMap<i64, store::ServiceYearRow> =
             store::service_years(&mut conn, ambito.id, year).await?.into_iter().map(|s| (s.service_id, s)).collect();
-        let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new());
-        let io = |e: csv::Error| AppError::Invalid(format!("CSV: {e}"));
-        w.write_record(COLUMNS).map_err(io)?;
+        let mut w = CsvOut::crlf();
+        w.record(COLUMNS)?;
         for s in &services {
             let Some(a) = aggs.get(&s.id) else { continue };
             let sy = years.get(&s.id);
@@ -47,8 +47,8 @@ impl App {
                 Some(0) => "-".into(),
                 Some(c) => it_number(unscaled(c, 2), 2),
             });
-            w.write_record(&record).map_err(io)?;
+            w.record(&record)?;
         }
-        w.into_inner().map_err(|e| AppError::Invalid(format!("CSV: {e}")))
+        Ok(w.finish()?)
     }
 }

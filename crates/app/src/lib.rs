@@ -10,6 +10,7 @@ pub mod demo;
 pub mod edit;
 pub mod export;
 pub mod import;
+pub mod limits;
 pub mod plan;
 pub mod problems;
 pub mod progress;
@@ -17,6 +18,7 @@ pub mod queries;
 pub mod questionnaire;
 pub mod region;
 pub mod report;
+mod spreadsheet;
 pub mod synth;
 pub mod table;
 mod target_values;
@@ -67,13 +69,21 @@ pub struct App {
     /// changes only when an administrator edits a role.
     role_table: std::sync::Arc<std::sync::Mutex<Option<(i64, RoleTable)>>>,
     audit_writer: access::AuditWriter,
+    /// The audit chain's key, from outside the database (`access::audit_key`).
+    audit_key: std::sync::Arc<ambito_domain::audit::AuditKey>,
 }
 
 /// (role, permission) pairs, ordered.
 pub(crate) type RoleTable = std::sync::Arc<Vec<(String, String)>>;
 
 impl App {
+    /// Opens the database with the audit key of `access::audit_key::resolve`.
     pub async fn open(database_url: &str) -> Result<App> {
+        let key = access::audit_key::resolve(database_url)?;
+        App::open_with_key(database_url, key).await
+    }
+
+    pub async fn open_with_key(database_url: &str, audit_key: ambito_domain::audit::AuditKey) -> Result<App> {
         let app = App {
             store: Store::connect(database_url).await?,
             cache: cache::RevisionCache::default(),
@@ -81,6 +91,7 @@ impl App {
             login_failures: Default::default(),
             role_table: Default::default(),
             audit_writer: Default::default(),
+            audit_key: std::sync::Arc::new(audit_key),
         };
         app.ensure_default_roles().await?;
         // A database that had targets and population before `target_value` existed: value them once.

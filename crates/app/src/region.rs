@@ -5,6 +5,7 @@ use crate::import::unscaled;
 use crate::{App, AppError, Result};
 use ambito_domain::format::it_number;
 use ambito_domain::indicator::{DisplayFormat, IndicatorDef};
+use ambito_render::csv_safe::CsvOut;
 use ambito_store as store;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -75,11 +76,10 @@ impl App {
 
     pub async fn region_csv(&self, year: i64) -> Result<Vec<u8>> {
         let rows = self.region_table(year).await?;
-        let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new());
-        let io = |e: csv::Error| AppError::Invalid(format!("CSV: {e}"));
-        w.write_record(REGION_COLUMNS).map_err(io)?;
+        let mut w = CsvOut::crlf();
+        w.record(REGION_COLUMNS)?;
         for r in rows {
-            w.write_record([
+            w.record([
                 r.ambito,
                 r.service,
                 it_number(Decimal::from(r.persons), 0),
@@ -88,10 +88,9 @@ impl App {
                 r.hours_per_person,
                 r.persons_per_1000,
                 r.cost_per_person,
-            ])
-            .map_err(io)?;
+            ])?;
         }
-        w.into_inner().map_err(|e| AppError::Invalid(format!("CSV: {e}")))
+        Ok(w.finish()?)
     }
 
     /// One person's deliveries in one service, in the delivery import format.
@@ -104,13 +103,12 @@ impl App {
             .find(|s| s.code == service_code)
             .ok_or_else(|| AppError::Invalid(format!("servizio «{service_code}» inesistente")))?;
         let rows = store::delivery_history(&mut conn, service.id, person).await?;
-        let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new());
-        let io = |e: csv::Error| AppError::Invalid(format!("CSV: {e}"));
-        w.write_record(crate::import::deliveries::COLUMNS).map_err(io)?;
+        let mut w = CsvOut::crlf();
+        w.record(crate::import::deliveries::COLUMNS)?;
         for r in rows {
             let day = format!("{}-{:02}-{:02}", r.day / 10000, r.day / 100 % 100, r.day % 100);
             let hours = unscaled(r.ore_e4, 4).normalize();
-            w.write_record([
+            w.record([
                 day,
                 service_code.to_string(),
                 r.comune_istat,
@@ -118,10 +116,9 @@ impl App {
                 it_number(hours, hours.scale().max(2)),
                 if r.home_visit { "si".into() } else { "no".into() },
                 r.provider,
-            ])
-            .map_err(io)?;
+            ])?;
         }
-        w.into_inner().map_err(|e| AppError::Invalid(format!("CSV: {e}")))
+        Ok(w.finish()?)
     }
 }
 

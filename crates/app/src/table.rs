@@ -4,8 +4,10 @@
 //! CSV: UTF-8 with or without BOM, or Windows-1252 as Excel on Italian Windows writes it; the
 //! delimiter (`;` or `,`) is read off the header line; `;` files use the Italian number style.
 
+use crate::limits::{MAX_CELL_CHARS, MAX_COLUMNS, MAX_LINE_BYTES};
 use crate::problems::{Findings, Msg};
 use ambito_domain::number::NumberStyle;
+use std::borrow::Cow;
 
 #[derive(Debug, Clone)]
 pub struct Table {
@@ -77,15 +79,10 @@ pub fn column_letter(mut i: usize) -> String {
 
 /// Reads CSV or XLSX by the file name's extension. All problems go to `findings`.
 pub fn read_table(file: &str, bytes: &[u8], findings: &mut Findings) -> Option<Table> {
-    let lower = file.to_lowercase();
-    if lower.ends_with(".xlsx") || lower.ends_with(".xlsm") || lower.ends_with(".xls") || lower.ends_with(".ods") {
-        read_spreadsheet(file, bytes, findings)
-    } else {
-        read_csv(file, bytes, findings)
-    }
+    if crate::spreadsheet::is_workbook(file) { read_spreadsheet(file, bytes, findings) } else { read_csv(file, bytes, findings) }
 }
 
-fn decode(file: &str, bytes: &[u8], findings: &mut Findings) -> Option<String> {
+fn decode<'b>(file: &str, bytes: &'b [u8], findings: &mut Findings) -> Option<Cow<'b, str>> {
     let fail = |findings: &mut Findings, it: &str, en: &str| {
         findings.error(file, None, None, Msg::new(it, en));
         None
@@ -105,7 +102,7 @@ fn decode(file: &str, bytes: &[u8], findings: &mut Findings) -> Option<String> {
     }
     let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
     if let Ok(text) = std::str::from_utf8(body) {
-        return Some(text.to_string());
+        return Some(Cow::Borrowed(text));
     }
     let (text, _, had_errors) = encoding_rs::WINDOWS_1252.decode(body);
     // Bytes 0x81, 0x8D, 0x8F, 0x90, 0x9D are unassigned in Windows-1252: their presence means the
@@ -118,7 +115,7 @@ fn decode(file: &str, bytes: &[u8], findings: &mut Findings) -> Option<String> {
             "unrecognised encoding: use UTF-8 or Windows-1252",
         );
     }
-    Some(text.into_owned())
+    Some(Cow::Owned(text.into_owned()))
 }
 
 fn read_csv(file: &str, bytes: &[u8], findings: &mut Findings) -> Option<Table> {
@@ -126,31 +123,30 @@ fn read_csv(file: &str, bytes: &[u8], findings: &mut Findings) -> Option<Table> 
     let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     let delimiter = if first_line.matches(';').count() >= first_line.matches(',').count() { b';' } else { b',' };
     let style = if delimiter == b';' { NumberStyle::Italian } else { NumberStyle::International };
-    // The csv crate's own line counter skips blank lines; count from byte offsets instead.
-    let newlines: Vec<usize> = text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i).collect();
-    // A record's position may point at the blank lines before it: skip them.
-    let bytes = text.as_bytes();
-    let line_at = |byte: u64| {
-        let mut at = byte as usize;
-        while at < bytes.len() && matches!(bytes[at], b'\n' | b'\r') {
-            at += 1;
-        }
-        newlines.partition_point(|&nl| nl < at) + 1
-    };
+    // The csv crate's own line counter skips blank lines; count newlines up to each record
+    // instead, going forward only (records come in order), so nothing is kept per line.
+    let mut lines = LineCounter::default();
     let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut header: Option<Vec<String>> = None;
     let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
             Err(e) => {
-                let line = e.position().map(|p| line_at(p.byte()));
+                let line = e.position().map(|p| lines.line_at(text.as_bytes(), p.byte()));
                 findings.error(file, line, None, Msg::new(format!("CSV non leggibile: {e}"), format!("unreadable CSV: {e}")));
                 return None;
             }
-        };
-        let line = record.position().map(|p| line_at(p.byte())).unwrap_or(0);
-        let cells: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
+        }
+        let line = record.position().map(|p| lines.line_at(text.as_bytes(), p.byte())).unwrap_or(0);
+        if let Some(problem) = over_caps(record.as_byte_record(), header.as_deref()) {
+            findings.error(file, Some(line), problem.0.as_deref(), problem.1);
+            return None;
+        }
+        // `unquote`: the spreadsheet-safety quote of ambito's own exports (see `csv_safe`).
+        let cells: Vec<String> = record.iter().map(|c| ambito_render::csv_safe::unquote(c).trim().to_string()).collect();
         if cells.iter().all(String::is_empty) {
             continue;
         }
@@ -173,64 +169,91 @@ fn read_csv(file: &str, bytes: &[u8], findings: &mut Findings) -> Option<Table> 
             }
         }
     }
-    if !text.ends_with('\n') && !text.ends_with('\r') && text.lines().count() > 1 {
-        // A last line without a newline is normal for Excel exports; the field count check above
-        // already catches a row cut in the middle.
-    }
     let header = header?;
     Some(Table { file: file.into(), header, rows, style })
 }
 
-fn read_spreadsheet(file: &str, bytes: &[u8], findings: &mut Findings) -> Option<Table> {
-    use calamine::{Reader, open_workbook_auto_from_rs};
-    let cursor = std::io::Cursor::new(bytes.to_vec());
-    let mut workbook = match open_workbook_auto_from_rs(cursor) {
-        Ok(w) => w,
-        Err(e) => {
-            findings.error(
-                file,
-                None,
-                None,
-                Msg::new(format!("foglio di calcolo non leggibile: {e}"), format!("unreadable spreadsheet: {e}")),
-            );
-            return None;
+/// A record over the caps on record length, columns and field length: where, and why.
+pub(crate) fn over_caps(record: &csv::ByteRecord, header: Option<&[String]>) -> Option<(Option<String>, Msg)> {
+    if record.as_slice().len() + record.len() > MAX_LINE_BYTES {
+        return Some((None, line_too_long()));
+    }
+    if record.len() > MAX_COLUMNS {
+        let n = record.len();
+        return Some((
+            None,
+            Msg::new(
+                format!("la riga ha {n} colonne (al massimo {MAX_COLUMNS}): separatore errato?"),
+                format!("the row has {n} columns (at most {MAX_COLUMNS}): wrong delimiter?"),
+            ),
+        ));
+    }
+    // Windows-1252 has one byte a character; UTF-8 is counted as characters.
+    let chars = |c: &[u8]| std::str::from_utf8(c).map_or(c.len(), |s| s.chars().count());
+    let (i, _) = record.iter().enumerate().find(|(_, c)| c.len() > MAX_CELL_CHARS && chars(c) > MAX_CELL_CHARS)?;
+    let column = header.and_then(|h| h.get(i)).filter(|h| !h.is_empty()).cloned().unwrap_or_else(|| column_letter(i));
+    Some((
+        Some(column),
+        Msg::new(
+            format!("il campo contiene più di {MAX_CELL_CHARS} caratteri"),
+            format!("the field holds more than {MAX_CELL_CHARS} characters"),
+        ),
+    ))
+}
+
+pub(crate) fn line_too_long() -> Msg {
+    let mib = MAX_LINE_BYTES >> 20;
+    Msg::new(format!("riga più lunga di {mib} MiB: non è un CSV ordinario"), format!("a line longer than {mib} MiB: not an ordinary CSV"))
+}
+
+/// The 1-based line at a byte offset of the text, counted forward from the last offset asked.
+#[derive(Default)]
+struct LineCounter {
+    at: usize,
+    line: usize,
+}
+
+impl LineCounter {
+    fn line_at(&mut self, text: &[u8], byte: u64) -> usize {
+        // A record's position may point at the blank lines before it: skip them.
+        let mut to = (byte as usize).min(text.len());
+        while to < text.len() && matches!(text[to], b'\n' | b'\r') {
+            to += 1;
         }
-    };
-    let Some(Ok(range)) = workbook.worksheet_range_at(0) else {
+        if to > self.at {
+            self.line += text[self.at..to].iter().filter(|b| **b == b'\n').count();
+            self.at = to;
+        }
+        self.line + 1
+    }
+}
+
+fn read_spreadsheet(file: &str, bytes: &[u8], findings: &mut Findings) -> Option<Table> {
+    let mut workbook = crate::spreadsheet::Workbook::open(file, bytes, findings)?;
+    let Some(first) = workbook.sheet_names().into_iter().next() else {
         findings.error(file, None, None, Msg::new("il foglio di calcolo non contiene fogli", "the workbook has no sheets"));
         return None;
     };
-    let start_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
-    let mut header = None;
-    let mut rows = Vec::new();
-    for (i, row) in range.rows().enumerate() {
-        let cells: Vec<String> = row.iter().map(|c| cell_text(c).trim().to_string()).collect();
-        if cells.iter().all(String::is_empty) {
-            continue;
-        }
-        let line = start_row + i + 1;
-        match &header {
-            None => {
-                header =
-                    Some(cells.into_iter().rev().skip_while(String::is_empty).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>())
-            }
-            Some(h) => {
-                let mut cells = cells;
-                cells.resize(h.len().max(cells.len()), String::new());
-                if cells[h.len()..].iter().any(|c| !c.is_empty()) {
-                    findings.error(file, Some(line), None, Msg::new("valori oltre l'ultima colonna", "values beyond the last column"));
-                    continue;
-                }
-                cells.truncate(h.len());
-                rows.push((line, cells));
-            }
-        }
-    }
-    let Some(header) = header else {
+    let sheet = workbook.sheet(&first, file, findings)?;
+    if sheet.header.is_empty() {
         findings.error(file, None, None, Msg::new("il foglio è vuoto", "the sheet is empty"));
         return None;
-    };
-    Some(Table { file: file.into(), header, rows, style: NumberStyle::International })
+    }
+    for line in &sheet.overflowing {
+        findings.error(file, Some(*line), None, Msg::new("valori oltre l'ultima colonna", "values beyond the last column"));
+    }
+    let rows = sheet
+        .rows
+        .into_iter()
+        .filter(|(line, _)| sheet.overflowing.binary_search(line).is_err())
+        .map(|(line, cells)| (line, cells.into_iter().map(trimmed).collect()))
+        .collect();
+    Some(Table { file: file.into(), header: sheet.header, rows, style: NumberStyle::International })
+}
+
+/// The text without surrounding blanks, reusing its allocation when there are none.
+fn trimmed(s: String) -> String {
+    if s.trim().len() == s.len() { s } else { s.trim().to_string() }
 }
 
 /// Excel stores numbers as binary floats; print the shortest text that reads back the same
@@ -316,6 +339,29 @@ mod tests {
         let mut f = Findings::default();
         assert!(read_table("x.csv", b"  \n", &mut f).is_none());
         assert!(f.errors[0].message.en.contains("empty"));
+    }
+
+    #[test]
+    fn csv_over_the_caps_is_refused_at_its_line() {
+        use crate::limits::{MAX_CELL_CHARS, MAX_COLUMNS};
+        let refused = |bytes: &[u8]| {
+            let mut f = Findings::default();
+            assert!(read_table("x.csv", bytes, &mut f).is_none(), "read");
+            f.errors.iter().map(|e| e.render(crate::problems::Lang::En)).collect::<Vec<_>>().join("\n")
+        };
+        // The penetration test's 2 MB file with a million columns took 1.5 GB.
+        let wide = format!("{}\n", "a;".repeat(1_000_000));
+        assert!(refused(wide.as_bytes()).contains("x.csv:1: a line longer than 1 MiB"));
+        let wide = format!("a;b\n1;2\n{}\n", ";".repeat(MAX_COLUMNS));
+        assert_eq!(
+            refused(wide.as_bytes()),
+            format!("x.csv:3: the row has {} columns (at most {MAX_COLUMNS}): wrong delimiter?", MAX_COLUMNS + 1)
+        );
+        let long = format!("a;nome\n1;{}\n", "è".repeat(MAX_CELL_CHARS + 1));
+        assert_eq!(refused(long.as_bytes()), format!("x.csv:2:nome: the field holds more than {MAX_CELL_CHARS} characters"));
+        let mut f = Findings::default();
+        let at_caps = format!("a;nome\n1;{}\n", "è".repeat(MAX_CELL_CHARS));
+        assert_eq!(read_table("x.csv", at_caps.as_bytes(), &mut f).expect("at the caps").rows.len(), 1);
     }
 
     #[test]

@@ -51,15 +51,42 @@ pub enum TokenCmd {
         /// Comma-separated permission codes, e.g. report.read,activity.read.
         #[arg(long)]
         scopes: String,
+        /// Days the token stays valid (default 90, at most 3650).
         #[arg(long)]
         days: Option<i64>,
+    },
+    /// List API tokens (never their secret): number, user, name, scopes, expiry, state.
+    List {
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// Revoke a token by its number (see `token list`), or every active token of a user with a name.
+    Revoke {
+        /// The token's number.
+        id: Option<i64>,
+        #[arg(long)]
+        user: Option<String>,
+        #[arg(long)]
+        name: Option<String>,
     },
 }
 
 #[derive(Subcommand)]
 pub enum AuditCmd {
-    /// Check the hash chain of the audit log; exits 1 naming the first bad entry.
-    Verify,
+    /// Check the keyed chain of the audit log (key: AMBITO_AUDIT_KEY or AMBITO_AUDIT_KEY_FILE);
+    /// exits 1 naming the first bad entry.
+    Verify {
+        /// Also check every checkpoint in FILE (written by `audit checkpoint` or the server):
+        /// a tail deleted below one of them is caught.
+        #[arg(long)]
+        checkpoints: Option<PathBuf>,
+    },
+    /// Print a signed checkpoint of the chain (sequence number, head, time), or append it to
+    /// FILE, to keep outside the database.
+    Checkpoint {
+        #[arg(short = 'o', long)]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -119,18 +146,57 @@ pub async fn user(app: &App, cmd: UserCmd) -> anyhow::Result<ExitCode> {
 }
 
 pub async fn token(app: &App, cmd: TokenCmd) -> anyhow::Result<ExitCode> {
-    let TokenCmd::Create { user, name, scopes, days } = cmd;
-    let scopes: Vec<String> = scopes.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
-    println!("{}", app.create_api_token(None, &user, &name, &scopes, days).await?);
+    match cmd {
+        TokenCmd::Create { user, name, scopes, days } => {
+            let scopes: Vec<String> = scopes.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+            println!("{}", app.create_api_token(None, &user, &name, &scopes, days).await?);
+        }
+        TokenCmd::List { user } => {
+            let now = ambito_store::now_text();
+            for t in app.api_tokens(user.as_deref()).await? {
+                let state = match &t.expires_at {
+                    _ if t.revoked != 0 => "revocato",
+                    Some(e) if *e <= now => "scaduto",
+                    _ => "attivo",
+                };
+                let expires = t.expires_at.as_deref().unwrap_or("mai");
+                println!("{}\t{}\t{}\t{}\tcreato {}\tscade {expires}\t{state}", t.id, t.username, t.name, t.scopes, t.created_at);
+            }
+        }
+        TokenCmd::Revoke { id, user, name } => {
+            let n = app.revoke_api_tokens(None, id, user.as_deref(), name.as_deref()).await?;
+            if n == 0 {
+                bail!("nessun token attivo corrisponde");
+            }
+            println!("token revocati: {n}");
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 
 pub async fn audit(app: &App, cmd: AuditCmd) -> anyhow::Result<ExitCode> {
-    let AuditCmd::Verify = cmd;
-    let v = app.verify_audit().await?;
+    let checkpoints = match cmd {
+        AuditCmd::Checkpoint { output: None } => {
+            println!("{}", app.checkpoint_line(&app.audit_checkpoint().await?));
+            return Ok(ExitCode::SUCCESS);
+        }
+        AuditCmd::Checkpoint { output: Some(path) } => {
+            let c = app.write_audit_checkpoint(&path).await?;
+            println!("checkpoint della voce {} aggiunto a {}", c.seq, path.display());
+            return Ok(ExitCode::SUCCESS);
+        }
+        AuditCmd::Verify { checkpoints: Some(path) } => app.read_audit_checkpoints(&path)?,
+        AuditCmd::Verify { checkpoints: None } => vec![],
+    };
+    let v = app.verify_audit_against(&checkpoints).await?;
     match v.error {
         None => {
-            println!("registro integro: {} voci verificate", v.entries);
+            let keyed = match v.keyed_from {
+                Some(1) | None => String::new(),
+                Some(k) => format!(" (voci 1–{} con la regola precedente, senza chiave)", k - 1),
+            };
+            let held = if v.checkpoints > 0 { format!(", {} checkpoint rispettati", v.checkpoints) } else { String::new() };
+            println!("registro integro: {} voci verificate{keyed}{held}", v.entries);
             Ok(ExitCode::SUCCESS)
         }
         Some(e) => {
@@ -144,15 +210,11 @@ pub async fn person(app: &App, cmd: PersonCmd) -> anyhow::Result<ExitCode> {
     match cmd {
         PersonCmd::Export { codice_fiscale, format, output } => {
             let Some(p) = app.person_by_cf(&codice_fiscale).await? else { bail!("nessuna persona con codice fiscale {codice_fiscale}") };
-            let data = app.person_export(p.id).await?;
-            app.audit(ambito_app::access::AuditEvent {
-                username: "(riga di comando)".into(),
-                action: "person.export".into(),
-                object: format!("persona/{}", p.id),
-                person_id: Some(p.id),
-                ..Default::default()
-            })
-            .await?;
+            // The data subject's right of access, answered by the DPO: the whole record across
+            // every Ambito (`Reader::DataSubject`), unlike the web export, which shows the staff
+            // of one Ambito what its person page shows them. Each Ambito whose cases it discloses
+            // gets the access in its own register.
+            let data = app.subject_export(&ambito_app::access::Actor::COMMAND_LINE, p.id).await?;
             let bytes = match format.as_str() {
                 "json" => serde_json::to_vec_pretty(&data)?,
                 "pdf" => ambito_app::access::person_export_pdf(&data)?,

@@ -33,9 +33,28 @@ enum Command {
         /// Load the demo Ambiti, with one user per role, before serving.
         #[arg(long)]
         demo: bool,
-        /// The server sits behind TLS: cookies get the Secure flag.
+        /// The server sits behind TLS: cookies get the Secure flag, responses HSTS.
         #[arg(long, env = "AMBITO_BEHIND_TLS")]
         behind_tls: bool,
+        /// Reverse proxies (comma-separated addresses or networks, e.g. 10.0.0.1,fd00::/8) whose
+        /// X-Forwarded-For names the client, for the login throttle and the audit log.
+        #[arg(long, env = "AMBITO_TRUSTED_PROXIES", default_value = "")]
+        trusted_proxy: String,
+        /// Seconds a client has to send a whole request head (slowloris).
+        #[arg(long, env = "AMBITO_HEADER_TIMEOUT", default_value_t = 20)]
+        header_timeout: u64,
+        /// Seconds without a byte read or written before a connection is closed.
+        #[arg(long, env = "AMBITO_IDLE_TIMEOUT", default_value_t = 120)]
+        idle_timeout: u64,
+        /// Open connections at most; more wait to be accepted.
+        #[arg(long, env = "AMBITO_MAX_CONNECTIONS", default_value_t = 512)]
+        max_connections: usize,
+        /// Append a signed audit checkpoint to FILE (keep it outside the database) every
+        /// --audit-checkpoint-minutes, whenever the log has grown.
+        #[arg(long, env = "AMBITO_AUDIT_CHECKPOINTS")]
+        audit_checkpoints: Option<PathBuf>,
+        #[arg(long, env = "AMBITO_AUDIT_CHECKPOINT_MINUTES", default_value_t = 60)]
+        audit_checkpoint_minutes: u64,
     },
     /// Create or update the database schema.
     Migrate,
@@ -398,7 +417,7 @@ async fn dispatch(app: &App, cli: Cli, bar: &Bar, open_seconds: f64) -> anyhow::
         Command::Audit(cmd) => return access_cmd::audit(&app, cmd).await,
         Command::Person(cmd) => return access_cmd::person(&app, cmd).await,
         Command::Report(ReportCmd::Plan { ambito, plan, format, output }) => {
-            let doc = app.plan_document(&ambito, &plan).await?;
+            let doc = app.plan_document(&ambito, &plan, ambito_app::plan::Figures::All).await?;
             let bytes = match format {
                 DocFormat::Pdf => ambito_render::plan::doc_pdf(&doc)?,
                 DocFormat::Docx => ambito_render::plan::doc_docx(&doc)?,
@@ -408,7 +427,7 @@ async fn dispatch(app: &App, cli: Cli, bar: &Bar, open_seconds: f64) -> anyhow::
             println!("Piano di Zona {plan} di {ambito} scritto in {}", output.display());
         }
         Command::Report(ReportCmd::Evaluation { ambito, plan, format, output }) => {
-            let (doc, sheets) = app.evaluation_document(&ambito, &plan).await?;
+            let (doc, sheets) = app.evaluation_document(&ambito, &plan, ambito_app::plan::Figures::All).await?;
             let bytes = match format {
                 DocFormat::Pdf => ambito_render::plan::doc_pdf(&doc)?,
                 DocFormat::Docx => ambito_render::plan::doc_docx(&doc)?,
@@ -418,7 +437,7 @@ async fn dispatch(app: &App, cli: Cli, bar: &Bar, open_seconds: f64) -> anyhow::
             println!("valutazione {plan} di {ambito} scritta in {}", output.display());
         }
         Command::Report(ReportCmd::Monitoring { ambito, plan, round, format, output }) => {
-            let (doc, sheets) = app.monitoring_document(&ambito, &plan, round).await?;
+            let (doc, sheets) = app.monitoring_document(&ambito, &plan, round, ambito_app::plan::Figures::All).await?;
             let bytes = match format {
                 DocFormat::Pdf => ambito_render::plan::doc_pdf(&doc)?,
                 DocFormat::Xlsx => ambito_render::plan::sheets_xlsx(&sheets)?,
@@ -435,10 +454,30 @@ async fn dispatch(app: &App, cli: Cli, bar: &Bar, open_seconds: f64) -> anyhow::
             write_output(&output, &bytes)?;
             println!("Piano di Zona {plan} di {ambito} esportato in {}", output.display());
         }
-        Command::Serve { listen, demo, behind_tls } => {
+        Command::Serve {
+            listen,
+            demo,
+            behind_tls,
+            trusted_proxy,
+            header_timeout,
+            idle_timeout,
+            max_connections,
+            audit_checkpoints,
+            audit_checkpoint_minutes,
+        } => {
+            let trusted_proxies = ambito_web::client_ip::parse_list(&trusted_proxy).map_err(anyhow::Error::msg)?;
+            let limits = ambito_web::ServerLimits {
+                header_timeout: std::time::Duration::from_secs(header_timeout.max(1)),
+                idle_timeout: std::time::Duration::from_secs(idle_timeout.max(1)),
+                max_connections: max_connections.max(1),
+            };
             if demo {
                 app.load_demo(bar).await?;
                 demo_accounts(app).await?;
+            }
+            if let Some(path) = audit_checkpoints {
+                let every = std::time::Duration::from_secs(audit_checkpoint_minutes.max(1) * 60);
+                app.start_audit_checkpoints(path, every).await.context("first audit checkpoint")?;
             }
             let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("binding {listen}"))?;
             let addr = listener.local_addr()?;
@@ -446,7 +485,8 @@ async fn dispatch(app: &App, cli: Cli, bar: &Bar, open_seconds: f64) -> anyhow::
             if demo {
                 println!("Ambito demo: http://{addr}/ambiti/{}", ambito_app::demo::DEMO_AMBITO);
             }
-            ambito_web::serve(listener, app.clone(), ambito_web::WebConfig { secure_cookies: behind_tls }).await?;
+            let web = ambito_web::WebConfig { secure_cookies: behind_tls, trusted_proxies, limits };
+            ambito_web::serve(listener, app.clone(), web).await?;
         }
         Command::Import(cmd) => return import(app, cmd, bar).await,
         Command::Report(ReportCmd::Annual { ambito, year, format, output }) => {
@@ -570,7 +610,10 @@ async fn import(app: &App, cmd: ImportCmd, bar: &Bar) -> anyhow::Result<ExitCode
         }
         ImportCmd::Plan { file } => {
             let (name, bytes) = read(&file)?;
-            app.import_plan(&name, &bytes).await?
+            // The command line is a trusted operator tool: the file names its Ambito. The web
+            // import passes the Ambito of the request instead (`PlanTenant::Ambito`).
+            let tenant = ambito_app::plan::PlanTenant::NamedInFile;
+            app.import_plan(&ambito_app::access::Actor::COMMAND_LINE, tenant, &name, &bytes).await?
         }
         ImportCmd::Territory { file } => {
             let (name, bytes) = read(&file)?;

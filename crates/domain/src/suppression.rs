@@ -5,6 +5,8 @@
 //! subtraction: in every additive relation `total = a + b + …` that is shown, the number of
 //! hidden cells is never exactly one. Zeros are shown: a zero reveals no one.
 
+use crate::measures::{Measure, Measures};
+use crate::report::AnnualReport;
 use rust_decimal::Decimal;
 
 /// A relation `cells[total] = Σ cells[members]` that a reader could use to subtract.
@@ -49,6 +51,96 @@ pub fn suppress(cells: &[Option<Decimal>], sums: &[Sum], threshold: u32) -> Vec<
 /// The text shown in place of a hidden count.
 pub fn hidden_text(threshold: u32) -> String {
     format!("<{threshold}")
+}
+
+/// A count the primary rule hides on its own: from 1 to `threshold - 1`.
+pub fn is_small(v: Option<Decimal>, threshold: u32) -> bool {
+    v.is_some_and(|v| v > Decimal::ZERO && v < Decimal::from(threshold))
+}
+
+/// The measures that count people: the ones suppression protects.
+pub const PEOPLE: [Measure; 3] = [Measure::Utenti, Measure::Domande, Measure::Beneficiari];
+
+/// What the suppressed copy of one report row hides.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HiddenRow {
+    /// By `Measure::index`.
+    pub measures: [bool; 6],
+    /// The figures derived from a hidden count (result indicator, budget per user).
+    pub derived: bool,
+}
+
+impl HiddenRow {
+    pub fn hides(&self, m: Measure) -> bool {
+        self.measures[m.index()]
+    }
+}
+
+/// The cells of an annual report that its suppressed copy (evaluators, the public) hides, row by
+/// row in the report's order: every service of every area, then each area's total, then the
+/// Ambito's. One decision for every output that shows the report's figures to such a reader:
+/// the report's own CSV and page, and the plan indicators linked to it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HiddenCells {
+    pub rows: Vec<HiddenRow>,
+}
+
+impl HiddenCells {
+    /// Primary suppression of small counts of people, then secondary suppression over the
+    /// relations services → area total (roots only, as the totals add) → Ambito total.
+    pub fn of(r: &AnnualReport, threshold: u32) -> HiddenCells {
+        let mut measures: Vec<&Measures> = Vec::new();
+        let mut roots_by_area: Vec<Vec<usize>> = Vec::new();
+        for area in &r.areas {
+            let mut roots = Vec::new();
+            for row in &area.rows {
+                if row.depth == 0 {
+                    roots.push(measures.len());
+                }
+                measures.push(&row.figures.measures);
+            }
+            roots_by_area.push(roots);
+        }
+        let mut area_totals = Vec::new();
+        for area in &r.areas {
+            area_totals.push(measures.len());
+            measures.push(&area.total.measures);
+        }
+        let grand = measures.len();
+        measures.push(&r.total.measures);
+        let mut sums: Vec<Sum> =
+            roots_by_area.iter().zip(&area_totals).map(|(roots, &total)| Sum { total, members: roots.clone() }).collect();
+        sums.push(Sum { total: grand, members: area_totals });
+        let mut rows = vec![HiddenRow::default(); measures.len()];
+        for m in PEOPLE {
+            let cells: Vec<_> = measures.iter().map(|ms| ms.get(m)).collect();
+            for (row, hide) in rows.iter_mut().zip(suppress(&cells, &sums, threshold)) {
+                if hide {
+                    row.measures[m.index()] = true;
+                    row.derived = true;
+                }
+            }
+        }
+        HiddenCells { rows }
+    }
+
+    /// The row of service `code`, if the report has it.
+    pub fn service(&self, r: &AnnualReport, code: &str) -> Option<HiddenRow> {
+        let i = r.areas.iter().flat_map(|a| &a.rows).position(|row| row.code == code)?;
+        self.rows.get(i).copied()
+    }
+
+    /// The total row of area `name`, if the report has it.
+    pub fn area(&self, r: &AnnualReport, name: &str) -> Option<HiddenRow> {
+        let services: usize = r.areas.iter().map(|a| a.rows.len()).sum();
+        let i = r.areas.iter().position(|a| a.name == name)?;
+        self.rows.get(services + i).copied()
+    }
+
+    /// The Ambito's total row.
+    pub fn total(&self) -> HiddenRow {
+        self.rows.last().copied().unwrap_or_default()
+    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! them. UTF-8, `;` separated, Italian number formats, empty cells for blanks.
 
 use crate::RenderError;
+use crate::csv_safe::CsvOut;
 use crate::figures::{euro_amount_text, measure_text};
 use ambito_domain::measures::{Measure, Measures};
 use ambito_domain::report::{AnnualReport, ServiceRow, Shown, TotalRow};
@@ -24,65 +25,42 @@ pub const HEADER: [&str; 13] = [
 ];
 
 pub fn annual(r: &AnnualReport) -> Result<Vec<u8>, RenderError> {
-    let mut w = csv::WriterBuilder::new().delimiter(b';').terminator(csv::Terminator::Any(b'\n')).from_writer(vec![]);
-    w.write_record(HEADER)?;
+    let mut w = CsvOut::new();
+    w.record(HEADER)?;
     for area in &r.areas {
         for row in &area.rows {
-            w.write_record(service_record(&area.name, row))?;
+            w.record(service_record(&area.name, row))?;
         }
     }
     for area in &r.areas {
-        w.write_record(total_record([area.name.as_str(), "TOTALE", area.name.as_str()], &area.total))?;
+        w.record(total_record([area.name.as_str(), "TOTALE", area.name.as_str()], &area.total))?;
     }
-    w.write_record(total_record(["TOTALE AMBITO", "", ""], &r.total))?;
-    w.into_inner().map_err(|e| RenderError::CsvFlush(e.error().to_string()))
+    w.record(total_record(["TOTALE AMBITO", "", ""], &r.total))?;
+    w.finish()
 }
 
 /// The report's rows with small counts of people suppressed (for evaluators and the public): the
 /// same columns as [`annual`], with `<3` in place of hidden counts and the figures derived from a
 /// hidden count (indicator, budget per user) left out. See `ambito_domain::suppression`.
 pub fn annual_suppressed_records(r: &AnnualReport, threshold: u32) -> Vec<Vec<String>> {
-    use ambito_domain::suppression::{Sum, hidden_text, suppress};
-    const PEOPLE: [Measure; 3] = [Measure::Utenti, Measure::Domande, Measure::Beneficiari];
+    use ambito_domain::suppression::{HiddenCells, PEOPLE, hidden_text};
     let mut records: Vec<Vec<String>> = Vec::new();
-    let mut measures: Vec<&Measures> = Vec::new();
-    let mut roots_by_area: Vec<Vec<usize>> = Vec::new();
     for area in &r.areas {
-        let mut roots = Vec::new();
         for row in &area.rows {
-            if row.depth == 0 {
-                roots.push(records.len());
-            }
             records.push(service_record(&area.name, row));
-            measures.push(&row.figures.measures);
         }
-        roots_by_area.push(roots);
     }
-    let mut area_totals = Vec::new();
     for area in &r.areas {
-        area_totals.push(records.len());
         records.push(total_record([area.name.as_str(), "TOTALE", area.name.as_str()], &area.total));
-        measures.push(&area.total.measures);
     }
-    let grand = records.len();
     records.push(total_record(["TOTALE AMBITO", "", ""], &r.total));
-    measures.push(&r.total.measures);
-
-    let mut sums: Vec<Sum> = roots_by_area.iter().zip(&area_totals).map(|(roots, &total)| Sum { total, members: roots.clone() }).collect();
-    sums.push(Sum { total: grand, members: area_totals.clone() });
-    let mut derived_hidden = vec![false; records.len()];
-    for m in PEOPLE {
-        let cells: Vec<_> = measures.iter().map(|ms| ms.get(m)).collect();
-        let column = 3 + Measure::ALL.iter().position(|k| *k == m).unwrap_or(0);
-        for (i, hide) in suppress(&cells, &sums, threshold).into_iter().enumerate() {
-            if hide {
-                records[i][column] = hidden_text(threshold);
-                derived_hidden[i] = true;
-            }
+    // The same rows, in the same order, as the decision of what to hide.
+    let hidden = HiddenCells::of(r, threshold);
+    for (rec, row) in records.iter_mut().zip(&hidden.rows) {
+        for m in PEOPLE.into_iter().filter(|m| row.hides(*m)) {
+            rec[3 + m.index()] = hidden_text(threshold);
         }
-    }
-    for (rec, hidden) in records.iter_mut().zip(derived_hidden) {
-        if hidden {
+        if row.derived {
             rec[10] = "soppresso".into();
             rec[12] = "soppresso".into();
         }
@@ -92,12 +70,12 @@ pub fn annual_suppressed_records(r: &AnnualReport, threshold: u32) -> Vec<Vec<St
 
 /// [`annual_suppressed_records`] as CSV.
 pub fn annual_suppressed(r: &AnnualReport, threshold: u32) -> Result<Vec<u8>, RenderError> {
-    let mut w = csv::WriterBuilder::new().delimiter(b';').terminator(csv::Terminator::Any(b'\n')).from_writer(vec![]);
-    w.write_record(HEADER)?;
+    let mut w = CsvOut::new();
+    w.record(HEADER)?;
     for rec in annual_suppressed_records(r, threshold) {
-        w.write_record(rec)?;
+        w.record(rec)?;
     }
-    w.into_inner().map_err(|e| RenderError::CsvFlush(e.error().to_string()))
+    w.finish()
 }
 
 fn service_record(area: &str, row: &ServiceRow) -> Vec<String> {

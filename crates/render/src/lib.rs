@@ -5,6 +5,7 @@
 
 pub mod chart;
 pub mod csv_out;
+pub mod csv_safe;
 mod figures;
 pub mod pdf;
 

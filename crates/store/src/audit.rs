@@ -2,7 +2,7 @@
 //! and its entry commit or vanish together.
 
 use crate::Result;
-use ambito_domain::audit::{Entry, entry_hash};
+use ambito_domain::audit::{AuditKey, Entry, entry_mac, switch_mac};
 use sqlx::{AnyConnection, FromRow};
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
@@ -43,14 +43,23 @@ impl EntryRow {
 
 const COLUMNS: &str = "seq, at, user_id, username, action, object, person_id, ambito, ip, reason, flagged, prev_hash, hash";
 
-/// Appends `entry` (its `seq` is assigned here) and returns the sequence number.
-pub async fn append_audit(conn: &mut AnyConnection, mut entry: Entry) -> Result<i64> {
+/// Appends `entry` (its `seq` is assigned here, its fields bounded) with a keyed link, and
+/// returns the sequence number. The first keyed entry records the signed switch-over.
+pub async fn append_audit(conn: &mut AnyConnection, key: &AuditKey, entry: Entry) -> Result<i64> {
+    let mut entry = entry.bounded();
     // Taking the head row first serialises concurrent appends (a row lock on PostgreSQL; SQLite
     // write transactions are serial already).
-    let (seq, prev): (i64, String) =
-        sqlx::query_as("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash").fetch_one(&mut *conn).await?;
+    let (seq, prev, keyed_from): (i64, String, Option<i64>) =
+        sqlx::query_as("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash, keyed_from").fetch_one(&mut *conn).await?;
+    if keyed_from.is_none() {
+        sqlx::query("UPDATE audit_head SET keyed_from = $1, keyed_mac = $2 WHERE id = 1")
+            .bind(seq)
+            .bind(switch_mac(key, seq))
+            .execute(&mut *conn)
+            .await?;
+    }
     entry.seq = seq;
-    let hash = entry_hash(&prev, &entry);
+    let hash = entry_mac(key, &prev, &entry);
     let sql = format!("INSERT INTO audit_log ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)");
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(seq)
@@ -72,8 +81,17 @@ pub async fn append_audit(conn: &mut AnyConnection, mut entry: Entry) -> Result<
     Ok(seq)
 }
 
-pub async fn audit_head(conn: &mut AnyConnection) -> Result<(i64, String)> {
-    Ok(sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *conn).await?)
+/// The anchor of the chain: the last entry, and where keyed links start (with its signature).
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct AuditHead {
+    pub seq: i64,
+    pub hash: String,
+    pub keyed_from: Option<i64>,
+    pub keyed_mac: Option<String>,
+}
+
+pub async fn audit_head(conn: &mut AnyConnection) -> Result<AuditHead> {
+    Ok(sqlx::query_as("SELECT seq, hash, keyed_from, keyed_mac FROM audit_head WHERE id = 1").fetch_one(&mut *conn).await?)
 }
 
 /// Entries from `after` (exclusive), in storage order by sequence, at most `limit`.

@@ -19,6 +19,7 @@ mod imports;
 mod person;
 mod plan;
 mod questionnaire;
+pub mod schema;
 mod territory;
 
 pub use access::*;

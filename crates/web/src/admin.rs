@@ -201,11 +201,11 @@ async fn audit_csv(State(app): State<App>, Query(q): Query<AuditSearch>) -> WebR
     let mut query = q.query(None);
     query.limit = 1_000_000;
     let entries = app.search_audit(&query).await?;
-    let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(vec![]);
-    w.write_record(AUDIT_HEADER).map_err(|e| WebError::Internal(e.to_string()))?;
+    let mut w = ambito_render::csv_safe::CsvOut::crlf();
+    w.record(AUDIT_HEADER)?;
     for row in audit_rows(&entries) {
-        w.write_record(row).map_err(|e| WebError::Internal(e.to_string()))?;
+        w.record(row)?;
     }
-    let bytes = w.into_inner().map_err(|e| WebError::Internal(e.to_string()))?;
+    let bytes = w.finish()?;
     Ok(crate::persons::attachment(bytes, "text/csv; charset=utf-8", "registro-accessi.csv"))
 }

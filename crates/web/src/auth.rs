@@ -6,21 +6,41 @@ use crate::views::auth::{LoginPage, ResetPage, TotpPage};
 use ambito_app::App;
 use ambito_app::access::LoginOutcome;
 use axum::Json;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{MethodRouter, post};
 use serde::Deserialize;
 
 pub fn routes() -> Routes {
     Routes::new()
         .get("/accesso", Policy::Public, "Modulo di accesso", login_form)
-        .post("/accesso", Policy::Public, "Accesso con nome utente e password", login)
+        .at_with(Method::POST, "/accesso", Policy::Public, "Accesso con nome utente e password", small(post(login)))
         .get("/accesso/codice", Policy::Public, "Modulo del codice di verifica (TOTP)", totp_form)
-        .post("/accesso/codice", Policy::Public, "Verifica del codice TOTP", totp)
+        .at_with(Method::POST, "/accesso/codice", Policy::Public, "Verifica del codice TOTP", small(post(totp)))
         .post("/esci", Policy::Authenticated, "Uscita (chiude la sessione)", logout)
         .get("/accesso/reimposta/{token}", Policy::Public, "Modulo di reimpostazione della password", reset_form)
-        .post("/accesso/reimposta/{token}", Policy::Public, "Reimposta la password con un collegamento monouso", reset)
-        .post("/api/v1/sessione", Policy::Public, "Accesso API: restituisce un token (Bearer) valido 12 ore", api_login)
+        .at_with(
+            Method::POST,
+            "/accesso/reimposta/{token}",
+            Policy::Public,
+            "Reimposta la password con un collegamento monouso",
+            small(post(reset)),
+        )
+        .at_with(
+            Method::POST,
+            "/api/v1/sessione",
+            Policy::Public,
+            "Accesso API: restituisce un token (Bearer) valido 12 ore",
+            small(post(api_login)),
+        )
+}
+
+/// The forms anyone can send before logging in hold a name, a password and a code: 16 KiB is
+/// plenty, and nobody gets to make the server read 2 MB of "username" (413 past it).
+fn small(route: MethodRouter<App>) -> MethodRouter<App> {
+    route.layer(DefaultBodyLimit::max(16 * 1024))
 }
 
 #[derive(Deserialize, Default)]
@@ -28,12 +48,26 @@ struct Next {
     dopo: Option<String>,
 }
 
-/// Only local paths: never an open redirect.
+/// Only a path on this site: never an open redirect. It starts with one `/` (`//host` and
+/// `/\\host` name another host), holds no `\\` (browsers read it as `/`) and only visible ASCII:
+/// browsers drop tabs and newlines from URLs, so `/<TAB>/evil.example` would become
+/// `//evil.example`, and a CR or LF cannot go into a `Location` header at all. The paths the
+/// guard sends here are percent-encoded, so a real one always passes. Anything else: the home page.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.bytes().all(|b| b.is_ascii_graphic()) => {
+            n.to_string()
+        }
         _ => "/".to_string(),
     }
+}
+
+/// For pages holding a secret (the TOTP key being enrolled, a reset link's form): never kept by
+/// the browser or a proxy. The guard does this for logged-in pages; these come before the login
+/// is complete.
+fn no_store(mut res: Response) -> Response {
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
 }
 
 fn with_cookie(mut res: Response, cookie: &str) -> Response {
@@ -70,7 +104,7 @@ async fn totp_form(State(app): State<App>, headers: HeaderMap, Query(q): Query<N
     let Some(sid) = access::cookie(&headers, SESSION_COOKIE) else { return Ok(Redirect::to("/accesso").into_response()) };
     let Some((username, enrol)) = app.pending_second_factor(&sid).await? else { return Ok(Redirect::to("/accesso").into_response()) };
     let secret = enrol.then(|| app.enrolment_secret(&sid));
-    Ok(TotpPage::new(safe_next(q.dopo.as_deref()), &username, secret, None).into_response())
+    Ok(no_store(TotpPage::new(safe_next(q.dopo.as_deref()), &username, secret, None).into_response()))
 }
 
 #[derive(Deserialize)]
@@ -89,7 +123,7 @@ async fn totp(State(app): State<App>, headers: HeaderMap, Form(f): Form<TotpForm
         LoginOutcome::Refused(msg) => {
             let Some((username, enrol)) = pending else { return Ok(Redirect::to("/accesso").into_response()) };
             let secret = enrol.then(|| app.enrolment_secret(&sid));
-            Ok((StatusCode::UNAUTHORIZED, TotpPage::new(next, &username, secret, Some(msg.to_string()))).into_response())
+            Ok(no_store((StatusCode::UNAUTHORIZED, TotpPage::new(next, &username, secret, Some(msg.to_string()))).into_response()))
         }
     }
 }
@@ -102,8 +136,8 @@ async fn logout(State(app): State<App>, headers: HeaderMap) -> WebResult<Respons
     Ok(with_cookie(Redirect::to("/accesso").into_response(), &caller.clear_session_cookie()))
 }
 
-async fn reset_form(Path(token): Path<String>) -> ResetPage {
-    ResetPage::new(&token, None)
+async fn reset_form(Path(token): Path<String>) -> Response {
+    no_store(ResetPage::new(&token, None).into_response())
 }
 
 #[derive(Deserialize)]
@@ -114,14 +148,14 @@ struct ResetForm {
 
 async fn reset(State(app): State<App>, Path(token): Path<String>, Form(f): Form<ResetForm>) -> WebResult<Response> {
     if f.password != f.conferma {
-        return Ok(
-            (StatusCode::UNPROCESSABLE_ENTITY, ResetPage::new(&token, Some("Le due password non coincidono.".into()))).into_response()
-        );
+        return Ok(no_store(
+            (StatusCode::UNPROCESSABLE_ENTITY, ResetPage::new(&token, Some("Le due password non coincidono.".into()))).into_response(),
+        ));
     }
     match app.redeem_reset_token(&token, &f.password).await {
         Ok(()) => Ok(Redirect::to("/accesso").into_response()),
         Err(ambito_app::AppError::Invalid(msg)) => {
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, ResetPage::new(&token, Some(msg))).into_response())
+            Ok(no_store((StatusCode::UNPROCESSABLE_ENTITY, ResetPage::new(&token, Some(msg))).into_response()))
         }
         Err(e) => Err(e.into()),
     }
@@ -157,4 +191,33 @@ async fn api_login(State(app): State<App>, Json(body): Json<ApiLogin>) -> WebRes
     };
     let token = app.api_token_for_session(&session.token, caller.ip.as_deref()).await.map_err(WebError::from)?;
     Ok(Json(serde_json::json!({"token": token, "tipo": "Bearer", "scadenza_ore": 12})).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_paths_on_this_site_are_followed() {
+        for good in ["/", "/ambiti/ALTO_SEBINO", "/ambiti/X/persone?cf=RSSMRA85T10A562S&x=%2F%2Fa", "/a/b%20c"] {
+            assert_eq!(safe_next(Some(good)), good);
+        }
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/x\r\nSet-Cookie: a=b",
+            "/ok\\..\\",
+            "https://evil.example",
+            "evil.example",
+            "javascript:alert(1)",
+            "/a b",
+            "/città",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
 }

@@ -11,6 +11,9 @@ pub enum WebError {
     /// 400: the request itself is malformed (bad year, unknown format).
     #[error("{0}")]
     BadRequest(String),
+    /// 413: an upload over its size limit.
+    #[error("{0}")]
+    TooLarge(String),
     /// 403: access control refused (the guard checks routes; handlers check finer rules).
     #[error("accesso negato")]
     Forbidden,
@@ -42,6 +45,7 @@ impl IntoResponse for WebError {
         let (status, title, detail) = match &self {
             WebError::NotFound(m) => (StatusCode::NOT_FOUND, "Pagina non trovata", m.clone()),
             WebError::BadRequest(m) => (StatusCode::BAD_REQUEST, "Richiesta non valida", m.clone()),
+            WebError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, "File troppo grande", m.clone()),
             WebError::Forbidden => {
                 (StatusCode::FORBIDDEN, "Accesso negato", "Il profilo con cui si è entrati non consente questa operazione.".to_string())
             }

@@ -13,7 +13,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json, Response};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Instant;
@@ -81,15 +80,15 @@ pub struct Uploader {
     pub providers: Option<std::collections::BTreeSet<String>>,
 }
 
-/// Starts importing a spooled delivery file in the background; the file is removed when done.
-/// Returns the job's id.
-pub fn start_delivery_import(app: App, ambito: &str, file: &str, path: PathBuf, by: Uploader) -> u64 {
+/// Starts importing a spooled delivery file in the background; the file is removed when the job
+/// ends, however it ends. Returns the job's id.
+pub fn start_delivery_import(app: App, ambito: &str, upload: crate::uploads::Spooled, by: Uploader) -> u64 {
     let job = Arc::new(Job {
         ambito: ambito.to_string(),
         ambito_id: by.ambito_id,
         owner: by.user_id,
         providers: by.providers,
-        file: file.to_string(),
+        file: upload.name.clone(),
         progress: JobProgress { phase: Mutex::new(("in coda".into(), Instant::now())), total: AtomicU64::new(0), done: AtomicU64::new(0) },
         outcome: Mutex::new(None),
     });
@@ -108,14 +107,10 @@ pub fn start_delivery_import(app: App, ambito: &str, file: &str, path: PathBuf, 
     tokio::spawn(async move {
         let opts =
             ambito_app::import::deliveries::DeliveryImport { ambito_code: &job.ambito, year: None, providers: job.providers.clone() };
-        let result = app.import_deliveries(&path, opts, &job.progress).await;
-        let _ = std::fs::remove_file(&path);
-        let result = result
-            .map(|mut o| {
-                o.file = job.file.clone();
-                o
-            })
-            .map_err(|e| e.to_string());
+        // Messages name the file as it was uploaded, never the spooled copy's path.
+        let result = app.import_deliveries_named(upload.path(), &job.file, opts, &job.progress).await;
+        drop(upload);
+        let result = result.map_err(|e| e.to_string());
         if let Ok(mut slot) = job.outcome.lock() {
             *slot = Some(result);
         }

@@ -17,9 +17,12 @@ mod persons;
 mod plan;
 mod questionnaire;
 mod routes;
+mod server;
+mod uploads;
 pub mod views;
 
-pub use access::{Policy, RouteSpec, Routes, WebConfig};
+pub use access::{Policy, RouteSpec, Routes, WebConfig, client_ip};
+pub use server::ServerLimits;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
@@ -58,14 +61,12 @@ where
     router.layer(axum::middleware::map_response(security_headers))
 }
 
-/// Serves the application until the process is stopped.
+/// Serves the application until the process is stopped, with the timeouts and connection limit
+/// of `web.limits`.
 pub async fn serve(listener: tokio::net::TcpListener, app: ambito_app::App, web: WebConfig) -> std::io::Result<()> {
-    let service = router_with(app, web).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await
-}
-
-async fn shutdown_signal() {
-    let _ = tokio::signal::ctrl_c().await;
+    uploads::sweep();
+    let limits = web.limits;
+    server::run(listener, router_with(app, web), limits).await
 }
 
 /// Every route of the application with its access policy: what the router is built from.
@@ -97,9 +98,20 @@ pub fn router(app: ambito_app::App) -> Router {
 }
 
 pub fn router_with(app: ambito_app::App, web: WebConfig) -> Router {
+    let behind_tls = web.secure_cookies;
     let (routes, _) = all_routes().into_router(app, web);
     let router = routes.merge(assets::router()).layer(tower_http::trace::TraceLayer::new_for_http());
-    with_security_headers(router)
+    let router = with_security_headers(router);
+    if behind_tls { router.layer(axum::middleware::map_response(strict_transport_security)) } else { router }
+}
+
+/// Behind TLS, browsers are told to come back over HTTPS only, for a year, subdomains included.
+/// Never without TLS: over plain HTTP the header is meaningless and would break a LAN setup.
+pub const HSTS: &str = "max-age=31536000; includeSubDomains";
+
+async fn strict_transport_security(mut response: Response) -> Response {
+    response.headers_mut().insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS));
+    response
 }
 
 /// The report as a self-contained HTML file (for `ambito report annual --format html`).

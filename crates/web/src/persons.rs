@@ -6,6 +6,7 @@ use crate::access::{self, Caller, Policy, Routes};
 use crate::error::{WebError, WebResult};
 use crate::views::persons::{BreakGlassPage, PersonListPage, PersonPage};
 use ambito_app::App;
+use ambito_app::access::Reader;
 use ambito_domain::access::Perm;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -49,16 +50,16 @@ async fn list(State(app): State<App>, Path(code): Path<String>, Query(q): Query<
     let caller = access::current();
     let p = caller.user().ok_or(WebError::Forbidden)?;
     let ambito = app.ambito(&code).await?;
-    // A search by codice fiscale finds a person outside the caller's care teams, to ask for
-    // break-glass access; it never lists anyone.
+    let persons = app.visible_persons(p, &code).await?;
+    // A search by codice fiscale finds a person of this Ambito outside the caller's care teams,
+    // to ask for break-glass access; it never lists anyone, and a person this Ambito does not
+    // follow is "not found" exactly like an unknown code (same status, same page).
     if let Some(cf) = q.cf.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        if let Some(person) = app.person_by_cf(cf).await? {
-            return Ok(Redirect::to(&format!("/ambiti/{}/persone/{}", crate::views::encode_segment(&code), person.id)).into_response());
+        if let Some(person) = app.search_person(p, &code, cf, caller.ip.as_deref()).await? {
+            return Ok(Redirect::to(&format!("/ambiti/{}/persone/{person}", crate::views::encode_segment(&code))).into_response());
         }
-        let persons = app.visible_persons(p, &code).await?;
         return Ok((StatusCode::NOT_FOUND, PersonListPage::new(&ambito.code, &ambito.name, persons, Some(cf.to_string()))).into_response());
     }
-    let persons = app.visible_persons(p, &code).await?;
     Ok(PersonListPage::new(&ambito.code, &ambito.name, persons, None).into_response())
 }
 
@@ -115,8 +116,11 @@ pub(crate) fn break_glass_page(code: &str, person: i64, caller: &Caller) -> Resp
     (StatusCode::FORBIDDEN, page).into_response()
 }
 
-async fn export_json(State(app): State<App>, Path((_code, person)): Path<(String, i64)>) -> WebResult<Response> {
-    let data = app.person_export(person).await?;
+/// The staff export shows what the person page shows, no more: [`Reader::Staff`].
+async fn export_json(State(app): State<App>, Path((code, person)): Path<(String, i64)>) -> WebResult<Response> {
+    let caller = access::current();
+    let p = caller.user().ok_or(WebError::Forbidden)?;
+    let data = app.person_export(Reader::Staff { principal: p, ambito_code: &code }, person).await?;
     Ok(attachment(
         serde_json::to_vec_pretty(&data).map_err(|e| WebError::Internal(e.to_string()))?,
         "application/json",
@@ -124,27 +128,29 @@ async fn export_json(State(app): State<App>, Path((_code, person)): Path<(String
     ))
 }
 
-async fn export_pdf(State(app): State<App>, Path((_code, person)): Path<(String, i64)>) -> WebResult<Response> {
-    let data = app.person_export(person).await?;
+async fn export_pdf(State(app): State<App>, Path((code, person)): Path<(String, i64)>) -> WebResult<Response> {
+    let caller = access::current();
+    let p = caller.user().ok_or(WebError::Forbidden)?;
+    let data = app.person_export(Reader::Staff { principal: p, ambito_code: &code }, person).await?;
     Ok(attachment(ambito_app::access::person_export_pdf(&data)?, "application/pdf", &format!("persona-{person}.pdf")))
 }
 
 async fn own_area(State(app): State<App>) -> WebResult<Response> {
     let caller = access::current();
     let person = caller.user().and_then(|p| p.person_id).ok_or(WebError::Forbidden)?;
-    let data = app.person_export(person).await?;
+    let data = app.person_export(Reader::DataSubject, person).await?;
     Ok(crate::views::persons::OwnAreaPage::new(&data).into_response())
 }
 
 async fn own_json(State(app): State<App>) -> WebResult<Response> {
     let person = access::current().user().and_then(|p| p.person_id).ok_or(WebError::Forbidden)?;
-    let data = app.person_export(person).await?;
+    let data = app.person_export(Reader::DataSubject, person).await?;
     Ok(Json(data).into_response())
 }
 
 async fn own_pdf(State(app): State<App>) -> WebResult<Response> {
     let person = access::current().user().and_then(|p| p.person_id).ok_or(WebError::Forbidden)?;
-    let data = app.person_export(person).await?;
+    let data = app.person_export(Reader::DataSubject, person).await?;
     Ok(attachment(ambito_app::access::person_export_pdf(&data)?, "application/pdf", "miei-dati.pdf"))
 }
 

@@ -11,9 +11,6 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Json, Redirect, Response};
 use serde::Deserialize;
 
-/// Largest file accepted from the browser; a year of activity is a few kilobytes.
-const UPLOAD_LIMIT: usize = 25 * 1024 * 1024;
-
 use crate::access::{Policy, Routes};
 use ambito_domain::access::Perm;
 
@@ -42,7 +39,7 @@ pub fn routes() -> Routes {
             "/ambiti/{code}/importa",
             Policy::Ambito(UPLOAD),
             "Importa un file di attività, budget o prestazioni",
-            axum::routing::post(upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+            axum::routing::post(upload).layer(DefaultBodyLimit::max(crate::uploads::UPLOAD_LIMIT)),
         )
         .get("/api/v1/ambiti", Policy::Authenticated, "Ambiti accessibili al chiamante", api_ambiti)
         .get("/api/v1/ambiti/{code}/relazione/{year}", Policy::Ambito(REPORT), "Relazione annuale in JSON", api_report)
@@ -328,18 +325,15 @@ async fn upload_form(State(app): State<App>, Path(code): Path<String>) -> WebRes
 async fn upload(State(app): State<App>, Path(code): Path<String>, mut form: Multipart) -> WebResult<Response> {
     let ambito = app.ambito(&code).await?;
     let (mut kind, mut file) = (String::new(), None);
-    while let Some(field) = form.next_field().await.map_err(|e| WebError::BadRequest(format!("modulo non valido: {e}")))? {
+    while let Some(field) = form.next_field().await.map_err(crate::uploads::form_error)? {
         match field.name() {
-            Some("tipo") => kind = field.text().await.map_err(|e| WebError::BadRequest(e.to_string()))?,
-            Some("file") => {
-                let name = field.file_name().unwrap_or("file.csv").to_string();
-                let bytes = field.bytes().await.map_err(|e| WebError::BadRequest(format!("file non leggibile: {e}")))?;
-                file = Some((name, bytes));
-            }
+            Some("tipo") => kind = field.text().await.map_err(crate::uploads::form_error)?,
+            // On disk as it arrives; removed when `file` is dropped (or by the job that takes it).
+            Some("file") => file = Some(crate::uploads::spool(field).await?),
             _ => {}
         }
     }
-    let Some((name, bytes)) = file else { return Err(WebError::BadRequest("nessun file inviato".into())) };
+    let Some(file) = file else { return Err(WebError::BadRequest("nessun file inviato".into())) };
     // The route admits any of the upload permissions; each kind of file needs its own.
     let needed = match kind.as_str() {
         "attivita" => Perm::ImportWrite,
@@ -356,21 +350,12 @@ async fn upload(State(app): State<App>, Path(code): Path<String>, mut form: Mult
     let outcome = match kind.as_str() {
         "attivita" => {
             let opts = ambito_app::import::activity::ActivityImport { ambito_code: &ambito.code, new_ambito_name: None };
-            app.import_activity(&name, &bytes, opts, &ambito_app::NoProgress).await?
+            app.import_activity(&file.name, &file.read().await?, opts, &ambito_app::NoProgress).await?
         }
-        "budget" => app.import_budget(&name, &bytes, &ambito.code, &ambito_app::NoProgress).await?,
+        "budget" => app.import_budget(&file.name, &file.read().await?, &ambito.code, &ambito_app::NoProgress).await?,
         "consegne" => {
-            // The delivery importer streams from a file: spool the upload to a private temp file.
-            let dir = std::env::temp_dir().join(format!("ambito-upload-{}", std::process::id()));
-            std::fs::create_dir_all(&dir).map_err(|e| WebError::Internal(e.to_string()))?;
-            let safe: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect();
-            let path = dir.join(format!(
-                "{}-{safe}",
-                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
-            ));
-            std::fs::write(&path, &bytes).map_err(|e| WebError::Internal(e.to_string()))?;
             // Large files take a while: the import runs as a job and the browser follows it.
-            let id = crate::jobs::start_delivery_import(app.clone(), &ambito.code, &name, path, uploader);
+            let id = crate::jobs::start_delivery_import(app.clone(), &ambito.code, file, uploader);
             return Ok(Redirect::to(&crate::jobs::page_url(&ambito.code, id)).into_response());
         }
         other => return Err(WebError::BadRequest(format!("tipo di dati sconosciuto «{other}»"))),

@@ -6,7 +6,7 @@
 //! entry, no access); the cost of a commit is shared by everyone who was waiting for it.
 
 use crate::{AppError, Result};
-use ambito_domain::audit::Entry;
+use ambito_domain::audit::{AuditKey, Entry};
 use ambito_store::{self as store, Store};
 use std::sync::{Arc, OnceLock};
 use tokio::sync::{mpsc, oneshot};
@@ -23,12 +23,12 @@ pub(crate) struct AuditWriter {
 
 impl AuditWriter {
     /// Appends `entry` and returns its sequence number once it is committed.
-    pub(crate) async fn append(&self, store: &Store, entry: Entry) -> Result<i64> {
+    pub(crate) async fn append(&self, store: &Store, key: &Arc<AuditKey>, entry: Entry) -> Result<i64> {
         let queue = self.queue.get_or_init(|| {
             let (sender, receiver) = mpsc::unbounded_channel();
             // The task holds the pool, not the App: it ends when the last App clone (and with it
             // the sender) is gone.
-            tokio::spawn(write_groups(store.clone(), receiver));
+            tokio::spawn(write_groups(store.clone(), key.clone(), receiver));
             sender
         });
         let (reply, answer) = oneshot::channel();
@@ -37,7 +37,7 @@ impl AuditWriter {
     }
 }
 
-async fn write_groups(store: Store, mut queue: mpsc::UnboundedReceiver<Request>) {
+async fn write_groups(store: Store, key: Arc<AuditKey>, mut queue: mpsc::UnboundedReceiver<Request>) {
     while let Some(first) = queue.recv().await {
         let mut group = vec![first];
         while group.len() < MAX_GROUP {
@@ -47,7 +47,7 @@ async fn write_groups(store: Store, mut queue: mpsc::UnboundedReceiver<Request>)
             }
         }
         let (entries, replies): (Vec<Entry>, Vec<_>) = group.into_iter().unzip();
-        match write_group(&store, entries).await {
+        match write_group(&store, &key, entries).await {
             Ok(seqs) => {
                 for (reply, seq) in replies.into_iter().zip(seqs) {
                     let _ = reply.send(Ok(seq));
@@ -63,11 +63,11 @@ async fn write_groups(store: Store, mut queue: mpsc::UnboundedReceiver<Request>)
     }
 }
 
-async fn write_group(store: &Store, entries: Vec<Entry>) -> store::Result<Vec<i64>> {
+async fn write_group(store: &Store, key: &AuditKey, entries: Vec<Entry>) -> store::Result<Vec<i64>> {
     let mut tx = store.write_untracked().await?;
     let mut seqs = Vec::with_capacity(entries.len());
     for e in entries {
-        seqs.push(store::append_audit(&mut tx, e).await?);
+        seqs.push(store::append_audit(&mut tx, key, e).await?);
     }
     tx.commit().await?;
     Ok(seqs)

@@ -9,6 +9,11 @@ use ambito_store as store;
 use std::collections::BTreeSet;
 use std::time::Instant;
 
+/// Longer than any username ambito accepts (3–64 characters) or any password (128 characters,
+/// at most 4 bytes each): a login with more is refused at once.
+pub const MAX_USERNAME_CHARS: usize = 64;
+pub const MAX_PASSWORD_BYTES: usize = 4 * ambito_domain::access::password::MAX_LEN;
+
 /// What a password login leads to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoginOutcome {
@@ -59,6 +64,13 @@ impl App {
     /// the same time, whether the account exists, is suspended, locked or the password is wrong.
     pub async fn login(&self, username: &str, password: &str, ip: Option<&str>) -> Result<LoginOutcome> {
         let username = username.trim();
+        if username.chars().count() > MAX_USERNAME_CHARS || password.len() > MAX_PASSWORD_BYTES {
+            // No account has such a name or password: refuse before hashing megabytes, and let
+            // the audit log keep only the start of the name (`Entry::bounded`).
+            self.note_ip_failure(ip);
+            self.audit_event("login.failed", username, None, ip).await?;
+            return Ok(LoginOutcome::Refused(LOGIN_REFUSED));
+        }
         if self.throttled(ip) {
             self.audit_event("login.throttled", username, None, ip).await?;
             return Ok(LoginOutcome::Refused(LOGIN_REFUSED));
@@ -89,7 +101,7 @@ impl App {
             } else {
                 "login.failed"
             };
-            store::append_audit(&mut tx, entry(why, Some(user.id), &user.username, "sessione", ip)).await?;
+            store::append_audit(&mut tx, &self.audit_key, entry(why, Some(user.id), &user.username, "sessione", ip)).await?;
             tx.commit().await?;
             return Ok(LoginOutcome::Refused(LOGIN_REFUSED));
         }
@@ -99,7 +111,7 @@ impl App {
         let due = staff || user.totp_secret.is_some();
         let info = new_session(&mut tx, user.id, due, ip).await?;
         let action = if due { "login.password_ok" } else { "login" };
-        store::append_audit(&mut tx, entry(action, Some(user.id), &user.username, "sessione", ip)).await?;
+        store::append_audit(&mut tx, &self.audit_key, entry(action, Some(user.id), &user.username, "sessione", ip)).await?;
         tx.commit().await?;
         Ok(LoginOutcome::Session(SessionInfo { must_enrol: due && user.totp_secret.is_none(), ..info }))
     }
@@ -137,7 +149,8 @@ impl App {
         if !fresh {
             let lock = (user.failed_logins + 1 >= self.access.lockout_after).then(|| rfc3339(now() + self.access.lockout_for));
             store::record_failed_login(&mut tx, user.id, lock.as_deref()).await?;
-            store::append_audit(&mut tx, entry("login.totp_failed", Some(user.id), &user.username, "sessione", ip)).await?;
+            store::append_audit(&mut tx, &self.audit_key, entry("login.totp_failed", Some(user.id), &user.username, "sessione", ip))
+                .await?;
             if lock.is_some() {
                 store::delete_session(&mut tx, &hash).await?;
             }
@@ -148,12 +161,12 @@ impl App {
         }
         if enrolling {
             store::set_totp_secret(&mut tx, user.id, Some(&secret)).await?;
-            store::append_audit(&mut tx, entry("totp.enrolled", Some(user.id), &user.username, "utente", ip)).await?;
+            store::append_audit(&mut tx, &self.audit_key, entry("totp.enrolled", Some(user.id), &user.username, "utente", ip)).await?;
         }
         store::delete_session(&mut tx, &hash).await?;
         store::clear_failed_logins(&mut tx, user.id).await?;
         let info = new_session(&mut tx, user.id, false, ip).await?;
-        store::append_audit(&mut tx, entry("login", Some(user.id), &user.username, "sessione", ip)).await?;
+        store::append_audit(&mut tx, &self.audit_key, entry("login", Some(user.id), &user.username, "sessione", ip)).await?;
         tx.commit().await?;
         Ok(LoginOutcome::Session(info))
     }
@@ -263,7 +276,7 @@ impl App {
         if let Some(s) = store::session(&mut tx, &hash).await? {
             let name = store::user_by_id(&mut tx, s.user_id).await?.map(|u| u.username).unwrap_or_default();
             store::delete_session(&mut tx, &hash).await?;
-            store::append_audit(&mut tx, entry("logout", Some(s.user_id), &name, "sessione", ip)).await?;
+            store::append_audit(&mut tx, &self.audit_key, entry("logout", Some(s.user_id), &name, "sessione", ip)).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -280,7 +293,7 @@ impl App {
         let info = new_session(&mut tx, user.id, false, ip).await?;
         let mut e = entry("login.oidc", Some(user.id), &user.username, "sessione", ip);
         e.reason = Some(provider.to_string());
-        store::append_audit(&mut tx, e).await?;
+        store::append_audit(&mut tx, &self.audit_key, e).await?;
         tx.commit().await?;
         Ok(info)
     }
@@ -306,7 +319,12 @@ impl App {
         )
         .await?;
         store::delete_session(&mut tx, &token_hash(session_token)).await?;
-        store::append_audit(&mut tx, entry("token.login", Some(active.principal.user_id), &active.principal.username, "token", ip)).await?;
+        store::append_audit(
+            &mut tx,
+            &self.audit_key,
+            entry("token.login", Some(active.principal.user_id), &active.principal.username, "token", ip),
+        )
+        .await?;
         tx.commit().await?;
         Ok(token)
     }

@@ -3,6 +3,7 @@
 //! may; this module owns everything with a secret or a clock in it.
 
 mod audit;
+pub mod audit_key;
 mod audit_writer;
 pub mod demo;
 mod login;
@@ -11,11 +12,11 @@ mod persons;
 mod secrets;
 mod users;
 
-pub use audit::{AuditEvent, AuditVerification};
+pub use audit::{Actor, AuditEvent, AuditVerification};
 pub(crate) use audit_writer::AuditWriter;
 pub use login::{LoginOutcome, SessionInfo};
 pub use oidc_pending::{OIDC_PENDING_TTL_SECONDS, OidcPending};
-pub use persons::{NOTE_KINDS, PersonView, PurgeReport, person_export_pdf};
+pub use persons::{NOTE_KINDS, PersonView, PurgeReport, Reader, person_export_pdf};
 pub use secrets::{demo_totp_secret, totp_code};
 pub use users::{NewUser, RoleAssignment};
 
@@ -47,6 +48,12 @@ impl Default for AccessConfig {
         }
     }
 }
+
+/// How long an API token lives when its creator does not say (`ambito token create --days`):
+/// a forgotten token must not stay valid for ever.
+pub const TOKEN_DAYS: i64 = 90;
+/// The longest life a token may be given.
+pub const MAX_TOKEN_DAYS: i64 = 3650;
 
 /// The one message for every refused login: it never says whether the account exists.
 pub const LOGIN_REFUSED: &str = "Credenziali non valide, oppure account non disponibile. Riprovare o rivolgersi all'amministratore.";

@@ -22,6 +22,39 @@ pub struct PersonView {
     pub decision: String,
 }
 
+/// Whom a person's record is read for. One rule decides what each reader gets, for the person
+/// page and every export of it (JSON, PDF, API token alike).
+#[derive(Debug, Clone, Copy)]
+pub enum Reader<'a> {
+    /// Staff working in one Ambito (`/ambiti/{code}/persone/{id}` and its `dati.json`/`dati.pdf`):
+    /// that Ambito's cases and their notes only (the two-Ambiti rule), clinical notes only with
+    /// `clinical.read` on the person, deliveries of that Ambito's services, and the accesses in
+    /// that Ambito's register.
+    Staff { principal: &'a Principal, ambito_code: &'a str },
+    /// The data subject's right of access (GDPR art. 15): the citizen's own area, or the DPO
+    /// answering a request with `ambito person export`. Everything ambito holds, in every Ambito.
+    DataSubject,
+}
+
+/// A reader resolved for one person: which Ambito (none: all) and whether clinical notes show.
+struct Scope {
+    ambito: Option<(i64, String)>,
+    clinical: bool,
+}
+
+impl Scope {
+    fn shows_case(&self, c: &store::CaseRow) -> bool {
+        self.ambito.as_ref().is_none_or(|(id, _)| c.ambito_id == *id)
+    }
+}
+
+struct Record {
+    person: store::PersonRow,
+    cases: Vec<store::CaseRow>,
+    notes: Vec<store::NoteRow>,
+    clinical_hidden: usize,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PurgeReport {
     pub cutoff: String,
@@ -79,26 +112,82 @@ impl App {
         Ok(out)
     }
 
+    /// A search by codice fiscale inside one Ambito, to open a record or ask for break-glass. It
+    /// finds only a person with a case in this Ambito whom the caller may open or break the glass
+    /// for; everyone else (unknown, known only to another Ambito, outside the caller's Comune or
+    /// provider) is "not found", the same answer, so a search reveals nothing about people the
+    /// caller may not see. Every search is audited with the caller and the Ambito; the entry names
+    /// the person only when they have a case here, and the typed code is never stored.
+    pub async fn search_person(&self, p: &Principal, ambito_code: &str, cf: &str, ip: Option<&str>) -> Result<Option<i64>> {
+        let ambito = self.ambito(ambito_code).await?;
+        let person = self.person_by_cf(cf).await?;
+        let mut here = None;
+        if let Some(person) = person {
+            let mut conn = self.store.read().await?;
+            if store::cases_of(&mut conn, person.id).await?.iter().any(|c| c.ambito_id == ambito.id) {
+                here = Some(person.id);
+            }
+        }
+        let found = match here {
+            Some(id) => matches!(
+                self.person_decision(p, Perm::PersonRead, ambito.id, id).await?,
+                PersonDecision::Allow | PersonDecision::AllowBreakGlass | PersonDecision::NeedBreakGlass
+            )
+            .then_some(id),
+            None => None,
+        };
+        let mut ev = actor_event(Some(p), "person.search", &format!("ambiti/{}/persone?cf", ambito.code));
+        ev.person_id = here;
+        ev.ambito = Some(ambito.code);
+        ev.ip = ip.map(str::to_string);
+        self.audit(ev).await?;
+        Ok(found)
+    }
+
     pub async fn person_by_cf(&self, cf: &str) -> Result<Option<store::PersonRow>> {
         let mut conn = self.store.read().await?;
         Ok(store::person_by_codice_fiscale(&mut conn, &cf.trim().to_uppercase()).await?)
     }
 
-    pub async fn person_view(&self, p: &Principal, ambito_code: &str, person_id: i64) -> Result<PersonView> {
-        let ambito = self.ambito(ambito_code).await?;
-        let decision = self.person_decision(p, Perm::PersonRead, ambito.id, person_id).await?;
-        let mut conn = self.store.read().await?;
-        let person = store::person(&mut conn, person_id).await?.ok_or_else(|| AppError::Invalid("persona non trovata".into()))?;
-        let cases: Vec<store::CaseRow> =
-            store::cases_of(&mut conn, person_id).await?.into_iter().filter(|c| c.ambito_id == ambito.id).collect();
-        let clinical = self.person_decision(p, Perm::ClinicalRead, ambito.id, person_id).await?;
-        let may_clinical = matches!(clinical, PersonDecision::Allow | PersonDecision::AllowBreakGlass);
-        let (notes, hidden): (Vec<_>, Vec<_>) = store::notes_of(&mut conn, person_id)
+    /// What `reader` may see of a person: resolved once per request, applied by [`App::record`].
+    async fn scope(&self, reader: Reader<'_>, person_id: i64) -> Result<Scope> {
+        match reader {
+            Reader::DataSubject => Ok(Scope { ambito: None, clinical: true }),
+            Reader::Staff { principal, ambito_code } => {
+                let ambito = self.ambito(ambito_code).await?;
+                let clinical = self.person_decision(principal, Perm::ClinicalRead, ambito.id, person_id).await?;
+                let clinical = matches!(clinical, PersonDecision::Allow | PersonDecision::AllowBreakGlass);
+                Ok(Scope { ambito: Some((ambito.id, ambito.code)), clinical })
+            }
+        }
+    }
+
+    /// The person, their cases and notes as `scope` shows them: the one function behind the
+    /// person page and every export of it, so that what one shows the other cannot add to.
+    async fn record(&self, conn: &mut store::AnyConnection, scope: &Scope, person_id: i64) -> Result<Record> {
+        let person = store::person(conn, person_id).await?.ok_or_else(|| AppError::Invalid("persona non trovata".into()))?;
+        let cases: Vec<store::CaseRow> = store::cases_of(conn, person_id).await?.into_iter().filter(|c| scope.shows_case(c)).collect();
+        let (notes, hidden): (Vec<_>, Vec<_>) = store::notes_of(conn, person_id)
             .await?
             .into_iter()
             .filter(|n| cases.iter().any(|c| c.id == n.case_id))
-            .partition(|n| n.kind != "clinica" || may_clinical);
-        Ok(PersonView { person, cases, notes, clinical_hidden: hidden.len(), decision: format!("{decision:?}") })
+            .partition(|n| n.kind != "clinica" || scope.clinical);
+        Ok(Record { person, cases, notes, clinical_hidden: hidden.len() })
+    }
+
+    pub async fn person_view(&self, p: &Principal, ambito_code: &str, person_id: i64) -> Result<PersonView> {
+        let scope = self.scope(Reader::Staff { principal: p, ambito_code }, person_id).await?;
+        let ambito_id = scope.ambito.as_ref().map(|a| a.0).unwrap_or_default();
+        let decision = self.person_decision(p, Perm::PersonRead, ambito_id, person_id).await?;
+        let mut conn = self.store.read().await?;
+        let r = self.record(&mut conn, &scope, person_id).await?;
+        Ok(PersonView {
+            person: r.person,
+            cases: r.cases,
+            notes: r.notes,
+            clinical_hidden: r.clinical_hidden,
+            decision: format!("{decision:?}"),
+        })
     }
 
     /// Adds a note to the person's open case in this Ambito. Clinical notes need clinical rights.
@@ -171,29 +260,61 @@ impl App {
         Ok(())
     }
 
-    /// Everything ambito holds about one person (GDPR art. 15), across every Ambito, including
-    /// who accessed it: identity, cases, care teams, notes, delivery events, audit entries.
-    pub async fn person_export(&self, person_id: i64) -> Result<serde_json::Value> {
+    /// The right-of-access export (GDPR art. 15) for `reader`: identity, cases, notes, delivery
+    /// events and who accessed the data. Staff of an Ambito get exactly what the person page shows
+    /// them ([`Reader::Staff`]); only the data subject's own export ([`Reader::DataSubject`])
+    /// spans every Ambito.
+    pub async fn person_export(&self, reader: Reader<'_>, person_id: i64) -> Result<serde_json::Value> {
+        let scope = self.scope(reader, person_id).await?;
         let mut conn = self.store.read().await?;
-        let person = store::person(&mut conn, person_id).await?.ok_or_else(|| AppError::Invalid("persona non trovata".into()))?;
-        let cases = store::cases_of(&mut conn, person_id).await?;
-        let notes = store::notes_of(&mut conn, person_id).await?;
-        let deliveries = store::person_deliveries(&mut conn, person_id, &person.pseudonym).await?;
+        let r = self.record(&mut conn, &scope, person_id).await?;
+        let in_scope = |ambito: Option<&str>| scope.ambito.as_ref().is_none_or(|a| Some(a.1.as_str()) == ambito);
+        let deliveries: Vec<store::PersonDeliveryRow> = store::person_deliveries(&mut conn, person_id, &r.person.pseudonym)
+            .await?
+            .into_iter()
+            .filter(|d| in_scope(Some(&d.ambito)))
+            .collect();
         let accesses =
             store::search_audit(&mut conn, &store::AuditQuery { person_id: Some(person_id), limit: 100_000, ..Default::default() }).await?;
         let accesses: Vec<serde_json::Value> = accesses
             .iter()
+            .filter(|e| in_scope(e.ambito.as_deref()))
             .map(|e| serde_json::json!({"quando": e.at, "chi": e.username, "azione": e.action, "oggetto": e.object, "ambito": e.ambito, "motivo": e.reason}))
             .collect();
-        Ok(serde_json::json!({
+        let mut out = serde_json::json!({
             "generato_il": rfc3339(now()),
             "base_giuridica": "Regolamento (UE) 2016/679, art. 15 (diritto di accesso dell'interessato)",
-            "persona": person,
-            "prese_in_carico": cases,
-            "note": notes,
+            "persona": r.person,
+            "prese_in_carico": r.cases,
+            "note": r.notes,
             "prestazioni": deliveries,
             "accessi_ai_dati": accesses,
-        }))
+        });
+        if let Some((_, code)) = &scope.ambito {
+            out["ambito"] = serde_json::json!(code);
+            out["note_cliniche_non_visibili"] = serde_json::json!(r.clinical_hidden);
+        }
+        Ok(out)
+    }
+
+    /// The data subject's whole record, for the DPO answering an art. 15 request from the command
+    /// line. Every Ambito whose cases it discloses gets the access in its own register.
+    pub async fn subject_export(&self, actor: &super::Actor<'_>, person_id: i64) -> Result<serde_json::Value> {
+        let data = self.person_export(Reader::DataSubject, person_id).await?;
+        let mut ambiti: Vec<&str> =
+            data["prese_in_carico"].as_array().into_iter().flatten().filter_map(|c| c["ambito_code"].as_str()).collect();
+        ambiti.sort_unstable();
+        ambiti.dedup();
+        let mut tx = self.store.write_untracked().await?;
+        let object = format!("persona/{person_id}");
+        let owners: Vec<Option<&str>> = if ambiti.is_empty() { vec![None] } else { ambiti.into_iter().map(Some).collect() };
+        for ambito in owners {
+            let mut ev = actor.event("person.export", &object, ambito);
+            ev.person_id = Some(person_id);
+            self.audit_in(&mut tx, ev).await?;
+        }
+        tx.commit().await?;
+        Ok(data)
     }
 
     /// Removes personal data of persons whose every case closed more than `years` ago.

@@ -3,9 +3,10 @@
 
 use super::audit::AuditEvent;
 use super::secrets::{hash_password, random_token, token_hash};
+use super::{MAX_TOKEN_DAYS, TOKEN_DAYS};
 use super::{now, rfc3339};
 use crate::{App, AppError, Result};
-use ambito_domain::access::{DEFAULT_ROLES, Perm, Principal, check_password};
+use ambito_domain::access::{DEFAULT_ROLES, Perm, Principal, check_password_for};
 use ambito_store as store;
 
 #[derive(Debug, Clone, Default)]
@@ -48,7 +49,7 @@ impl App {
         }
         let hash = match &user.password {
             Some(pw) => {
-                check_password(pw, &user.username).map_err(|e| AppError::Invalid(e.to_string()))?;
+                check_password_for(pw, &user.username, &user.display_name).map_err(|e| AppError::Invalid(e.to_string()))?;
                 let pw = pw.clone();
                 Some(tokio::task::spawn_blocking(move || hash_password(&pw)).await.map_err(|e| AppError::Invalid(e.to_string()))??)
             }
@@ -113,7 +114,10 @@ impl App {
 
     /// Sets a new password (policy-checked) and ends the user's sessions.
     pub async fn set_password(&self, actor: Option<&Principal>, username: &str, password: &str) -> Result<()> {
-        check_password(password, username).map_err(|e| AppError::Invalid(e.to_string()))?;
+        let mut conn = self.store.read().await?;
+        let name = store::user_by_username(&mut conn, username).await?.map(|u| u.display_name).unwrap_or_default();
+        drop(conn);
+        check_password_for(password, username, &name).map_err(|e| AppError::Invalid(e.to_string()))?;
         let pw = password.to_string();
         let hash = tokio::task::spawn_blocking(move || hash_password(&pw)).await.map_err(|e| AppError::Invalid(e.to_string()))??;
         let mut tx = self.store.write_untracked().await?;
@@ -154,7 +158,7 @@ impl App {
         let invalid = || AppError::Invalid("collegamento non valido o scaduto".into());
         let user_id = store::consume_reset_token(&mut tx, &token_hash(token), &rfc3339(now())).await?.ok_or_else(invalid)?;
         let user = store::user_by_id(&mut tx, user_id).await?.ok_or_else(invalid)?;
-        check_password(password, &user.username).map_err(|e| AppError::Invalid(e.to_string()))?;
+        check_password_for(password, &user.username, &user.display_name).map_err(|e| AppError::Invalid(e.to_string()))?;
         let pw = password.to_string();
         let hash = tokio::task::spawn_blocking(move || hash_password(&pw)).await.map_err(|e| AppError::Invalid(e.to_string()))??;
         store::set_password_hash(&mut tx, user.id, &hash).await?;
@@ -186,8 +190,12 @@ impl App {
                 return Err(AppError::Invalid(format!("ambito del token sconosciuto: {s}")));
             }
         }
+        let days = days.unwrap_or(TOKEN_DAYS);
+        if !(1..=MAX_TOKEN_DAYS).contains(&days) {
+            return Err(AppError::Invalid(format!("durata del token non valida: {days} giorni (da 1 a {MAX_TOKEN_DAYS})")));
+        }
         let token = format!("amb_{}", random_token()?);
-        let expires = days.map(|d| rfc3339(now() + time::Duration::days(d)));
+        let expires = Some(rfc3339(now() + time::Duration::days(days)));
         let mut tx = self.store.write_untracked().await?;
         let user = store::user_by_username(&mut tx, username).await?.ok_or_else(|| AppError::Invalid("utente non trovato".into()))?;
         store::insert_api_token(&mut tx, &token_hash(&token), user.id, name, &scopes.join(","), expires.as_deref()).await?;
@@ -196,6 +204,48 @@ impl App {
         self.audit_in(&mut tx, ev).await?;
         tx.commit().await?;
         Ok(token)
+    }
+
+    /// API tokens (of one user, or all), for `ambito token list`.
+    pub async fn api_tokens(&self, username: Option<&str>) -> Result<Vec<store::ApiTokenInfo>> {
+        let mut conn = self.store.read().await?;
+        let user_id = match username {
+            Some(u) => Some(store::user_by_username(&mut conn, u).await?.ok_or_else(|| AppError::Invalid("utente non trovato".into()))?.id),
+            None => None,
+        };
+        Ok(store::list_api_tokens(&mut conn, user_id).await?)
+    }
+
+    /// Revokes API tokens: the one with `id`, or every active one of `username` named `name`.
+    /// Returns how many were revoked; each is audited. A revoked token stops working at once.
+    pub async fn revoke_api_tokens(
+        &self,
+        actor: Option<&Principal>,
+        id: Option<i64>,
+        username: Option<&str>,
+        name: Option<&str>,
+    ) -> Result<usize> {
+        if id.is_none() && (username.is_none() || name.is_none()) {
+            return Err(AppError::Invalid("indicare il numero del token, oppure utente e nome".into()));
+        }
+        let all = self.api_tokens(username).await?;
+        let chosen: Vec<_> = all
+            .into_iter()
+            .filter(|t| t.revoked == 0)
+            .filter(|t| id.is_none_or(|id| t.id == id) && name.is_none_or(|n| t.name == n))
+            .collect();
+        let mut tx = self.store.write_untracked().await?;
+        let mut revoked = 0;
+        for t in &chosen {
+            if store::revoke_api_token(&mut tx, t.id).await? > 0 {
+                let mut ev = actor_event(actor, "token.revoke", &format!("utente/{}", t.username));
+                ev.reason = Some(format!("token {} «{}»", t.id, t.name));
+                self.audit_in(&mut tx, ev).await?;
+                revoked += 1;
+            }
+        }
+        tx.commit().await?;
+        Ok(revoked)
     }
 
     /// Grants or revokes one permission of a role (administrators only; audited).

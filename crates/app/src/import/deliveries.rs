@@ -80,8 +80,20 @@ struct ReadOutcome {
 
 impl App {
     pub async fn import_deliveries(&self, path: &Path, opts: DeliveryImport<'_>, progress: &dyn Progress) -> Result<ImportOutcome> {
+        self.import_deliveries_named(path, &path.display().to_string(), opts, progress).await
+    }
+
+    /// As `import_deliveries`, with the file known as `file` (its extension, its year, every
+    /// message and the import log): an upload is spooled under a name of the server's own.
+    pub async fn import_deliveries_named(
+        &self,
+        path: &Path,
+        file: &str,
+        opts: DeliveryImport<'_>,
+        progress: &dyn Progress,
+    ) -> Result<ImportOutcome> {
         let started = Instant::now();
-        let file = path.display().to_string();
+        let file = file.to_string();
         let mut f = Findings::default();
         let mut conn = self.store.read().await?;
         let Some(ambito) = store::ambito_by_code(&mut conn, opts.ambito_code).await? else {

@@ -4,6 +4,7 @@
 use super::COLUMNS;
 use super::WITHDRAW;
 use super::trim_listing;
+use crate::limits::MAX_LINE_BYTES;
 use crate::problems::{Findings, Msg};
 use ambito_domain::number::NumberStyle;
 use sha2::{Digest, Sha256};
@@ -33,8 +34,7 @@ pub(super) fn for_each_row(
     f: &mut Findings,
     mut visit: impl FnMut(i64, &mut [String; 8], NumberStyle, &mut Findings),
 ) -> Option<Vec<u8>> {
-    let lower = file.to_lowercase();
-    if lower.ends_with(".xlsx") || lower.ends_with(".xls") || lower.ends_with(".ods") {
+    if crate::spreadsheet::is_workbook(file) {
         let Ok(bytes) = std::fs::read(path) else {
             f.error(file, None, None, Msg::new("file non leggibile", "unreadable file"));
             return None;
@@ -68,24 +68,39 @@ pub(super) fn for_each_row(
     let mut record = csv::ByteRecord::new();
     let mut idx: Option<[Option<usize>; 8]> = None;
     let mut width = 0;
+    let mut header: Vec<String> = Vec::new();
     loop {
         match csv.read_byte_record(&mut record) {
             Ok(false) => return idx.is_some().then(|| lines.digest()),
             Ok(true) => {}
+            Err(_) if lines.too_long.get() => {
+                let line = lines.first_line(lines.mark.get() + 1, 0) as usize;
+                f.error(file, Some(line), None, crate::table::line_too_long());
+                return None;
+            }
             Err(e) => {
                 let line = e.position().map(|p| p.line() as usize);
                 f.error(file, line, None, Msg::new(format!("CSV non leggibile: {e}"), format!("unreadable CSV: {e}")));
                 return None;
             }
         }
+        lines.mark.set(csv.position().byte());
         if is_blank(&record) {
             continue;
         }
         let embedded = record.as_slice().iter().filter(|b| **b == b'\n').count() as u64;
         let line = lines.first_line(csv.position().byte(), embedded) as i64;
+        if let Some((column, msg)) = crate::table::over_caps(&record, idx.as_ref().map(|_| header.as_slice())) {
+            f.error(file, Some(line as usize), column.as_deref(), msg);
+            if idx.is_none() {
+                return None;
+            }
+            trim_listing(f);
+            continue;
+        }
         match &idx {
             None => {
-                let mut header: Vec<String> = record.iter().map(decode_field).collect();
+                header = record.iter().map(decode_field).collect();
                 if let Some(h) = header.first_mut() {
                     *h = h.trim_start_matches('\u{feff}').to_string();
                 }
@@ -107,7 +122,7 @@ pub(super) fn for_each_row(
                     trim_listing(f);
                     continue;
                 }
-                let mut picked = pick(i, |k| trimmed(decode_field(&record[k])));
+                let mut picked = pick(i, |k| trimmed(unquoted(decode_field(&record[k]))));
                 visit(line, &mut picked, style, f);
             }
         }
@@ -123,7 +138,15 @@ struct LineTracker {
     ahead: std::rc::Rc<std::cell::RefCell<(std::collections::VecDeque<u64>, u64)>>,
     /// The SHA-256 of every byte read so far.
     hash: std::rc::Rc<std::cell::RefCell<Sha256>>,
+    /// Where the last record the parser returned ends, and whether reading stopped because the
+    /// record after it grew past `MAX_LINE_BYTES` (the parser would buffer it whole).
+    mark: std::rc::Rc<std::cell::Cell<u64>>,
+    too_long: std::rc::Rc<std::cell::Cell<bool>>,
 }
+
+/// How far reading may run ahead of the parser: its buffers (the 1 MiB `BufReader` and the csv
+/// crate's own) and one refill, on top of the record being parsed.
+const READ_AHEAD: u64 = 3 << 20;
 
 struct Tracked<R> {
     inner: R,
@@ -133,6 +156,10 @@ struct Tracked<R> {
 
 impl<R: Read> Read for Tracked<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.offset.saturating_sub(self.lines.mark.get()) > MAX_LINE_BYTES as u64 + READ_AHEAD {
+            self.lines.too_long.set(true);
+            return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "record over MAX_LINE_BYTES"));
+        }
         let n = self.inner.read(buf)?;
         self.lines.hash.borrow_mut().update(&buf[..n]);
         let mut ahead = self.lines.ahead.borrow_mut();
@@ -181,6 +208,12 @@ fn is_blank(record: &csv::ByteRecord) -> bool {
 fn trimmed(s: String) -> String {
     let t = s.trim();
     if t.len() == s.len() { s } else { t.to_string() }
+}
+
+/// A cell as ambito's own CSV exports wrote it, with their spreadsheet-safety quote removed.
+fn unquoted(s: String) -> String {
+    let u = ambito_render::csv_safe::unquote(&s);
+    if u.len() == s.len() { s } else { u.to_string() }
 }
 
 /// UTF-8, or Windows-1252 as Excel on Italian Windows writes it.

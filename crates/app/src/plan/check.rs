@@ -129,8 +129,11 @@ pub fn check(file: &str, p: &PlanFile, cx: &Context) -> Findings {
     if p.ambito != cx.ambito_code {
         c.err(
             "ambito",
-            format!("Ambito «{}» diverso da quello indicato ({})", p.ambito, cx.ambito_code),
-            format!("Ambito «{}» differs from the one given ({})", p.ambito, cx.ambito_code),
+            format!(
+                "il file è il piano dell'Ambito «{}»: qui si importa solo il piano dell'Ambito «{}»; nulla è stato modificato",
+                p.ambito, cx.ambito_code
+            ),
+            format!("the file is the plan of Ambito «{}»: only Ambito «{}»'s plan can be imported here", p.ambito, cx.ambito_code),
         );
     }
     if parse_triennium(&p.triennium).is_none() {

@@ -14,6 +14,9 @@ const PLANS: [(&str, &str); 4] = [
     ("basso_sebino-2018-2020.json", include_str!("../../demo/plan/basso_sebino-2018-2020.json")),
     ("basso_sebino-2021-2023.json", include_str!("../../demo/plan/basso_sebino-2021-2023.json")),
 ];
+/// The demo is loaded by an operator (`ambito demo`, `serve --demo`), so its writes are audited as
+/// the command line's.
+const DEMO: crate::access::Actor<'static> = crate::access::Actor::COMMAND_LINE;
 const ROUNDS: &str = include_str!("../../demo/plan/monitoring.json");
 
 #[derive(Deserialize)]
@@ -57,7 +60,7 @@ impl App {
             if exists {
                 continue;
             }
-            let outcome = self.import_plan(name, text.as_bytes()).await?;
+            let outcome = self.import_plan(&DEMO, super::PlanTenant::Ambito(&file.ambito), name, text.as_bytes()).await?;
             if !outcome.applied {
                 let errors: Vec<String> = outcome.findings.errors.iter().take(10).map(|e| e.to_string()).collect();
                 return Err(AppError::Invalid(format!("piano demo non valido: {}", errors.join("; "))));
@@ -70,13 +73,14 @@ impl App {
             if plan.rounds.iter().any(|x| x.year == r.year && x.half == r.half) {
                 continue;
             }
-            let number = self.open_round(&r.ambito, &r.triennium, r.year, r.half).await?;
+            let number = self.open_round(&DEMO, &r.ambito, &r.triennium, r.year, r.half).await?;
             for v in &r.values {
                 let Some(ind) = plan.cards.iter().flat_map(|c| &c.indicators).find(|i| i.code == v.indicator) else {
                     return Err(AppError::Invalid(format!("rilevazione demo: indicatore {} inesistente", v.indicator)));
                 };
                 let f = self
                     .record_value(
+                        &DEMO,
                         &r.ambito,
                         &r.triennium,
                         number,
@@ -92,7 +96,7 @@ impl App {
                     return Err(AppError::Invalid(format!("rilevazione demo {}: {}", v.indicator, f.errors[0])));
                 }
             }
-            self.close_round(&r.ambito, &r.triennium, number, &r.closed_by).await?;
+            self.close_round(&DEMO, &r.ambito, &r.triennium, number, &r.closed_by).await?;
         }
         Ok(loaded)
     }

@@ -7,6 +7,7 @@
 
 use super::monitoring::RoundView;
 use super::split;
+use super::suppressed::Figures;
 use super::view::{Card, PlanView};
 use crate::{App, Result};
 use ambito_domain::format::{it_euro, it_number};
@@ -64,8 +65,13 @@ fn target_text(measure: &str, target: &Option<String>, date: &Option<String>) ->
     }
 }
 
-fn baseline_text(measure: &str, value: &Option<String>, year: Option<i64>) -> String {
-    let v = value_text(if measure == "change_pct" { "count" } else { measure }, value.as_deref().and_then(|t| t.parse().ok()));
+/// A baseline as shown: a number with its year, or the text of a suppressed one (`<3`) as is.
+pub fn baseline_text(measure: &str, value: &Option<String>, year: Option<i64>) -> String {
+    let shown = |t: &str| match t.parse() {
+        Ok(d) => value_text(if measure == "change_pct" { "count" } else { measure }, Some(d)),
+        Err(_) => t.to_string(),
+    };
+    let v = value.as_deref().map(shown).unwrap_or_default();
     match year {
         Some(y) if !v.is_empty() => format!("{v} ({y})"),
         _ => v,
@@ -526,18 +532,26 @@ pub fn monitoring_sheets(round: &RoundView) -> Vec<Sheet> {
     }]
 }
 
+/// The documents are drawn from the views as `figures` shows them, so a reader of suppressed
+/// figures gets the same hidden cells in a PDF, DOCX or XLSX as on the page.
 impl App {
-    pub async fn plan_document(&self, ambito_code: &str, triennium: &str) -> Result<Doc> {
-        Ok(plan_doc(&self.plan_view(ambito_code, triennium).await?))
+    pub async fn plan_document(&self, ambito_code: &str, triennium: &str, figures: Figures) -> Result<Doc> {
+        Ok(plan_doc(&self.plan_view_for(ambito_code, triennium, figures).await?))
     }
 
-    pub async fn evaluation_document(&self, ambito_code: &str, triennium: &str) -> Result<(Doc, Vec<Sheet>)> {
-        let plan = self.plan_view(ambito_code, triennium).await?;
+    pub async fn evaluation_document(&self, ambito_code: &str, triennium: &str, figures: Figures) -> Result<(Doc, Vec<Sheet>)> {
+        let plan = self.plan_view_for(ambito_code, triennium, figures).await?;
         Ok((evaluation_doc(&plan), evaluation_sheets(&plan)))
     }
 
-    pub async fn monitoring_document(&self, ambito_code: &str, triennium: &str, number: i64) -> Result<(Doc, Vec<Sheet>)> {
-        let (plan, round) = self.round_view(ambito_code, triennium, number).await?;
+    pub async fn monitoring_document(
+        &self,
+        ambito_code: &str,
+        triennium: &str,
+        number: i64,
+        figures: Figures,
+    ) -> Result<(Doc, Vec<Sheet>)> {
+        let (plan, round) = self.round_view_for(ambito_code, triennium, number, figures).await?;
         Ok((monitoring_doc(&plan, &round), monitoring_sheets(&round)))
     }
 }

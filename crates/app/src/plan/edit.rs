@@ -9,6 +9,7 @@ use super::export::plan_file;
 use super::format::*;
 use super::import::{apply, context};
 use super::typed_decimal;
+use crate::access::Actor;
 use crate::problems::{Findings, Msg};
 use crate::{App, AppError, Result};
 use ambito_store as store;
@@ -80,11 +81,14 @@ fn letters(s: &str) -> Vec<String> {
 }
 
 impl App {
-    /// Checks and applies a change to an Ambito's plan file in one transaction.
+    /// Checks and applies a change to an Ambito's plan file in one transaction, with its audit
+    /// entry (`action` on `what`).
     async fn edit_plan(
         &self,
+        actor: &Actor<'_>,
         ambito_code: &str,
         triennium: &str,
+        (action, what): (&str, String),
         change: impl FnOnce(&mut PlanFile) -> std::result::Result<(), String>,
     ) -> Result<Findings> {
         let mut tx = self.store.write().await?;
@@ -101,16 +105,25 @@ impl App {
             return Ok(f);
         }
         apply(&mut tx, &file, &ambito, &scopes, &cx).await?;
+        self.audit_plan_write(&mut tx, actor, &ambito.code, triennium, action, &what).await?;
         tx.commit().await?;
         Ok(f)
     }
 
     /// Creates (`original` = None) or updates one of the Ambito's own cards.
-    pub async fn save_card(&self, ambito_code: &str, triennium: &str, original: Option<&str>, form: &CardForm) -> Result<Findings> {
+    pub async fn save_card(
+        &self,
+        actor: &Actor<'_>,
+        ambito_code: &str,
+        triennium: &str,
+        original: Option<&str>,
+        form: &CardForm,
+    ) -> Result<Findings> {
         let ambito = ambito_code.to_string();
+        let what = format!("/schede/{}", original.unwrap_or(form.code.trim()));
         let original = original.map(String::from);
         let form = form.clone();
-        self.edit_plan(ambito_code, triennium, move |file| {
+        self.edit_plan(actor, ambito_code, triennium, ("plan.card", what), move |file| {
             let idx = match &original {
                 Some(code) => Some(
                     file.objectives
@@ -165,14 +178,16 @@ impl App {
     /// Adds (`original` = None) or updates an indicator of one of the Ambito's own cards.
     pub async fn save_indicator(
         &self,
+        actor: &Actor<'_>,
         ambito_code: &str,
         triennium: &str,
         card: &str,
         original: Option<&str>,
         form: &IndicatorForm,
     ) -> Result<Findings> {
+        let what = format!("/schede/{card}/indicatori/{}", original.unwrap_or(form.code.trim()));
         let (card, original, form) = (card.to_string(), original.map(String::from), form.clone());
-        self.edit_plan(ambito_code, triennium, move |file| {
+        self.edit_plan(actor, ambito_code, triennium, ("plan.indicator", what), move |file| {
             if original.is_none() && file.objectives.iter().flat_map(|o| &o.indicators).any(|i| i.code == form.code.trim()) {
                 return Err(format!("esiste già un indicatore «{}»", form.code.trim()));
             }
@@ -218,9 +233,17 @@ impl App {
     }
 
     /// Removes an indicator (and its values in every round) from one of the Ambito's cards.
-    pub async fn remove_indicator(&self, ambito_code: &str, triennium: &str, card: &str, code: &str) -> Result<Findings> {
+    pub async fn remove_indicator(
+        &self,
+        actor: &Actor<'_>,
+        ambito_code: &str,
+        triennium: &str,
+        card: &str,
+        code: &str,
+    ) -> Result<Findings> {
+        let what = format!("/schede/{card}/indicatori/{code}");
         let (card, code) = (card.to_string(), code.to_string());
-        self.edit_plan(ambito_code, triennium, move |file| {
+        self.edit_plan(actor, ambito_code, triennium, ("plan.indicator.delete", what), move |file| {
             let o = file
                 .objectives
                 .iter_mut()

@@ -3,13 +3,15 @@
 //! the indicators' mean achievement at the last closed round, and the match between allocated
 //! and committed resources of the services the objective spends on.
 
+use super::suppressed::Figures;
 use super::view::load;
 use super::{split, typed_decimal};
+use crate::access::Actor;
 use crate::import::unscaled;
 use crate::problems::{Findings, Msg};
 use crate::{App, AppError, Result};
 use ambito_domain::plan::rules::{self, resource_match_pct};
-use ambito_domain::plan::{Answer, Direction, EvidenceKind, MeasureType};
+use ambito_domain::plan::{Answer, EvidenceKind};
 use ambito_domain::value::Value;
 use ambito_store::{self as store, AnyConnection};
 use rust_decimal::Decimal;
@@ -87,29 +89,27 @@ async fn budgets(
 }
 
 impl App {
-    pub async fn evaluation_hints(&self, ambito_code: &str, triennium: &str, objective_id: i64) -> Result<EvaluationHints> {
-        let mut conn = self.store.read().await?;
-        let plan = load(&mut conn, ambito_code, triennium).await?;
+    /// What the data say about one card. The achievement comes from the last closed round as
+    /// `figures` shows it, so an indicator hidden from the reader does not count towards it.
+    pub async fn evaluation_hints(
+        &self,
+        ambito_code: &str,
+        triennium: &str,
+        objective_id: i64,
+        figures: Figures,
+    ) -> Result<EvaluationHints> {
+        let plan = self.plan_view(ambito_code, triennium).await?;
         let card = plan.card(objective_id).ok_or_else(|| AppError::NotFound("scheda non presente nel piano".into()))?;
-        let values = store::values_of_plan(&mut conn, plan.plan.id).await?;
         let last = plan.rounds.iter().filter(|r| r.status == "closed").max_by_key(|r| r.number);
         let mut achievements = Vec::new();
         if let Some(round) = last {
-            for ind in &card.indicators {
-                let Some(v) = values.iter().find(|v| v.round_id == round.id && v.indicator_id == ind.id) else { continue };
-                let Some(value) = v.value.as_deref().and_then(|t| t.parse::<Decimal>().ok()) else { continue };
-                let a = rules::achievement(
-                    MeasureType::parse(&ind.measure).unwrap_or(MeasureType::Count),
-                    Direction::parse(&ind.direction).unwrap_or(Direction::Up),
-                    value,
-                    ind.baseline_value.as_deref().and_then(|t| t.parse().ok()),
-                    ind.target_value.as_deref().and_then(|t| t.parse().ok()),
-                );
-                achievements.extend(a);
-            }
+            let (_, view) = self.round_view_for(ambito_code, triennium, round.number, figures).await?;
+            achievements
+                .extend(view.lines.iter().filter(|l| l.objective_id == objective_id && l.value.is_some()).filter_map(|l| l.achievement));
         }
         let (first, last_year) = plan.years();
         let until = plan.rounds.iter().map(|r| r.year as i32).max().unwrap_or(last_year).max(last_year);
+        let mut conn = self.store.read().await?;
         let (allocated, committed) =
             budgets(&mut conn, plan.ambito.id, &split(&card.objective.services), (first..=until).map(i64::from)).await?;
         Ok(EvaluationHints {
@@ -123,7 +123,14 @@ impl App {
 
     /// Saves the Ambito's evaluation card of an objective. An empty resources match is filled
     /// from the budgets when the objective's services have any.
-    pub async fn save_evaluation(&self, ambito_code: &str, triennium: &str, objective_id: i64, form: &EvaluationForm) -> Result<Findings> {
+    pub async fn save_evaluation(
+        &self,
+        actor: &Actor<'_>,
+        ambito_code: &str,
+        triennium: &str,
+        objective_id: i64,
+        form: &EvaluationForm,
+    ) -> Result<Findings> {
         let mut f = Findings::default();
         let pct = |f: &mut Findings, label: &str, t: &str, max: Option<Decimal>| -> Option<String> {
             let t = t.trim().trim_end_matches('%').trim();
@@ -169,15 +176,14 @@ impl App {
             return Ok(f);
         }
         if resources_match_pct.is_none()
-            && let Value::Number(n) = self.evaluation_hints(ambito_code, triennium, objective_id).await?.resources_match
+            && let Value::Number(n) = self.evaluation_hints(ambito_code, triennium, objective_id, Figures::All).await?.resources_match
         {
             resources_match_pct = Some(ambito_domain::format::round_half_up(n, 1).normalize().to_string());
         }
         let mut tx = self.store.write().await?;
         let plan = load(&mut tx, ambito_code, triennium).await?;
-        if plan.card(objective_id).is_none() {
-            return Err(AppError::NotFound("scheda non presente nel piano".into()));
-        }
+        let Some(card) = plan.card(objective_id) else { return Err(AppError::NotFound("scheda non presente nel piano".into())) };
+        let what = format!("/schede/{}/valutazione", card.objective.code);
         store::upsert_evaluation(
             &mut tx,
             &store::EvaluationRow {
@@ -201,12 +207,20 @@ impl App {
             },
         )
         .await?;
+        self.audit_plan_write(&mut tx, actor, &plan.ambito.code, triennium, "plan.evaluation", &what).await?;
         tx.commit().await?;
         Ok(f)
     }
 
     /// Adds a record of qualitative evidence to an objective.
-    pub async fn add_evidence(&self, ambito_code: &str, triennium: &str, objective_id: i64, form: &EvidenceForm) -> Result<Findings> {
+    pub async fn add_evidence(
+        &self,
+        actor: &Actor<'_>,
+        ambito_code: &str,
+        triennium: &str,
+        objective_id: i64,
+        form: &EvidenceForm,
+    ) -> Result<Findings> {
         let mut f = Findings::default();
         let place = "evidenza";
         let kind = EvidenceKind::parse(&form.kind);
@@ -232,9 +246,8 @@ impl App {
         }
         let mut tx = self.store.write().await?;
         let plan = load(&mut tx, ambito_code, triennium).await?;
-        if plan.card(objective_id).is_none() {
-            return Err(AppError::NotFound("scheda non presente nel piano".into()));
-        }
+        let Some(card) = plan.card(objective_id) else { return Err(AppError::NotFound("scheda non presente nel piano".into())) };
+        let what = format!("/schede/{}/evidenze", card.objective.code);
         store::insert_evidence(
             &mut tx,
             &store::EvidenceRow {
@@ -252,6 +265,7 @@ impl App {
             },
         )
         .await?;
+        self.audit_plan_write(&mut tx, actor, &plan.ambito.code, triennium, "plan.evidence", &what).await?;
         tx.commit().await?;
         Ok(f)
     }

@@ -5,6 +5,7 @@
 use super::check::{Context, check};
 use super::format::*;
 use super::xlsx::Locations;
+use crate::access::Actor;
 use crate::import::{Batch, ImportOutcome};
 use crate::problems::{Findings, Msg};
 use crate::{App, Result};
@@ -66,25 +67,39 @@ pub fn parse_plan_file(file: &str, bytes: &[u8], f: &mut Findings) -> Option<(Pl
     }
 }
 
+/// Which Ambito a plan file may write. The tenant of a write comes from whoever is trusted to name
+/// it, never from the file alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanTenant<'a> {
+    /// The Ambito of the request (`/ambiti/{code}/piano`), as the access guard checked it: the
+    /// file must be that Ambito's plan, and a file naming any other Ambito is refused.
+    Ambito(&'a str),
+    /// The Ambito the file names. Only for the command line, a trusted operator tool that runs
+    /// with the database's own rights.
+    NamedInFile,
+}
+
 impl App {
-    /// Imports a plan file. Nothing is written when any problem is found.
-    pub async fn import_plan(&self, file: &str, bytes: &[u8]) -> Result<ImportOutcome> {
+    /// Imports a plan file into `tenant`'s plan. Nothing is written when any problem is found;
+    /// an applied import is audited in the same transaction.
+    pub async fn import_plan(&self, actor: &Actor<'_>, tenant: PlanTenant<'_>, file: &str, bytes: &[u8]) -> Result<ImportOutcome> {
         let mut f = Findings::default();
         let Some((plan, locations)) = parse_plan_file(file, bytes, &mut f) else { return Ok(ImportOutcome::rejected(file, f)) };
+        let code = match tenant {
+            PlanTenant::Ambito(code) => code,
+            PlanTenant::NamedInFile => plan.ambito.as_str(),
+        };
         let (ambito, cx, scopes) = {
             let mut conn = self.store.read().await?;
-            let Some(ambito) = store::ambito_by_code(&mut conn, &plan.ambito).await? else {
-                f.error(
-                    file,
-                    None,
-                    Some("ambito"),
-                    Msg::new(format!("Ambito «{}» inesistente", plan.ambito), format!("no Ambito «{}»", plan.ambito)),
-                );
+            let Some(ambito) = store::ambito_by_code(&mut conn, code).await? else {
+                f.error(file, None, Some("ambito"), Msg::new(format!("Ambito «{code}» inesistente"), format!("no Ambito «{code}»")));
                 return Ok(ImportOutcome::rejected(file, f));
             };
             let (cx, scopes) = context(&mut conn, &ambito).await?;
             (ambito, cx, scopes)
         };
+        // The checker refuses a file naming another Ambito, and any card whose scope is not this
+        // Ambito, its Distretto or its ATS.
         let mut f = check(file, &plan, &cx);
         if let Some(l) = locations {
             l.relocate(file, &mut f);
@@ -94,6 +109,7 @@ impl App {
         }
         let mut batch = Batch::begin(self, "plan", file, bytes).await?;
         let rows = apply(&mut batch.tx, &plan, &ambito, &scopes, &cx).await?;
+        self.audit_plan_write(&mut batch.tx, actor, &ambito.code, &plan.triennium, "plan.import", "").await?;
         batch.commit(Some(ambito.id), rows, f).await
     }
 }

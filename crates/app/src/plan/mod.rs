@@ -15,14 +15,35 @@ mod import;
 pub mod monitoring;
 pub mod next;
 pub mod province;
+mod suppressed;
 pub mod view;
 pub mod xlsx;
 
 pub use check::{Context, check, valid_date};
-pub use import::parse_plan_file;
+pub use import::{PlanTenant, parse_plan_file};
+pub use suppressed::{Figures, HIDDEN_REASON};
 pub use view::{Card, PlanView};
 
+use crate::access::Actor;
+use crate::{App, Result};
 use rust_decimal::Decimal;
+
+impl App {
+    /// The audit entry of a plan write, appended inside the write's own transaction so that the
+    /// change and its record commit together. `what` names the part written (`/schede/AMB-01`).
+    pub(crate) async fn audit_plan_write(
+        &self,
+        conn: &mut ambito_store::AnyConnection,
+        actor: &Actor<'_>,
+        ambito_code: &str,
+        triennium: &str,
+        action: &str,
+        what: &str,
+    ) -> Result<()> {
+        self.audit_in(conn, actor.event(action, &format!("piano/{triennium}{what}"), Some(ambito_code))).await?;
+        Ok(())
+    }
+}
 
 /// `C,D,E,J` → `["C", "D", "E", "J"]`; empty text is an empty list.
 pub(crate) fn split(text: &str) -> Vec<String> {

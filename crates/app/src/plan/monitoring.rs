@@ -3,8 +3,10 @@
 //! value and status once, and from then on the round shows that snapshot. When the engine's
 //! figures are corrected later, the round still shows the frozen value, next to the difference.
 
+use super::suppressed::Figures;
 use super::typed_decimal;
 use super::view::{PlanView, load};
+use crate::access::Actor;
 use crate::problems::{Findings, Msg};
 use crate::{App, AppError, Result};
 use ambito_domain::plan::link::LinkRef;
@@ -91,6 +93,17 @@ impl Engine {
             }
         }
         Ok(self)
+    }
+
+    /// Suppresses the lines for a reader of suppressed figures: a linked line is hidden where the
+    /// suppressed copy of this year's report hides its cell, any line where its count is small.
+    pub(crate) fn suppress(&self, lines: &mut [RoundLine]) {
+        let cells = ambito_domain::suppression::HiddenCells::of(&self.report, ambito_domain::suppression::DEFAULT_THRESHOLD);
+        for line in lines {
+            let link_hidden =
+                line.indicator.link.as_deref().and_then(|l| LinkRef::parse(l).ok()).is_some_and(|l| l.hidden_in(&self.report, &cells));
+            super::suppressed::suppress_line(line, link_hidden);
+        }
     }
 
     fn observe(&self, link: &str) -> Value {
@@ -206,19 +219,28 @@ pub(crate) fn lines(plan: &PlanView, round: &store::RoundRow, stored: &[store::V
 
 impl App {
     pub async fn round_view(&self, ambito_code: &str, triennium: &str, number: i64) -> Result<(PlanView, RoundView)> {
+        self.round_view_for(ambito_code, triennium, number, Figures::All).await
+    }
+
+    /// A round as `figures` lets the reader see it.
+    pub async fn round_view_for(&self, ambito_code: &str, triennium: &str, number: i64, figures: Figures) -> Result<(PlanView, RoundView)> {
         let mut conn = self.store.read().await?;
-        let plan = load(&mut conn, ambito_code, triennium).await?;
+        let mut plan = load(&mut conn, ambito_code, triennium).await?;
         let round = plan.round(number)?.clone();
         let stored = store::values_of_plan(&mut conn, plan.plan.id).await?;
         let engine = Engine::load(&mut conn, &plan.ambito.code, plan.ambito.id, round.year).await?;
         drop(conn);
         let engine = engine.with_questionnaires(self, &plan).await?;
-        let lines = lines(&plan, &round, &stored, &engine);
+        let mut lines = lines(&plan, &round, &stored, &engine);
+        if figures == Figures::Suppressed {
+            engine.suppress(&mut lines);
+            super::suppressed::suppress_plan(&mut plan);
+        }
         Ok((plan, RoundView { round, lines }))
     }
 
     /// Opens the next round for a semester. The plan must be approved and have no open round.
-    pub async fn open_round(&self, ambito_code: &str, triennium: &str, year: i64, half: i64) -> Result<i64> {
+    pub async fn open_round(&self, actor: &Actor<'_>, ambito_code: &str, triennium: &str, year: i64, half: i64) -> Result<i64> {
         if !(1..=2).contains(&half) || !(1990..=2100).contains(&year) {
             return Err(AppError::Invalid("indicare anno e semestre (1 o 2)".into()));
         }
@@ -234,6 +256,8 @@ impl App {
             return Err(AppError::Invalid(format!("esiste già una rilevazione per il {half}° semestre {year}")));
         }
         let r = store::open_round(&mut tx, plan.plan.id, year, half).await?;
+        self.audit_plan_write(&mut tx, actor, &plan.ambito.code, triennium, "plan.round.open", &format!("/rilevazioni/{}", r.number))
+            .await?;
         tx.commit().await?;
         Ok(r.number)
     }
@@ -243,6 +267,7 @@ impl App {
     #[allow(clippy::too_many_arguments)]
     pub async fn record_value(
         &self,
+        actor: &Actor<'_>,
         ambito_code: &str,
         triennium: &str,
         number: i64,
@@ -333,13 +358,15 @@ impl App {
         row.entered_by = Some(who.trim().to_string()).filter(|s| !s.is_empty());
         row.entered_at = Some(super::now());
         store::upsert_value(&mut tx, &row).await?;
+        let what = format!("/rilevazioni/{number}/indicatori/{}", ind.code);
+        self.audit_plan_write(&mut tx, actor, &plan.ambito.code, triennium, "plan.value", &what).await?;
         tx.commit().await?;
         Ok(f)
     }
 
     /// Closes an open round: every indicator's value and status is computed once, from the
     /// engine as it is now and from the typed values, and stored. The round is frozen from then.
-    pub async fn close_round(&self, ambito_code: &str, triennium: &str, number: i64, who: &str) -> Result<()> {
+    pub async fn close_round(&self, actor: &Actor<'_>, ambito_code: &str, triennium: &str, number: i64, who: &str) -> Result<()> {
         let mut tx = self.store.write().await?;
         let plan = load(&mut tx, ambito_code, triennium).await?;
         let round = plan.round(number)?.clone();
@@ -367,32 +394,28 @@ impl App {
             store::upsert_value(&mut tx, &row).await?;
         }
         store::close_round(&mut tx, round.id, who).await?;
+        self.audit_plan_write(&mut tx, actor, &plan.ambito.code, triennium, "plan.round.close", &format!("/rilevazioni/{number}")).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    /// An indicator's frozen values across the plan's closed rounds, oldest first.
+    /// An indicator's frozen values across the plan's closed rounds, oldest first, read from
+    /// the rounds as `figures` shows them (so the trend chart hides what the round pages hide).
     pub async fn indicator_trend(
         &self,
         ambito_code: &str,
         triennium: &str,
         indicator_id: i64,
+        figures: Figures,
     ) -> Result<Vec<(String, Option<Decimal>, Status)>> {
-        let mut conn = self.store.read().await?;
-        let plan = load(&mut conn, ambito_code, triennium).await?;
-        let values = store::values_of_plan(&mut conn, plan.plan.id).await?;
-        Ok(plan
-            .rounds
-            .iter()
-            .filter(|r| r.status == "closed")
-            .map(|r| {
-                let v = values.iter().find(|v| v.round_id == r.id && v.indicator_id == indicator_id);
-                (
-                    format!("{}/{}", r.half, r.year),
-                    v.and_then(|v| dec(&v.value)),
-                    v.and_then(|v| v.status.as_deref()).and_then(Status::parse).unwrap_or(Status::NoData),
-                )
-            })
-            .collect())
+        let closed: Vec<store::RoundRow> =
+            self.plan_view(ambito_code, triennium).await?.rounds.into_iter().filter(|r| r.status == "closed").collect();
+        let mut out = Vec::new();
+        for r in closed {
+            let (_, view) = self.round_view_for(ambito_code, triennium, r.number, figures).await?;
+            let line = view.lines.iter().find(|l| l.indicator.id == indicator_id);
+            out.push((format!("{}/{}", r.half, r.year), line.and_then(|l| l.value), line.map(|l| l.status).unwrap_or(Status::NoData)));
+        }
+        Ok(out)
     }
 }

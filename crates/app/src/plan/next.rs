@@ -4,6 +4,7 @@
 //! frozen value as the new baseline.
 
 use super::view::load;
+use crate::access::Actor;
 use crate::{App, AppError, Result};
 use ambito_domain::plan::next_triennium;
 use ambito_store as store;
@@ -17,7 +18,7 @@ pub struct NextPlan {
 }
 
 impl App {
-    pub async fn start_next_plan(&self, ambito_code: &str, triennium: &str) -> Result<NextPlan> {
+    pub async fn start_next_plan(&self, actor: &Actor<'_>, ambito_code: &str, triennium: &str) -> Result<NextPlan> {
         let next = next_triennium(triennium).ok_or_else(|| AppError::Invalid(format!("triennio non valido «{triennium}»")))?;
         let mut tx = self.store.write().await?;
         let plan = load(&mut tx, ambito_code, triennium).await?;
@@ -92,6 +93,8 @@ impl App {
                 .await?;
             }
         }
+        // Recorded against the plan it starts from: the evaluation of that plan is what opens the next.
+        self.audit_plan_write(&mut tx, actor, &plan.ambito.code, triennium, "plan.next", &format!(" → {next}")).await?;
         tx.commit().await?;
         Ok(NextPlan { triennium: next, carried, baselines })
     }

@@ -1,6 +1,7 @@
 //! The plan as pages and documents show it: the plan, its macroareas and every card the Ambito
 //! sees, each with resources, actions, indicators, the Ambito's evaluation and evidence.
 
+use crate::access::Actor;
 use crate::{App, AppError, Result};
 use ambito_store::{self as store, AmbitoRow, AnyConnection, Scopes};
 
@@ -95,6 +96,15 @@ impl App {
         load(&mut conn, ambito_code, triennium).await
     }
 
+    /// The plan as `figures` lets the reader see it.
+    pub async fn plan_view_for(&self, ambito_code: &str, triennium: &str, figures: super::Figures) -> Result<PlanView> {
+        let mut plan = self.plan_view(ambito_code, triennium).await?;
+        if figures == super::Figures::Suppressed {
+            super::suppressed::suppress_plan(&mut plan);
+        }
+        Ok(plan)
+    }
+
     pub async fn plans(&self, ambito_code: &str) -> Result<Vec<store::PlanRow>> {
         let a = self.ambito(ambito_code).await?;
         let mut conn = self.store.read().await?;
@@ -102,7 +112,15 @@ impl App {
     }
 
     /// Approves a draft plan with its act (body, number, date).
-    pub async fn approve_plan(&self, ambito_code: &str, triennium: &str, body: &str, number: &str, date: &str) -> Result<()> {
+    pub async fn approve_plan(
+        &self,
+        actor: &Actor<'_>,
+        ambito_code: &str,
+        triennium: &str,
+        body: &str,
+        number: &str,
+        date: &str,
+    ) -> Result<()> {
         if body.trim().is_empty() || !super::valid_date(date.trim()) {
             return Err(AppError::Invalid("indicare l'organo e una data valida (AAAA-MM-GG) dell'atto di approvazione".into()));
         }
@@ -116,6 +134,7 @@ impl App {
         plan.approval_number = Some(number.trim().to_string()).filter(|s| !s.is_empty());
         plan.approval_date = Some(date.trim().into());
         store::upsert_plan(&mut tx, &plan).await?;
+        self.audit_plan_write(&mut tx, actor, &a.code, triennium, "plan.approve", "").await?;
         tx.commit().await?;
         Ok(())
     }

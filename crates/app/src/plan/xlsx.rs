@@ -347,43 +347,28 @@ impl Locations {
 /// Reads a plan workbook. Problems of structure (missing sheets or columns, unknown card codes)
 /// are reported here with sheet and line.
 pub fn read(file: &str, bytes: &[u8], f: &mut Findings) -> Option<(PlanFile, Locations)> {
-    use calamine::{Reader, open_workbook_auto_from_rs};
-    let mut wb = match open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec())) {
-        Ok(w) => w,
-        Err(e) => {
-            f.error(file, None, None, Msg::new(format!("foglio di calcolo non leggibile: {e}"), format!("unreadable spreadsheet: {e}")));
-            return None;
-        }
-    };
+    let mut wb = crate::spreadsheet::Workbook::open(file, bytes, f)?;
+    let names = wb.sheet_names();
     let mut load = |name: &'static str, columns: &[&str]| -> Option<SheetRows> {
-        let Ok(range) = wb.worksheet_range(name) else {
+        let place = format!("{file} [{name}]");
+        if !names.iter().any(|n| n == name) {
             f.error(file, None, None, Msg::new(format!("manca il foglio «{name}»"), format!("missing sheet «{name}»")));
             return None;
-        };
-        let mut rows = range.rows();
-        let header: Vec<String> =
-            rows.next().map(|r| r.iter().map(|c| crate::table::cell_text(c).trim().to_string()).collect()).unwrap_or_default();
+        }
+        let sheet = wb.sheet(name, &place, f)?;
+        let header = sheet.header;
         for c in columns {
             if !header.iter().any(|h| h == c) {
-                f.error(
-                    &format!("{file} [{name}]"),
-                    Some(1),
-                    Some(c),
-                    Msg::new(format!("manca la colonna «{c}»"), format!("missing column «{c}»")),
-                );
+                f.error(&place, Some(1), Some(c), Msg::new(format!("manca la colonna «{c}»"), format!("missing column «{c}»")));
             }
         }
         for h in header.iter().filter(|h| !h.is_empty() && !columns.contains(&h.as_str())) {
-            f.error(
-                &format!("{file} [{name}]"),
-                Some(1),
-                Some(h),
-                Msg::new(format!("colonna sconosciuta «{h}»"), format!("unknown column «{h}»")),
-            );
+            f.error(&place, Some(1), Some(h), Msg::new(format!("colonna sconosciuta «{h}»"), format!("unknown column «{h}»")));
         }
-        let out = rows
-            .enumerate()
-            .map(|(i, r)| (i + 2, header.iter().cloned().zip(r.iter().map(crate::table::cell_text)).collect::<HashMap<_, _>>()))
+        let out = sheet
+            .rows
+            .into_iter()
+            .map(|(line, cells)| (line, header.iter().cloned().zip(cells).collect::<HashMap<_, _>>()))
             .filter(|(_, m)| m.values().any(|v| !v.trim().is_empty()))
             .collect();
         Some(SheetRows { name, rows: out })

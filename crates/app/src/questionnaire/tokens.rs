@@ -56,13 +56,12 @@ fn well_formed(token: &str) -> bool {
 /// `n;ondata;link` rows, `;`-separated like every CSV of ambito.
 pub fn links_csv(base_url: &str, wave: WaveKind, tokens: &[String]) -> Result<Vec<u8>> {
     let base = base_url.trim_end_matches('/');
-    let mut w = csv::WriterBuilder::new().delimiter(b';').terminator(csv::Terminator::Any(b'\n')).from_writer(vec![]);
-    let csv_err = |e: csv::Error| AppError::Invalid(e.to_string());
-    w.write_record(["n", "ondata", "link"]).map_err(csv_err)?;
+    let mut w = ambito_render::csv_safe::CsvOut::new();
+    w.record(["n", "ondata", "link"])?;
     for (i, t) in tokens.iter().enumerate() {
-        w.write_record([(i + 1).to_string(), wave.label().to_string(), format!("{base}/q/{t}")]).map_err(csv_err)?;
+        w.record([(i + 1).to_string(), wave.label().to_string(), format!("{base}/q/{t}")])?;
     }
-    w.into_inner().map_err(|e| AppError::Invalid(e.to_string()))
+    Ok(w.finish()?)
 }
 
 impl App {

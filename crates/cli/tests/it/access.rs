@@ -25,7 +25,7 @@ pub async fn person_id(app: &App, cf: &str) -> i64 {
     app.person_by_cf(cf).await.expect("lookup").expect("person").id
 }
 
-async fn logged_in(base: &str, user: &str) -> Browser {
+pub async fn logged_in(base: &str, user: &str) -> Browser {
     let b = Browser::new(base);
     assert_eq!(b.login(user, DEMO_PASSWORD, Some(&secret(user))).await, StatusCode::SEE_OTHER, "login of {user}");
     b

@@ -147,6 +147,29 @@ async fn bad_delivery_files_change_nothing() {
 }
 
 #[tokio::test]
+async fn delivery_files_over_the_caps_are_refused_at_their_line() {
+    let (db, app, dir) = setup().await;
+    let good = "2025-01-10;SAD;990001;P9;1;si;Coop Uno";
+    // A quote never closed makes the rest of the file one field: the parser would buffer all of it.
+    let unclosed = format!("{HEADER}\n{good}\n2025-01-11;SAD;990001;\"{}\n", "x".repeat(20 << 20));
+    let wide = format!("{HEADER}{}\n{good}\n", ";extra".repeat(300));
+    let long = format!("{HEADER}\n2025-01-10;SAD;990001;{};1;si;Coop Uno\n", "P".repeat(40_000));
+    let cases = [
+        ("aperta-2025.csv", unclosed, "aperta-2025.csv:3: a line longer than 1 MiB"),
+        ("larga-2025.csv", wide, "larga-2025.csv:1: the row has 307 columns (at most 256)"),
+        ("lunga-2025.csv", long, "lunga-2025.csv:2:codice_persona: the field holds more than 32767 characters"),
+    ];
+    for (name, body, expected) in &cases {
+        let outcome = import(&app, &dir, name, body).await;
+        assert!(!outcome.applied, "{name} should be rejected");
+        let errors: Vec<String> = outcome.findings.errors.iter().map(|e| e.render(Lang::En)).collect();
+        assert!(errors.iter().any(|e| e.contains(expected)), "{name}: expected «{expected}» in {errors:#?}");
+    }
+    assert_eq!(count_events(&app).await, 0);
+    db.drop_pg().await;
+}
+
+#[tokio::test]
 async fn errors_name_the_real_line_after_blank_lines_and_multi_line_cells() {
     let (db, app, dir) = setup().await;
     // Line 1 header, 2 good, 3-4 blank, 5 bad service, 6-7 one row with a quoted line break, 8 bad

@@ -3,17 +3,23 @@
 //! server URL such as `postgres://postgres@127.0.0.1:5432`: each test then gets its own database.
 
 mod access;
+mod audit_key;
 mod backup;
 mod browser;
 mod cli;
 mod crash;
 mod deliveries;
+mod hardening;
 mod http;
 mod imports;
+mod isolation;
 mod matrix;
 mod oidc;
 mod plan;
 mod procs;
 mod questionnaire;
 mod report;
+mod route_oracle;
+mod schema;
 mod support;
+mod uploads;

@@ -3,13 +3,18 @@
 //! lossless round trip (JSON and XLSX), evaluation, ex-post → ex-ante, documents and pages.
 
 use crate::support::{TestDb, TestServer};
+use ambito_app::access::Actor;
 use ambito_app::edit::GridEntry;
+use ambito_app::plan::PlanTenant;
 use ambito_app::{App, NoProgress};
 use ambito_domain::plan::rules::Status;
 use rust_decimal::Decimal;
 use std::process::Command;
 
 const TRI: &str = "2021-2023";
+/// Writes made by the tests themselves, as the command line would.
+const CLI: &Actor<'static> = &Actor::COMMAND_LINE;
+const ALTO: PlanTenant<'static> = PlanTenant::Ambito("ALTO_SEBINO");
 
 async fn demo() -> (TestDb, App) {
     let db = TestDb::new().await;
@@ -122,18 +127,18 @@ async fn a_closed_round_stays_frozen_and_shows_later_corrections() {
 #[tokio::test]
 async fn monitoring_workflow_open_fill_close() {
     let (db, app) = demo().await;
-    let n = app.open_round("ALTO_SEBINO", TRI, 2025, 2).await.expect("open");
+    let n = app.open_round(CLI, "ALTO_SEBINO", TRI, 2025, 2).await.expect("open");
     assert_eq!(n, 3);
-    assert!(app.open_round("ALTO_SEBINO", TRI, 2026, 1).await.is_err(), "one open round at a time");
+    assert!(app.open_round(CLI, "ALTO_SEBINO", TRI, 2026, 1).await.is_err(), "one open round at a time");
     let plan = app.plan_view("ALTO_SEBINO", TRI).await.expect("plan");
     let ind = plan.cards.iter().flat_map(|c| &c.indicators).find(|i| i.code == "AMB-01-O3").expect("manual count");
     // A manual value needs its evidence and who enters it; nothing is stored without.
-    let f = app.record_value("ALTO_SEBINO", TRI, n, ind.id, "12", "", "", "", "").await.expect("record");
+    let f = app.record_value(CLI, "ALTO_SEBINO", TRI, n, ind.id, "12", "", "", "", "").await.expect("record");
     assert_eq!(f.errors.len(), 2, "{:?}", f.errors);
-    let f = app.record_value("ALTO_SEBINO", TRI, n, ind.id, "dodici", "", "verbale", "", "A. Rossi").await.expect("record");
+    let f = app.record_value(CLI, "ALTO_SEBINO", TRI, n, ind.id, "dodici", "", "verbale", "", "A. Rossi").await.expect("record");
     assert_eq!(f.errors.len(), 1);
     let f = app
-        .record_value("ALTO_SEBINO", TRI, n, ind.id, "1.234", "", "Registro progetti 2025", "in crescita", "A. Rossi")
+        .record_value(CLI, "ALTO_SEBINO", TRI, n, ind.id, "1.234", "", "Registro progetti 2025", "in crescita", "A. Rossi")
         .await
         .expect("record");
     assert!(!f.has_errors(), "{:?}", f.errors);
@@ -141,11 +146,11 @@ async fn monitoring_workflow_open_fill_close() {
     let line = open.lines.iter().find(|l| l.indicator.id == ind.id).expect("line");
     assert_eq!(line.value, Some(Decimal::from(1234)), "Italian thousands");
     assert_eq!(line.status, Status::NoData, "no target: no judgement");
-    app.close_round("ALTO_SEBINO", TRI, n, "Responsabile UdP").await.expect("close");
-    assert!(app.close_round("ALTO_SEBINO", TRI, n, "x").await.is_err(), "closing twice");
-    let f = app.record_value("ALTO_SEBINO", TRI, n, ind.id, "1", "", "x", "", "x").await.expect("record");
+    app.close_round(CLI, "ALTO_SEBINO", TRI, n, "Responsabile UdP").await.expect("close");
+    assert!(app.close_round(CLI, "ALTO_SEBINO", TRI, n, "x").await.is_err(), "closing twice");
+    let f = app.record_value(CLI, "ALTO_SEBINO", TRI, n, ind.id, "1", "", "x", "", "x").await.expect("record");
     assert!(f.has_errors(), "a closed round refuses new values");
-    let trend = app.indicator_trend("ALTO_SEBINO", TRI, ind.id).await.expect("trend");
+    let trend = app.indicator_trend("ALTO_SEBINO", TRI, ind.id, ambito_app::plan::Figures::All).await.expect("trend");
     assert_eq!(trend.len(), 3);
     assert_eq!(trend[2].1, Some(Decimal::from(1234)));
     db.drop_pg().await;
@@ -156,13 +161,13 @@ async fn plan_files_round_trip_without_loss_and_reimport_is_idempotent() {
     let (db, app) = demo().await;
     let json = app.export_plan_json("ALTO_SEBINO", TRI).await.expect("json");
     let before = plan_snapshot(&app).await;
-    let outcome = app.import_plan("piano.json", &json).await.expect("import");
+    let outcome = app.import_plan(CLI, ALTO, "piano.json", &json).await.expect("import");
     assert!(outcome.applied, "{:?}", outcome.findings.errors);
     assert_eq!(plan_snapshot(&app).await, before, "re-import changes nothing");
     assert_eq!(app.export_plan_json("ALTO_SEBINO", TRI).await.expect("json again"), json, "JSON round trip");
 
     let xlsx = app.export_plan_xlsx("ALTO_SEBINO", TRI).await.expect("xlsx");
-    let outcome = app.import_plan("piano.xlsx", &xlsx).await.expect("import xlsx");
+    let outcome = app.import_plan(CLI, ALTO, "piano.xlsx", &xlsx).await.expect("import xlsx");
     assert!(outcome.applied, "{:?}", outcome.findings.errors);
     assert_eq!(app.export_plan_json("ALTO_SEBINO", TRI).await.expect("json after xlsx"), json, "XLSX round trip");
     assert_eq!(plan_snapshot(&app).await, before);
@@ -171,7 +176,7 @@ async fn plan_files_round_trip_without_loss_and_reimport_is_idempotent() {
     let other = TestDb::new().await;
     let app2 = other.app().await;
     app2.load_demo(&NoProgress).await.expect("demo");
-    let outcome = app2.import_plan("piano.json", &json).await.expect("import elsewhere");
+    let outcome = app2.import_plan(CLI, ALTO, "piano.json", &json).await.expect("import elsewhere");
     assert!(outcome.applied, "{:?}", outcome.findings.errors);
     assert_eq!(app2.export_plan_json("ALTO_SEBINO", TRI).await.expect("json"), json);
     other.drop_pg().await;
@@ -191,7 +196,7 @@ async fn an_invalid_plan_file_reports_every_problem_and_changes_nothing() {
     file.objectives[25].scope = "BG_OVEST".into();
     let before = plan_snapshot(&app).await;
     let bytes = serde_json::to_vec(&file).expect("json");
-    let outcome = app.import_plan("sbagliato.json", &bytes).await.expect("import");
+    let outcome = app.import_plan(CLI, ALTO, "sbagliato.json", &bytes).await.expect("import");
     assert!(!outcome.applied);
     let paths: Vec<String> = outcome.findings.errors.iter().filter_map(|e| e.column.clone()).collect();
     for expected in [
@@ -209,7 +214,7 @@ async fn an_invalid_plan_file_reports_every_problem_and_changes_nothing() {
     assert_eq!(plan_snapshot(&app).await, before);
 
     // A syntax error has its line and column.
-    let outcome = app.import_plan("rotto.json", b"{\n  \"format\": \"ambito-piano/1\",\n  \"ambito\": }").await.expect("import");
+    let outcome = app.import_plan(CLI, ALTO, "rotto.json", b"{\n  \"format\": \"ambito-piano/1\",\n  \"ambito\": }").await.expect("import");
     assert!(!outcome.applied);
     assert_eq!(outcome.findings.errors[0].line, Some(3));
 
@@ -217,7 +222,7 @@ async fn an_invalid_plan_file_reports_every_problem_and_changes_nothing() {
     let mut file = app.export_plan("ALTO_SEBINO", TRI).await.expect("export");
     file.objectives[0].indicators[0].kind = "impatto".into();
     let xlsx = ambito_app::plan::xlsx::write(&file).expect("xlsx");
-    let outcome = app.import_plan("piano.xlsx", &xlsx).await.expect("import");
+    let outcome = app.import_plan(CLI, ALTO, "piano.xlsx", &xlsx).await.expect("import");
     assert!(!outcome.applied);
     let e = &outcome.findings.errors[0];
     assert_eq!((e.file.as_str(), e.line, e.column.as_deref()), ("piano.xlsx [indicatori]", Some(2), Some("kind")), "{e:?}");
@@ -230,7 +235,7 @@ async fn evaluation_card_then_ex_post_ex_ante() {
     let plan = app.plan_view("ALTO_SEBINO", TRI).await.expect("plan");
     let card = plan.cards.iter().find(|c| c.objective.code == "AMB-06").expect("AMB-06");
     // Resources match from the AES budgets (allocated vs committed, 2024-2025 in the demo).
-    let hints = app.evaluation_hints("ALTO_SEBINO", TRI, card.objective.id).await.expect("hints");
+    let hints = app.evaluation_hints("ALTO_SEBINO", TRI, card.objective.id, ambito_app::plan::Figures::All).await.expect("hints");
     let (allocated, committed) = (hints.allocated.expect("allocated"), hints.committed.expect("committed"));
     assert_eq!(hints.resources_match.number(), Some(committed * Decimal::ONE_HUNDRED / allocated));
     assert!(hints.achievement_pct.is_some(), "indicators judged at the last closed round");
@@ -246,6 +251,7 @@ async fn evaluation_card_then_ex_post_ex_ante() {
     };
     let f = app
         .save_evaluation(
+            CLI,
             "ALTO_SEBINO",
             TRI,
             card.objective.id,
@@ -254,15 +260,15 @@ async fn evaluation_card_then_ex_post_ex_ante() {
         .await
         .expect("save");
     assert!(f.has_errors(), "achievement above 100%");
-    let f = app.save_evaluation("ALTO_SEBINO", TRI, card.objective.id, &form).await.expect("save");
+    let f = app.save_evaluation(CLI, "ALTO_SEBINO", TRI, card.objective.id, &form).await.expect("save");
     assert!(!f.has_errors(), "{:?}", f.errors);
     let saved =
         app.plan_view("ALTO_SEBINO", TRI).await.expect("plan").card(card.objective.id).and_then(|c| c.evaluation.clone()).expect("saved");
     assert!(saved.resources_match_pct.is_some(), "filled from the budgets when left empty");
 
-    let next = app.start_next_plan("ALTO_SEBINO", TRI).await.expect("next");
+    let next = app.start_next_plan(CLI, "ALTO_SEBINO", TRI).await.expect("next");
     assert_eq!((next.triennium.as_str(), next.carried), ("2024-2026", 1));
-    assert!(app.start_next_plan("ALTO_SEBINO", TRI).await.is_err(), "only once");
+    assert!(app.start_next_plan(CLI, "ALTO_SEBINO", TRI).await.is_err(), "only once");
     let new = app.plan_view("ALTO_SEBINO", "2024-2026").await.expect("new plan");
     assert_eq!(new.plan.status, "draft");
     let carried = new.cards.iter().find(|c| c.objective.code == "AMB-06").expect("carried");
@@ -293,7 +299,7 @@ async fn card_and_indicator_editors_validate_like_imports() {
         services: "SAD".into(),
         ..Default::default()
     };
-    let f = app.save_card("ALTO_SEBINO", TRI, None, &form).await.expect("card");
+    let f = app.save_card(CLI, "ALTO_SEBINO", TRI, None, &form).await.expect("card");
     assert!(!f.has_errors(), "{:?}", f.errors);
     let bad = ambito_app::plan::edit::IndicatorForm {
         code: "AMB-24-E1".into(),
@@ -306,7 +312,7 @@ async fn card_and_indicator_editors_validate_like_imports() {
         baseline: "tanti".into(),
         ..Default::default()
     };
-    let f = app.save_indicator("ALTO_SEBINO", TRI, "AMB-24", None, &bad).await.expect("indicator");
+    let f = app.save_indicator(CLI, "ALTO_SEBINO", TRI, "AMB-24", None, &bad).await.expect("indicator");
     assert_eq!(f.errors.len(), 3, "{:?}", f.errors);
     let good = ambito_app::plan::edit::IndicatorForm {
         link: "servizio:SAD:utenti".into(),
@@ -315,19 +321,19 @@ async fn card_and_indicator_editors_validate_like_imports() {
         target: "35,5".into(),
         ..bad
     };
-    let f = app.save_indicator("ALTO_SEBINO", TRI, "AMB-24", None, &good).await.expect("indicator");
+    let f = app.save_indicator(CLI, "ALTO_SEBINO", TRI, "AMB-24", None, &good).await.expect("indicator");
     assert!(!f.has_errors(), "{:?}", f.errors);
     let plan = app.plan_view("ALTO_SEBINO", TRI).await.expect("plan");
     let card = plan.cards.iter().find(|c| c.objective.code == "AMB-24").expect("new card");
     assert_eq!(card.indicators[0].target_value.as_deref(), Some("35.5"));
     assert_eq!(plan.rounds.len(), 2, "editing keeps the monitoring history");
     // The new linked indicator is computed in an open round: SAD users per 1.000 residents 75+.
-    let n = app.open_round("ALTO_SEBINO", TRI, 2025, 2).await.expect("open");
+    let n = app.open_round(CLI, "ALTO_SEBINO", TRI, 2025, 2).await.expect("open");
     let (_, r) = app.round_view("ALTO_SEBINO", TRI, n).await.expect("round");
     let line = r.lines.iter().find(|l| l.indicator.code == "AMB-24-E1").expect("line");
     assert!(line.value.is_some_and(|v| v > Decimal::ZERO), "{line:?}");
     assert!(
-        app.save_card("ALTO_SEBINO", TRI, Some("PROV-01"), &form).await.expect("shared").has_errors(),
+        app.save_card(CLI, "ALTO_SEBINO", TRI, Some("PROV-01"), &form).await.expect("shared").has_errors(),
         "shared cards are not edited here"
     );
     db.drop_pg().await;
@@ -380,11 +386,13 @@ async fn cli_documents_and_plan_exports() {
     }
     let pdf = std::fs::read(out("valutazione.pdf")).expect("pdf");
     assert!(pdf.starts_with(b"%PDF"));
-    if let Ok(text) = Command::new("pdftotext").args(["-layout", &out("valutazione.pdf"), "-"]).output() {
-        let text = String::from_utf8_lossy(&text.stdout);
-        assert!(text.contains("GRADO DI RAGGIUNGIMENTO"), "the layout of seed 004");
-        assert!(text.contains("Valutazione degli obiettivi del Piano di Zona 2018-2020"));
-    }
+    let text = Command::new("pdftotext")
+        .args(["-layout", &out("valutazione.pdf"), "-"])
+        .output()
+        .expect("pdftotext (Debian package poppler-utils) is needed to check the PDF's text");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("GRADO DI RAGGIUNGIMENTO"), "the layout of seed 004");
+    assert!(text.contains("Valutazione degli obiettivi del Piano di Zona 2018-2020"));
     // The DOCX is a WordprocessingML package that needs no office suite: check its parts.
     let docx = std::fs::read(out("valutazione.docx")).expect("docx");
     let types = unzip_part(&docx, "[Content_Types].xml");

@@ -12,22 +12,34 @@ pub struct TestDb {
 
 impl TestDb {
     pub async fn new() -> TestDb {
-        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
         match std::env::var("AMBITO_TEST_PG") {
-            Ok(server) if !server.is_empty() => {
-                let server = server.trim_end_matches('/').to_string();
-                let name = format!("ambito_t{}_{}_{n}", std::process::id(), nanos());
-                let admin = format!("{server}/postgres");
-                let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin).await.expect("connect to PostgreSQL");
-                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.expect("create test database");
-                TestDb { url: format!("{server}/{name}"), _dir: None, pg_admin: Some((admin, name)) }
-            }
-            _ => {
-                let dir = tempfile::tempdir().expect("temp dir");
-                let url = format!("sqlite://{}/test.db", dir.path().display());
-                TestDb { url, _dir: Some(dir), pg_admin: None }
-            }
+            Ok(server) if !server.is_empty() => Self::postgres_at(&server).await,
+            _ => Self::sqlite(),
         }
+    }
+
+    /// A fresh SQLite database, whatever `AMBITO_TEST_PG` says.
+    pub fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}/test.db", dir.path().display());
+        TestDb { url, _dir: Some(dir), pg_admin: None }
+    }
+
+    /// A fresh PostgreSQL database on `AMBITO_TEST_PG`, or on the local server CI runs when it is
+    /// unset: a test that needs both backends fails, never skips, when PostgreSQL is down.
+    pub async fn postgres() -> TestDb {
+        let server = std::env::var("AMBITO_TEST_PG").ok().filter(|s| !s.is_empty());
+        Self::postgres_at(server.as_deref().unwrap_or("postgres://postgres@127.0.0.1:5432")).await
+    }
+
+    async fn postgres_at(server: &str) -> TestDb {
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let server = server.trim_end_matches('/').to_string();
+        let name = format!("ambito_t{}_{}_{n}", std::process::id(), nanos());
+        let admin = format!("{server}/postgres");
+        let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin).await.expect("connect to PostgreSQL");
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.expect("create test database");
+        TestDb { url: format!("{server}/{name}"), _dir: None, pg_admin: Some((admin, name)) }
     }
 
     pub async fn app(&self) -> App {

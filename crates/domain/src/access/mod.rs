@@ -2,11 +2,11 @@
 //! editable by an administrator); this module holds the one decision function that reads them.
 //! Default deny: anything not granted here is refused.
 
-mod password;
+pub mod password;
 mod person;
 mod roles;
 
-pub use password::{PasswordProblem, check_password};
+pub use password::{PasswordProblem, check_password, check_password_for};
 pub use person::{CaseFacts, PersonDecision, PersonFacts, person_access};
 pub use roles::{DEFAULT_ROLES, Perm, RoleDef};
 

@@ -13,6 +13,7 @@
 
 use crate::measures::{Figures, Measure, Measures};
 use crate::report::AnnualReport;
+use crate::suppression::HiddenCells;
 use crate::value::{Blank, Value};
 use serde::Serialize;
 use std::fmt;
@@ -145,6 +146,28 @@ impl LinkRef {
         }
     }
 
+    /// Whether the figure is a count of people (utenti, domande, beneficiari), which suppression
+    /// protects.
+    pub fn counts_people(&self) -> bool {
+        matches!(self.term(), Term::Measure(m) if crate::suppression::PEOPLE.contains(&m))
+    }
+
+    /// Whether the suppressed copy of `report` hides the figure this link reads (`cells` from
+    /// [`HiddenCells::of`]): the plan shows an evaluator no figure their report hides.
+    pub fn hidden_in(&self, report: &AnnualReport, cells: &HiddenCells) -> bool {
+        let row = match self {
+            LinkRef::Service { code, .. } => cells.service(report, code),
+            LinkRef::Area { name, .. } => cells.area(report, name),
+            LinkRef::Ambito { .. } => Some(cells.total()),
+            LinkRef::Questionnaire { .. } => None,
+        };
+        match (row, self.term()) {
+            (Some(row), Term::Measure(m)) => row.hides(m),
+            (Some(row), Term::Indicator) => row.derived,
+            _ => false,
+        }
+    }
+
     /// The figure in the given report; a blank says why there is none.
     pub fn resolve(&self, report: &AnnualReport) -> Value {
         let from_totals = |m: &Measures, budget: Option<rust_decimal::Decimal>, term: Term| match term {
@@ -197,9 +220,13 @@ mod tests {
     use std::collections::HashMap;
 
     fn report() -> AnnualReport {
+        report_with(80)
+    }
+
+    fn report_with(sad_users: i64) -> AnnualReport {
         let mut current = HashMap::new();
         let mut sad = Figures::default();
-        sad.measures.set(Measure::Utenti, Some(Decimal::from(80)));
+        sad.measures.set(Measure::Utenti, Some(Decimal::from(sad_users)));
         sad.measures.set(Measure::Ore, Some("2172.2".parse().unwrap()));
         sad.budget = Some(Decimal::from(9638));
         current.insert("SAD".to_string(), sad);
@@ -255,5 +282,23 @@ mod tests {
         assert_eq!(get("servizio:SAD:domande"), Value::Blank(Blank::NotRecorded("domande".into())));
         assert_eq!(get("servizio:NOPE:utenti"), Value::Blank(Blank::Unknown("servizio NOPE".into())));
         assert_eq!(get("servizio:SAD:target"), Value::Blank(Blank::NoTarget));
+    }
+
+    #[test]
+    fn a_link_is_hidden_where_the_suppressed_report_hides_its_cell() {
+        // SAD has 2 users: hidden; PASTI's 30 goes too, or 32 - 30 would give SAD back.
+        let r = report_with(2);
+        let cells = HiddenCells::of(&r, 3);
+        let hidden = |t: &str| LinkRef::parse(t).unwrap().hidden_in(&r, &cells);
+        assert!(hidden("servizio:SAD:utenti") && hidden("servizio:PASTI:utenti"), "primary and secondary");
+        assert!(hidden("servizio:SAD:indicatore"), "hours per user derive from the hidden count");
+        assert!(!hidden("area:Anziani:utenti") && !hidden("ambito:utenti"), "two hidden members keep the total safe");
+        assert!(!hidden("servizio:SAD:ore") && !hidden("servizio:SAD:budget"), "not counts of people");
+        assert!(!hidden("servizio:NOPE:utenti") && !hidden("questionario:Q:ex-post"));
+        let full = report();
+        let none = HiddenCells::of(&full, 3);
+        assert!(!LinkRef::parse("servizio:SAD:utenti").unwrap().hidden_in(&full, &none));
+        assert!(LinkRef::parse("servizio:SAD:utenti").unwrap().counts_people());
+        assert!(!LinkRef::parse("servizio:SAD:ore").unwrap().counts_people());
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod link;
 pub mod rules;
+pub mod suppressed;
 
 use serde::Serialize;
 

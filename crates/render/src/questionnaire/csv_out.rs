@@ -3,6 +3,7 @@
 
 use super::{ALPHA_DP, DF_DP, MEAN_DP, PCT_DP, T_DP, number_text, row_kind_label};
 use crate::RenderError;
+use crate::csv_safe::CsvOut;
 use ambito_domain::likert::report::QuestionnaireReport;
 
 const FIXED: [&str; 11] =
@@ -10,12 +11,12 @@ const FIXED: [&str; 11] =
 const TAIL: [&str; 6] = ["alpha", "differenza", "ic95_inf", "ic95_sup", "gradi_liberta", "t_critico"];
 
 pub fn results(r: &QuestionnaireReport) -> Result<Vec<u8>, RenderError> {
-    let mut w = csv::WriterBuilder::new().delimiter(b';').terminator(csv::Terminator::Any(b'\n')).from_writer(vec![]);
+    let mut w = CsvOut::new();
     let mut header: Vec<String> = FIXED.iter().map(|s| s.to_string()).collect();
     header.push("alpha".into());
     header.extend((1..=r.points).map(|p| format!("risposte_{p}")));
     header.extend(TAIL[1..].iter().map(|s| s.to_string()));
-    w.write_record(&header)?;
+    w.record(&header)?;
     let dist_cols = usize::from(r.points);
     for wave in &r.waves {
         for (k, row) in r.rows.iter().enumerate() {
@@ -36,7 +37,7 @@ pub fn results(r: &QuestionnaireReport) -> Result<Vec<u8>, RenderError> {
             ];
             rec.extend(f.distribution.iter().map(|c| c.to_string()));
             rec.extend(std::iter::repeat_n(String::new(), TAIL.len() - 1));
-            w.write_record(&rec)?;
+            w.record(&rec)?;
         }
     }
     if let Some(c) = &r.comparison {
@@ -51,8 +52,8 @@ pub fn results(r: &QuestionnaireReport) -> Result<Vec<u8>, RenderError> {
                 number_text(&d.df, DF_DP),
                 number_text(&d.t, T_DP),
             ]);
-            w.write_record(&rec)?;
+            w.record(&rec)?;
         }
     }
-    w.into_inner().map_err(|e| RenderError::CsvFlush(e.error().to_string()))
+    w.finish()
 }

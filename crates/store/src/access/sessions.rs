@@ -98,6 +98,38 @@ pub async fn api_token(conn: &mut AnyConnection, token_hash: &str) -> Result<Opt
         .await?)
 }
 
+/// An API token as `ambito token list` shows it (never its secret, which is not stored).
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct ApiTokenInfo {
+    pub id: i64,
+    pub username: String,
+    pub name: String,
+    pub scopes: String,
+    pub created_at: String,
+    pub expires_at: Option<String>,
+    pub revoked: i64,
+}
+
+/// Every API token, or one user's, oldest first.
+pub async fn list_api_tokens(conn: &mut AnyConnection, user_id: Option<i64>) -> Result<Vec<ApiTokenInfo>> {
+    const SELECT: &str = "SELECT t.id, u.username, t.name, t.scopes, t.created_at, t.expires_at, t.revoked \
+                          FROM api_token t JOIN app_user u ON u.id = t.user_id";
+    Ok(match user_id {
+        Some(id) => {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE t.user_id = $1 ORDER BY t.id")))
+                .bind(id)
+                .fetch_all(&mut *conn)
+                .await?
+        }
+        None => sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} ORDER BY t.id"))).fetch_all(&mut *conn).await?,
+    })
+}
+
+/// Revokes the token `id` and returns how many were still active (0 or 1).
+pub async fn revoke_api_token(conn: &mut AnyConnection, id: i64) -> Result<u64> {
+    Ok(sqlx::query("UPDATE api_token SET revoked = 1 WHERE id = $1 AND revoked = 0").bind(id).execute(&mut *conn).await?.rows_affected())
+}
+
 pub async fn insert_reset_token(conn: &mut AnyConnection, token_hash: &str, user_id: i64, expires_at: &str) -> Result<()> {
     sqlx::query("INSERT INTO reset_token (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
         .bind(token_hash)

@@ -20,6 +20,7 @@ pub(crate) struct GuardState {
     pub app: App,
     pub specs: Arc<Vec<RouteSpec>>,
     pub web: WebConfig,
+    pub refusals: super::refusals::RefusalLimiter,
 }
 
 enum Verdict {
@@ -40,11 +41,23 @@ enum Verdict {
 pub(crate) async fn guard(State(state): State<Arc<GuardState>>, params: RawPathParams, req: Request<Body>, next: Next) -> Response {
     let method = if req.method() == Method::HEAD { Method::GET } else { req.method().clone() };
     let path = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string()).unwrap_or_default();
+    let ip = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| {
+        let forwarded = req.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
+        super::client_ip::client_ip(c.0.ip(), forwarded, &state.web.trusted_proxies).to_string()
+    });
+    let uri = req.uri().path().to_string();
+    let refusal = |principal: Option<Principal>, why: &'static str| Refusal {
+        principal,
+        ip: ip.clone(),
+        route: format!("{method} {path}"),
+        uri: uri.clone(),
+        why,
+    };
     let Some(spec) = state.specs.iter().find(|s| s.method == method && s.path == path).cloned() else {
         tracing::warn!(%path, %method, "route without an access policy: denied");
+        refusal(None, "rotta senza regola di accesso").audit(&state, None).await;
         return deny(&path);
     };
-    let ip = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
     let api = path.starts_with("/api/");
     let params: Vec<(String, String)> = params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
     let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
@@ -98,6 +111,7 @@ pub(crate) async fn guard(State(state): State<Arc<GuardState>>, params: RawPathP
         let (sent, r) = sent_token(req).await;
         req = r;
         if !sent.is_some_and(|t| same(&t, &caller.csrf)) || new_csrf_cookie.is_some() {
+            refusal(caller.principal.clone(), "token CSRF mancante o non valido").audit(&state, param("code")).await;
             return (StatusCode::FORBIDDEN, "Richiesta rifiutata: token CSRF mancante o non valido. Ricaricare la pagina e riprovare.")
                 .into_response();
         }
@@ -114,7 +128,10 @@ pub(crate) async fn guard(State(state): State<Arc<GuardState>>, params: RawPathP
             let next = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
             return Redirect::to(&format!("/accesso?dopo={}", crate::views::encode_segment(&next))).into_response();
         }
-        Verdict::Deny => return deny(&path),
+        Verdict::Deny => {
+            refusal(caller.principal.clone(), "profilo senza il permesso richiesto").audit(&state, param("code")).await;
+            return deny(&path);
+        }
         Verdict::NeedBreakGlass { code, person } => return crate::persons::break_glass_page(&code, person, &caller),
     };
 
@@ -142,7 +159,14 @@ pub(crate) async fn guard(State(state): State<Arc<GuardState>>, params: RawPathP
     }
 
     let authenticated = caller.principal.is_some();
+    let refused = refusal(caller.principal.clone(), "rifiutato dalla pagina");
     let mut res = CALLER.scope(caller, next.run(req)).await;
+    if res.status() == StatusCode::FORBIDDEN {
+        refused.audit(&state, param("code")).await;
+    }
+    if framework_rejection(&res) {
+        res = generic_rejection(res.status(), api);
+    }
     let h = res.headers_mut();
     if authenticated && !h.contains_key(header::CACHE_CONTROL) {
         // Pages for a logged-in user never go to shared or disk caches.
@@ -216,6 +240,66 @@ async fn decide(
             }
         }
     })
+}
+
+/// A refused request, for the audit log.
+struct Refusal {
+    principal: Option<Principal>,
+    ip: Option<String>,
+    /// Method and route pattern: the unit of the rate limit.
+    route: String,
+    uri: String,
+    why: &'static str,
+}
+
+impl Refusal {
+    /// Writes `access.denied`, unless this caller has had too many on this route this minute
+    /// (see `refusals`). A failure to write is logged: the request is refused anyway.
+    async fn audit(self, state: &GuardState, ambito: Option<String>) {
+        let caller = match (&self.principal, &self.ip) {
+            (Some(p), _) => format!("u:{}", p.user_id),
+            (None, Some(ip)) => format!("ip:{ip}"),
+            (None, None) => "?".to_string(),
+        };
+        let Some(left_out) = state.refusals.admit(&caller, &self.route, std::time::Instant::now()) else { return };
+        let reason = if left_out > 0 {
+            format!("{}; altri {left_out} rifiuti dello stesso tipo non registrati (limite di frequenza)", self.why)
+        } else {
+            self.why.to_string()
+        };
+        let ev = AuditEvent {
+            user_id: self.principal.as_ref().map(|p| p.user_id),
+            username: self.principal.map(|p| p.username).unwrap_or_else(|| "(anonimo)".into()),
+            action: "access.denied".into(),
+            object: self.uri,
+            ambito,
+            ip: self.ip,
+            reason: Some(reason),
+            ..AuditEvent::default()
+        };
+        if let Err(e) = state.app.audit(ev).await {
+            tracing::error!(error = %e, "refused access not written to the audit log");
+        }
+    }
+}
+
+/// axum's extractors answer a malformed form, query, path or JSON body with a plain-text 4xx
+/// naming Rust types ("Failed to deserialize form body: … `i64`"); our handlers never answer in
+/// plain text, so such a response is one of those.
+fn framework_rejection(res: &Response) -> bool {
+    res.status().is_client_error()
+        && res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|ct| ct.starts_with("text/plain"))
+}
+
+/// The same status with a generic Italian message and nothing of the internals.
+fn generic_rejection(status: StatusCode, api: bool) -> Response {
+    const MESSAGE: &str = "La richiesta non è stata compresa: controllare i dati inviati e riprovare.";
+    if api {
+        return (status, axum::Json(serde_json::json!({"errore": MESSAGE}))).into_response();
+    }
+    let page = crate::views::home::ErrorPage::new("Richiesta non valida", MESSAGE);
+    let body = askama::Template::render(&page).unwrap_or_else(|_| MESSAGE.into());
+    (status, axum::response::Html(body)).into_response()
 }
 
 fn deny(path: &str) -> Response {

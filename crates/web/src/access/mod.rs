@@ -2,8 +2,10 @@
 //! [`Policy`]; the [`guard`] middleware looks the matched route up and refuses anything without a
 //! policy (default deny), so a route added any other way answers 403.
 
+pub mod client_ip;
 mod csrf;
 mod guard;
+mod refusals;
 
 pub(crate) use csrf::cookie;
 pub use csrf::{CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER};
@@ -115,7 +117,7 @@ impl Routes {
     /// The axum router with the guard in front of every route.
     pub fn into_router(self, app: App, web: WebConfig) -> (Router, Arc<Vec<RouteSpec>>) {
         let specs = Arc::new(self.specs);
-        let state = Arc::new(guard::GuardState { app: app.clone(), specs: specs.clone(), web });
+        let state = Arc::new(guard::GuardState { app: app.clone(), specs: specs.clone(), web, refusals: Default::default() });
         let router = self.router.route_layer(axum::middleware::from_fn_with_state(state, guard)).with_state(app);
         (router, specs)
     }
@@ -124,8 +126,11 @@ impl Routes {
 /// Settings of the HTTP shell.
 #[derive(Debug, Clone, Default)]
 pub struct WebConfig {
-    /// Set the `Secure` flag on cookies (the server is behind TLS).
+    /// The server is behind TLS: cookies get the `Secure` flag, responses HSTS.
     pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (see [`client_ip`]).
+    pub trusted_proxies: Vec<client_ip::Cidr>,
+    pub limits: crate::ServerLimits,
 }
 
 /// The caller of the current request, as the guard resolved it.

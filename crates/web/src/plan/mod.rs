@@ -3,11 +3,13 @@
 
 mod views;
 
-use crate::access::{Policy, Routes};
+use crate::access::{Caller, Policy, Routes};
 use crate::error::{WebError, WebResult};
 use ambito_app::App;
+use ambito_app::access::Actor;
 use ambito_app::plan::edit::{CardForm, IndicatorForm};
 use ambito_app::plan::evaluation::{EvaluationForm, EvidenceForm};
+use ambito_app::plan::{Figures, PlanTenant};
 use ambito_app::{Findings, Lang};
 use ambito_domain::access::Perm;
 use axum::extract::{DefaultBodyLimit, Form, Multipart, Path, Query, State};
@@ -22,7 +24,7 @@ const READ: &[Perm] = &[Perm::PlanRead];
 const WRITE: &[Perm] = &[Perm::PlanWrite];
 
 pub fn routes() -> Routes {
-    let upload = axum::routing::post(import).layer(DefaultBodyLimit::max(25 * 1024 * 1024));
+    let upload = axum::routing::post(import).layer(DefaultBodyLimit::max(crate::uploads::UPLOAD_LIMIT));
     Routes::new()
         .get("/ambiti/{code}/piano", Policy::Ambito(READ), "Piani di Zona dell'Ambito", list)
         .at_with(axum::http::Method::POST, "/ambiti/{code}/piano", Policy::Ambito(WRITE), "Importa un piano (JSON o XLSX)", upload)
@@ -85,6 +87,11 @@ pub fn routes() -> Routes {
         .audited()
 }
 
+/// The caller as the author of an audited plan write.
+fn actor(caller: &Caller) -> Actor<'_> {
+    Actor { principal: caller.user(), ip: caller.ip.as_deref() }
+}
+
 fn field(fields: &[(String, String)], key: &str) -> String {
     fields.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()).unwrap_or_default()
 }
@@ -107,9 +114,17 @@ fn triennium(tri: &str) -> WebResult<()> {
     ambito_domain::plan::parse_triennium(tri).map(|_| ()).ok_or_else(|| WebError::NotFound(format!("triennio «{tri}» non valido")))
 }
 
+/// Readers without `report.read` in the Ambito (evaluators) see the plan's figures with small
+/// counts of people suppressed, as they see the annual report; no caller at all sees them so too.
+async fn figures(app: &App, code: &str) -> WebResult<Figures> {
+    let ambito_id = app.ambito_id(code).await?;
+    let caller = crate::access::current();
+    Ok(if caller.user().is_some_and(|p| p.may(Perm::ReportRead, ambito_id)) { Figures::All } else { Figures::Suppressed })
+}
+
 async fn plan(app: &App, code: &str, tri: &str) -> WebResult<ambito_app::plan::PlanView> {
     triennium(tri)?;
-    Ok(app.plan_view(code, tri).await?)
+    Ok(app.plan_view_for(code, tri, figures(app, code).await?).await?)
 }
 
 fn card_of(plan: &ambito_app::plan::PlanView, id: i64) -> WebResult<&ambito_app::plan::Card> {
@@ -139,15 +154,17 @@ async fn list(State(app): State<App>, Path(code): Path<String>) -> WebResult<vie
 async fn import(State(app): State<App>, Path(code): Path<String>, mut form: Multipart) -> WebResult<Response> {
     let a = app.ambito(&code).await?;
     let mut file = None;
-    while let Some(f) = form.next_field().await.map_err(|e| WebError::BadRequest(format!("modulo non valido: {e}")))? {
+    while let Some(f) = form.next_field().await.map_err(crate::uploads::form_error)? {
         if f.name() == Some("file") {
             let name = f.file_name().unwrap_or("piano.json").to_string();
-            let bytes = f.bytes().await.map_err(|e| WebError::BadRequest(format!("file non leggibile: {e}")))?;
+            let bytes = f.bytes().await.map_err(crate::uploads::form_error)?;
             file = Some((name, bytes));
         }
     }
     let Some((name, bytes)) = file else { return Err(WebError::BadRequest("nessun file inviato".into())) };
-    let outcome = app.import_plan(&name, &bytes).await?;
+    // The tenant is the route's Ambito, which the guard checked: never the one the file names.
+    let caller = crate::access::current();
+    let outcome = app.import_plan(&actor(&caller), PlanTenant::Ambito(&a.code), &name, &bytes).await?;
     let mut page = views::PlanListPage::new(&a.code, &a.name, app.plans(&code).await?);
     if outcome.applied {
         page.imported = Some(format!("{}: {} schede e indicatori importati", outcome.file, outcome.rows));
@@ -172,14 +189,16 @@ async fn detail(State(app): State<App>, Path((code, tri)): Path<(String, String)
 
 async fn approve(State(app): State<App>, Path((code, tri)): Path<(String, String)>, Form(f): Fields) -> WebResult<Response> {
     triennium(&tri)?;
-    app.approve_plan(&code, &tri, &field(&f, "organo"), &field(&f, "numero"), &field(&f, "data")).await?;
+    let caller = crate::access::current();
+    app.approve_plan(&actor(&caller), &code, &tri, &field(&f, "organo"), &field(&f, "numero"), &field(&f, "data")).await?;
     Ok(to(format!("/ambiti/{code}/piano/{tri}?esito=Piano+approvato")))
 }
 
 /// Ex-post → ex-ante: creates the next plan's draft from this plan's evaluation.
 async fn next_plan(State(app): State<App>, Path((code, tri)): Path<(String, String)>) -> WebResult<Response> {
     triennium(&tri)?;
-    let next = app.start_next_plan(&code, &tri).await?;
+    let caller = crate::access::current();
+    let next = app.start_next_plan(&actor(&caller), &code, &tri).await?;
     let msg = format!("Bozza creata: {} schede riproposte, {} valori di partenza dalle rilevazioni", next.carried, next.baselines);
     Ok(to(format!("/ambiti/{code}/piano/{}?esito={}", next.triennium, msg.replace(' ', "+").replace(',', "%2C").replace(':', "%3A"))))
 }
@@ -187,18 +206,21 @@ async fn next_plan(State(app): State<App>, Path((code, tri)): Path<(String, Stri
 async fn document(State(app): State<App>, Path((code, tri, file)): Path<(String, String, String)>) -> WebResult<Response> {
     triennium(&tri)?;
     let stem = format!("{}-{tri}", code.to_lowercase());
+    let figures = figures(&app, &code).await?;
     let (name, bytes) = match file.as_str() {
-        "piano.pdf" => (format!("piano-{stem}.pdf"), ambito_render::plan::doc_pdf(&app.plan_document(&code, &tri).await?)?),
-        "piano.docx" => (format!("piano-{stem}.docx"), ambito_render::plan::doc_docx(&app.plan_document(&code, &tri).await?)?),
+        "piano.pdf" => (format!("piano-{stem}.pdf"), ambito_render::plan::doc_pdf(&app.plan_document(&code, &tri, figures).await?)?),
+        "piano.docx" => (format!("piano-{stem}.docx"), ambito_render::plan::doc_docx(&app.plan_document(&code, &tri, figures).await?)?),
         "valutazione.pdf" => {
-            (format!("valutazione-{stem}.pdf"), ambito_render::plan::doc_pdf(&app.evaluation_document(&code, &tri).await?.0)?)
+            (format!("valutazione-{stem}.pdf"), ambito_render::plan::doc_pdf(&app.evaluation_document(&code, &tri, figures).await?.0)?)
         }
         "valutazione.docx" => {
-            (format!("valutazione-{stem}.docx"), ambito_render::plan::doc_docx(&app.evaluation_document(&code, &tri).await?.0)?)
+            (format!("valutazione-{stem}.docx"), ambito_render::plan::doc_docx(&app.evaluation_document(&code, &tri, figures).await?.0)?)
         }
         "valutazione.xlsx" => {
-            (format!("valutazione-{stem}.xlsx"), ambito_render::plan::sheets_xlsx(&app.evaluation_document(&code, &tri).await?.1)?)
+            (format!("valutazione-{stem}.xlsx"), ambito_render::plan::sheets_xlsx(&app.evaluation_document(&code, &tri, figures).await?.1)?)
         }
+        // The plan file carries every figure, unsuppressed, for re-import: only with full rights.
+        "piano.json" | "piano.xlsx" if figures == Figures::Suppressed => return Err(WebError::Forbidden),
         "piano.json" => (format!("piano-{stem}.json"), app.export_plan_json(&code, &tri).await?),
         "piano.xlsx" => (format!("piano-{stem}.xlsx"), app.export_plan_xlsx(&code, &tri).await?),
         _ => return Err(WebError::NotFound(format!("documento «{file}» non disponibile"))),
@@ -208,7 +230,7 @@ async fn document(State(app): State<App>, Path((code, tri, file)): Path<(String,
 
 async fn province(State(app): State<App>, Path((code, tri)): Path<(String, String)>) -> WebResult<views::ProvincePage> {
     let p = plan(&app, &code, &tri).await?;
-    let v = app.province_view(&code, &tri).await?;
+    let v = app.province_view(&code, &tri, figures(&app, &code).await?).await?;
     Ok(views::ProvincePage::new(&p, &v))
 }
 
@@ -252,7 +274,8 @@ async fn card_new(State(app): State<App>, Path((code, tri)): Path<(String, Strin
 async fn card_create(State(app): State<App>, Path((code, tri)): Path<(String, String)>, Form(f): Fields) -> WebResult<Response> {
     triennium(&tri)?;
     let form = card_form(&f);
-    let found = app.save_card(&code, &tri, None, &form).await?;
+    let caller = crate::access::current();
+    let found = app.save_card(&actor(&caller), &code, &tri, None, &form).await?;
     let p = app.plan_view(&code, &tri).await?;
     if !found.has_errors() {
         let id = p
@@ -279,7 +302,8 @@ async fn card_update(State(app): State<App>, Path((code, tri, id)): Path<(String
     let c = card_of(&p, id)?;
     let mut form = card_form(&f);
     form.code = c.objective.code.clone();
-    let found = app.save_card(&code, &tri, Some(&c.objective.code), &form).await?;
+    let caller = crate::access::current();
+    let found = app.save_card(&actor(&caller), &code, &tri, Some(&c.objective.code), &form).await?;
     if !found.has_errors() {
         return Ok(to(format!("{}/schede/{id}", views::base(&p))));
     }
@@ -335,7 +359,8 @@ async fn indicator_create(
     let p = plan(&app, &code, &tri).await?;
     let c = card_of(&p, id)?;
     let form = indicator_form(&f);
-    let found = app.save_indicator(&code, &tri, &c.objective.code, None, &form).await?;
+    let caller = crate::access::current();
+    let found = app.save_indicator(&actor(&caller), &code, &tri, &c.objective.code, None, &form).await?;
     if !found.has_errors() {
         return Ok(to(format!("{}/schede/{id}#indicatori", views::base(&p))));
     }
@@ -364,7 +389,8 @@ async fn indicator_update(
     let i = c.indicators.iter().find(|i| i.id == ind).ok_or_else(|| WebError::NotFound("indicatore inesistente".into()))?;
     let mut form = indicator_form(&f);
     form.code = i.code.clone();
-    let found = app.save_indicator(&code, &tri, &c.objective.code, Some(&i.code), &form).await?;
+    let caller = crate::access::current();
+    let found = app.save_indicator(&actor(&caller), &code, &tri, &c.objective.code, Some(&i.code), &form).await?;
     if !found.has_errors() {
         return Ok(to(format!("{}/schede/{id}#indicatori", views::base(&p))));
     }
@@ -377,7 +403,8 @@ async fn indicator_delete(State(app): State<App>, Path((code, tri, id, ind)): Pa
     let p = plan(&app, &code, &tri).await?;
     let c = card_of(&p, id)?;
     let i = c.indicators.iter().find(|i| i.id == ind).ok_or_else(|| WebError::NotFound("indicatore inesistente".into()))?;
-    let found = app.remove_indicator(&code, &tri, &c.objective.code, &i.code).await?;
+    let caller = crate::access::current();
+    let found = app.remove_indicator(&actor(&caller), &code, &tri, &c.objective.code, &i.code).await?;
     if found.has_errors() {
         return Err(WebError::BadRequest(messages(&found).join("; ")));
     }
@@ -392,10 +419,11 @@ async fn indicator(State(app): State<App>, Path((code, tri, ind)): Path<(String,
         .find(|c| c.indicators.iter().any(|i| i.id == ind))
         .ok_or_else(|| WebError::NotFound("indicatore inesistente".into()))?;
     let i = c.indicators.iter().find(|i| i.id == ind).ok_or_else(|| WebError::NotFound("indicatore inesistente".into()))?;
-    let trend = app.indicator_trend(&code, &tri, ind).await?;
+    let figures = figures(&app, &code).await?;
+    let trend = app.indicator_trend(&code, &tri, ind, figures).await?;
     let mut comments = Vec::new();
     for r in p.rounds.iter().filter(|r| r.status == "closed") {
-        let (_, rv) = app.round_view(&code, &tri, r.number).await?;
+        let (_, rv) = app.round_view_for(&code, &tri, r.number, figures).await?;
         comments.push(
             rv.lines
                 .iter()
@@ -414,7 +442,8 @@ async fn round_open(State(app): State<App>, Path((code, tri)): Path<(String, Str
     triennium(&tri)?;
     let year = field(&f, "anno").trim().parse::<i64>().map_err(|_| WebError::BadRequest("anno non valido".into()))?;
     let half = field(&f, "semestre").trim().parse::<i64>().map_err(|_| WebError::BadRequest("semestre non valido".into()))?;
-    let n = app.open_round(&code, &tri, year, half).await?;
+    let caller = crate::access::current();
+    let n = app.open_round(&actor(&caller), &code, &tri, year, half).await?;
     Ok(to(format!("/ambiti/{code}/piano/{tri}/rilevazioni/{n}")))
 }
 
@@ -429,7 +458,7 @@ async fn round(
     Query(q): Query<RoundQuery>,
 ) -> WebResult<views::RoundPage> {
     triennium(&tri)?;
-    let (p, r) = app.round_view(&code, &tri, n).await?;
+    let (p, r) = app.round_view_for(&code, &tri, n, figures(&app, &code).await?).await?;
     Ok(views::RoundPage::new(&p, &r, q.filtro.as_deref().unwrap_or("")))
 }
 
@@ -439,7 +468,8 @@ async fn round_close(State(app): State<App>, Path((code, tri, n)): Path<(String,
     if who.trim().is_empty() {
         return Err(WebError::BadRequest("indicare chi chiude la rilevazione".into()));
     }
-    app.close_round(&code, &tri, n, who.trim()).await?;
+    let caller = crate::access::current();
+    app.close_round(&actor(&caller), &code, &tri, n, who.trim()).await?;
     Ok(to(format!("/ambiti/{code}/piano/{tri}/rilevazioni/{n}")))
 }
 
@@ -448,7 +478,7 @@ async fn value_form(
     Path((code, tri, n, ind)): Path<(String, String, i64, i64)>,
 ) -> WebResult<views::ValueFormPage> {
     triennium(&tri)?;
-    let (p, r) = app.round_view(&code, &tri, n).await?;
+    let (p, r) = app.round_view_for(&code, &tri, n, figures(&app, &code).await?).await?;
     let line = r.lines.iter().find(|l| l.indicator.id == ind).ok_or_else(|| WebError::NotFound("indicatore inesistente".into()))?;
     Ok(views::ValueFormPage::new(&p, &r, line))
 }
@@ -459,8 +489,10 @@ async fn value_save(
     Form(f): Fields,
 ) -> WebResult<Response> {
     triennium(&tri)?;
+    let caller = crate::access::current();
     let found = app
         .record_value(
+            &actor(&caller),
             &code,
             &tri,
             n,
@@ -475,7 +507,7 @@ async fn value_save(
     if !found.has_errors() {
         return Ok(to(format!("/ambiti/{code}/piano/{tri}/rilevazioni/{n}?filtro=valorizzati")));
     }
-    let (p, r) = app.round_view(&code, &tri, n).await?;
+    let (p, r) = app.round_view_for(&code, &tri, n, figures(&app, &code).await?).await?;
     let line = r.lines.iter().find(|l| l.indicator.id == ind).ok_or_else(|| WebError::NotFound("indicatore inesistente".into()))?;
     let mut page = views::ValueFormPage::new(&p, &r, line);
     page.observed = field(&f, "valore");
@@ -489,7 +521,7 @@ async fn value_save(
 
 async fn round_document(State(app): State<App>, Path((code, tri, n, file)): Path<(String, String, i64, String)>) -> WebResult<Response> {
     triennium(&tri)?;
-    let (doc, sheets) = app.monitoring_document(&code, &tri, n).await?;
+    let (doc, sheets) = app.monitoring_document(&code, &tri, n, figures(&app, &code).await?).await?;
     let stem = format!("monitoraggio-{}-{tri}-{n}", code.to_lowercase());
     match file.as_str() {
         "monitoraggio.pdf" => file_response(&format!("{stem}.pdf"), ambito_render::plan::doc_pdf(&doc)?),
@@ -522,7 +554,7 @@ fn evaluation_form(f: &[(String, String)]) -> EvaluationForm {
 async fn evaluation(State(app): State<App>, Path((code, tri, id)): Path<(String, String, i64)>) -> WebResult<views::EvaluationPage> {
     let p = plan(&app, &code, &tri).await?;
     let c = card_of(&p, id)?;
-    let hints = app.evaluation_hints(&code, &tri, id).await?;
+    let hints = app.evaluation_hints(&code, &tri, id, figures(&app, &code).await?).await?;
     Ok(views::EvaluationPage::new(&p, c, &hints, views::EvaluationPage::form_of(c.evaluation.as_ref())))
 }
 
@@ -534,11 +566,12 @@ async fn evaluation_save(
     let p = plan(&app, &code, &tri).await?;
     let c = card_of(&p, id)?;
     let form = evaluation_form(&f);
-    let found = app.save_evaluation(&code, &tri, id, &form).await?;
+    let caller = crate::access::current();
+    let found = app.save_evaluation(&actor(&caller), &code, &tri, id, &form).await?;
     if !found.has_errors() {
         return Ok(to(format!("{}/schede/{id}#valutazione", views::base(&p))));
     }
-    let hints = app.evaluation_hints(&code, &tri, id).await?;
+    let hints = app.evaluation_hints(&code, &tri, id, figures(&app, &code).await?).await?;
     let mut page = views::EvaluationPage::new(&p, c, &hints, form);
     page.errors = messages(&found);
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
@@ -558,7 +591,8 @@ async fn evidence_add(State(app): State<App>, Path((code, tri, id)): Path<(Strin
         attachments: get("attachments"),
         names_consented: get("names_consented") == "si",
     };
-    let found = app.add_evidence(&code, &tri, id, &form).await?;
+    let caller = crate::access::current();
+    let found = app.add_evidence(&actor(&caller), &code, &tri, id, &form).await?;
     if !found.has_errors() {
         return Ok(to(format!("{}/schede/{id}#evidenze", views::base(&p))));
     }

@@ -257,16 +257,7 @@ pub fn indicator_rows(card: &Card) -> Vec<IndicatorRow> {
             text: i.text.clone(),
             level: IndicatorLevel::parse(&i.level).map(|k| k.label()).unwrap_or("").into(),
             measure: MeasureType::parse(&i.measure).map(|k| k.label()).unwrap_or("").into(),
-            baseline: {
-                let v = value_text(
-                    if i.measure == "change_pct" { "count" } else { &i.measure },
-                    i.baseline_value.as_deref().and_then(|v| v.parse().ok()),
-                );
-                match i.baseline_year {
-                    Some(y) if !v.is_empty() => format!("{v} ({y})"),
-                    _ => v,
-                }
-            },
+            baseline: ambito_app::plan::documents::baseline_text(&i.measure, &i.baseline_value, i.baseline_year),
             target: {
                 let v = value_text(&i.measure, i.target_value.as_deref().and_then(|v| v.parse().ok()));
                 match &i.target_date {

@@ -1,6 +1,7 @@
 //! Indicator trend, monitoring round, value entry and the province view.
 
 use super::*;
+use ambito_domain::suppression::{DEFAULT_THRESHOLD, hidden_text};
 
 // ---------------------------------------------------------------- indicator trend
 
@@ -242,7 +243,10 @@ impl ProvincePage {
                         format!("{} ({})", r.indicator, MeasureType::parse(&r.measure).map(|m| m.label()).unwrap_or("")),
                         r.cells
                             .iter()
-                            .map(|c| (value_text(&r.measure, c.value), c.status.label().to_string(), status_class(c.status)))
+                            .map(|c| {
+                                let shown = if c.hidden { hidden_text(DEFAULT_THRESHOLD) } else { value_text(&r.measure, c.value) };
+                                (shown, c.status.label().to_string(), status_class(c.status))
+                            })
                             .collect(),
                     )
                 })

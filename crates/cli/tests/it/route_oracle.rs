@@ -1,0 +1,164 @@
+//! The policy every route is meant to have, written by hand from the role table in
+//! docs/ARCHITECTURE.md ("Access control") and the README's demo accounts, never read from the
+//! router under test. The matrix test judges each answer by this table, so a route registered
+//! with too lax a policy fails there; `every_route_has_its_intended_policy` fails even sooner, and
+//! so does a new route nobody added here.
+
+use ambito_domain::access::Perm;
+use ambito_web::{Policy, RouteSpec};
+use reqwest::Method;
+
+const REPORT: &[Perm] = &[Perm::ReportRead, Perm::ReportReadSuppressed];
+const FULL_REPORT: &[Perm] = &[Perm::ReportRead];
+const UPLOAD: &[Perm] = &[Perm::ImportWrite, Perm::BudgetWrite, Perm::DeliveryImport];
+const PLAN_READ: &[Perm] = &[Perm::PlanRead];
+const PLAN_WRITE: &[Perm] = &[Perm::PlanWrite];
+const QUESTIONNAIRES: &[Perm] = &[Perm::QuestionnaireManage];
+
+/// (method, path, intended policy) for every route.
+pub fn intended() -> Vec<(Method, &'static str, Policy)> {
+    use Method as M;
+    use Policy::*;
+    vec![
+        // Login, logout and the service itself.
+        (M::GET, "/", Authenticated),
+        (M::GET, "/healthz", Public),
+        (M::GET, "/api/v1/openapi.json", Public),
+        (M::GET, "/accesso", Public),
+        (M::POST, "/accesso", Public),
+        (M::GET, "/accesso/codice", Public),
+        (M::POST, "/accesso/codice", Public),
+        (M::POST, "/esci", Authenticated),
+        (M::GET, "/accesso/reimposta/{token}", Public),
+        (M::POST, "/accesso/reimposta/{token}", Public),
+        (M::POST, "/api/v1/sessione", Public),
+        (M::GET, "/accesso/oidc/{provider}", Public),
+        (M::GET, "/accesso/oidc/{provider}/callback", Public),
+        // Administration: global grants only.
+        (M::GET, "/amministrazione/utenti", Global(Perm::UserManage)),
+        (M::POST, "/amministrazione/utenti", Global(Perm::UserManage)),
+        (M::POST, "/amministrazione/utenti/{username}/sospensione", Global(Perm::UserManage)),
+        (M::POST, "/amministrazione/utenti/{username}/reimpostazione", Global(Perm::UserManage)),
+        (M::GET, "/amministrazione/ruoli", Global(Perm::RoleManage)),
+        (M::POST, "/amministrazione/ruoli", Global(Perm::RoleManage)),
+        (M::GET, "/amministrazione/registro", Global(Perm::AuditRead)),
+        (M::GET, "/amministrazione/registro.csv", Global(Perm::AuditRead)),
+        (M::GET, "/ambiti/{code}/registro", Ambito(&[Perm::AuditRead])),
+        // Reporting.
+        (M::GET, "/ambiti/{code}", Ambito(FULL_REPORT)),
+        (M::GET, "/ambiti/{code}/servizi", Ambito(FULL_REPORT)),
+        (M::GET, "/ambiti/{code}/demografia", Ambito(FULL_REPORT)),
+        (M::GET, "/ambiti/{code}/attivita", Ambito(&[Perm::ActivityRead])),
+        (M::POST, "/ambiti/{code}/attivita", Ambito(&[Perm::ActivityWrite])),
+        (M::GET, "/ambiti/{code}/relazione", Ambito(REPORT)),
+        (M::GET, "/ambiti/{code}/relazione/{file}", Ambito(REPORT)),
+        (M::GET, "/ambiti/{code}/relazione/{year}/testi", Ambito(&[Perm::ReportWrite])),
+        (M::POST, "/ambiti/{code}/relazione/{year}/testi", Ambito(&[Perm::ReportWrite])),
+        (M::GET, "/api/v1/ambiti", Authenticated),
+        (M::GET, "/api/v1/ambiti/{code}/relazione/{year}", Ambito(REPORT)),
+        // Uploads and their jobs.
+        (M::GET, "/ambiti/{code}/importa", Ambito(UPLOAD)),
+        (M::POST, "/ambiti/{code}/importa", Ambito(UPLOAD)),
+        (M::GET, "/ambiti/{code}/importa/lavori/{id}", Ambito(UPLOAD)),
+        (M::GET, "/api/v1/ambiti/{code}/lavori/{id}", Ambito(UPLOAD)),
+        // Persons: every call on one person is a Person policy (audited by the guard).
+        (M::GET, "/ambiti/{code}/persone", Ambito(&[Perm::PersonRead])),
+        (M::GET, "/ambiti/{code}/persone/{person}", Person(Perm::PersonRead)),
+        (M::POST, "/ambiti/{code}/persone/{person}/note", Person(Perm::PersonWrite)),
+        (M::POST, "/ambiti/{code}/persone/{person}/accesso-straordinario", BreakGlass),
+        (M::GET, "/ambiti/{code}/persone/{person}/dati.json", Person(Perm::PersonExport)),
+        (M::GET, "/ambiti/{code}/persone/{person}/dati.pdf", Person(Perm::PersonExport)),
+        (M::GET, "/area-personale", OwnData),
+        (M::GET, "/area-personale/dati.json", OwnData),
+        (M::GET, "/area-personale/dati.pdf", OwnData),
+        // Piano di Zona.
+        (M::GET, "/ambiti/{code}/piano", Ambito(PLAN_READ)),
+        (M::POST, "/ambiti/{code}/piano", Ambito(PLAN_WRITE)),
+        (M::GET, "/ambiti/{code}/piano/{tri}", Ambito(PLAN_READ)),
+        (M::POST, "/ambiti/{code}/piano/{tri}/approva", Ambito(PLAN_WRITE)),
+        (M::POST, "/ambiti/{code}/piano/{tri}/prossimo", Ambito(PLAN_WRITE)),
+        (M::GET, "/ambiti/{code}/piano/{tri}/documenti/{file}", Ambito(PLAN_READ)),
+        (M::GET, "/ambiti/{code}/piano/{tri}/provincia", Ambito(PLAN_READ)),
+        (M::GET, "/ambiti/{code}/piano/{tri}/schede/nuova", Ambito(PLAN_WRITE)),
+        (M::POST, "/ambiti/{code}/piano/{tri}/schede/nuova", Ambito(PLAN_WRITE)),
+        (M::GET, "/ambiti/{code}/piano/{tri}/schede/{id}", Ambito(PLAN_READ)),
+        (M::GET, "/ambiti/{code}/piano/{tri}/schede/{id}/modifica", Ambito(PLAN_WRITE)),
+        (M::POST, "/ambiti/{code}/piano/{tri}/schede/{id}/modifica", Ambito(PLAN_WRITE)),
+        (M::GET, "/ambiti/{code}/piano/{tri}/schede/{id}/valutazione", Ambito(PLAN_READ)),
+        (M::POST, "/ambiti/{code}/piano/{tri}/schede/{id}/valutazione", Ambito(PLAN_WRITE)),
+        (M::POST, "/ambiti/{code}/piano/{tri}/schede/{id}/evidenze", Ambito(PLAN_WRITE)),
+        (M::GET, "/ambiti/{code}/piano/{tri}/schede/{id}/indicatori/nuovo", Ambito(PLAN_WRITE)),
+        (M::POST, "/ambiti/{code}/piano/{tri}/schede/{id}/indicatori/nuovo", Ambito(PLAN_WRITE)),
+        (M::GET, "/ambiti/{code}/piano/{tri}/schede/{id}/indicatori/{ind}/modifica", Ambito(PLAN_WRITE)),
+        (M::POST, "/ambiti/{code}/piano/{tri}/schede/{id}/indicatori/{ind}/modifica", Ambito(PLAN_WRITE)),
+        (M::POST, "/ambiti/{code}/piano/{tri}/schede/{id}/indicatori/{ind}/elimina", Ambito(PLAN_WRITE)),
+        (M::GET, "/ambiti/{code}/piano/{tri}/indicatori/{ind}", Ambito(PLAN_READ)),
+        (M::POST, "/ambiti/{code}/piano/{tri}/rilevazioni", Ambito(PLAN_WRITE)),
+        (M::GET, "/ambiti/{code}/piano/{tri}/rilevazioni/{n}", Ambito(PLAN_READ)),
+        (M::POST, "/ambiti/{code}/piano/{tri}/rilevazioni/{n}/chiudi", Ambito(PLAN_WRITE)),
+        (M::GET, "/ambiti/{code}/piano/{tri}/rilevazioni/{n}/indicatori/{ind}", Ambito(PLAN_WRITE)),
+        (M::POST, "/ambiti/{code}/piano/{tri}/rilevazioni/{n}/indicatori/{ind}", Ambito(PLAN_WRITE)),
+        (M::GET, "/ambiti/{code}/piano/{tri}/rilevazioni/{n}/documenti/{file}", Ambito(PLAN_READ)),
+        // Questionnaires: staff pages, and the anonymous answer page behind its link.
+        (M::GET, "/ambiti/{code}/questionari", Ambito(QUESTIONNAIRES)),
+        (M::GET, "/ambiti/{code}/questionari/nuovo", Ambito(QUESTIONNAIRES)),
+        (M::POST, "/ambiti/{code}/questionari/nuovo", Ambito(QUESTIONNAIRES)),
+        (M::GET, "/ambiti/{code}/questionari/{q}", Ambito(QUESTIONNAIRES)),
+        (M::POST, "/ambiti/{code}/questionari/{q}/ondate", Ambito(QUESTIONNAIRES)),
+        (M::POST, "/ambiti/{code}/questionari/{q}/link", Ambito(QUESTIONNAIRES)),
+        (M::GET, "/ambiti/{code}/questionari/{q}/cartaceo", Ambito(QUESTIONNAIRES)),
+        (M::POST, "/ambiti/{code}/questionari/{q}/cartaceo", Ambito(QUESTIONNAIRES)),
+        (M::GET, "/ambiti/{code}/questionari/{q}/risultati", Ambito(QUESTIONNAIRES)),
+        (M::GET, "/ambiti/{code}/questionari/{q}/esporta/{format}", Ambito(QUESTIONNAIRES)),
+        (M::GET, "/q/{token}", Capability),
+        (M::POST, "/q/{token}", Capability),
+    ]
+}
+
+/// The intended policy of one route, if the oracle has a row for it.
+pub fn policy_of(spec: &RouteSpec) -> Option<Policy> {
+    intended().into_iter().find(|(m, p, _)| *m == spec.method && *p == spec.path).map(|(_, _, policy)| policy)
+}
+
+/// One line per route whose registered policy is not the intended one, or that the oracle lacks,
+/// and per oracle row no route answers to.
+pub fn disagreements(specs: &[RouteSpec]) -> Vec<String> {
+    let mut out = Vec::new();
+    for spec in specs {
+        match policy_of(spec) {
+            None => out.push(format!("{} {}: no row in the route oracle (tests/it/route_oracle.rs)", spec.method, spec.path)),
+            Some(p) if p != spec.policy => {
+                out.push(format!("{} {}: registered as {:?}, intended {:?}", spec.method, spec.path, spec.policy, p))
+            }
+            Some(_) => {}
+        }
+    }
+    for (m, p, _) in intended() {
+        if !specs.iter().any(|s| s.method == m && s.path == p) {
+            out.push(format!("{m} {p}: in the oracle but not registered"));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_route_has_its_intended_policy() {
+    let d = disagreements(&ambito_web::route_specs());
+    assert!(d.is_empty(), "{}", d.join("\n"));
+}
+
+#[test]
+fn a_loosened_route_is_caught() {
+    for (path, looser) in [
+        ("/amministrazione/registro.csv", Policy::Authenticated),
+        ("/ambiti/{code}/persone/{person}/dati.json", Policy::Ambito(&[Perm::PersonRead])),
+        ("/ambiti/{code}/attivita", Policy::Ambito(&[Perm::ActivityRead, Perm::ReportReadSuppressed])),
+    ] {
+        let mut specs = ambito_web::route_specs();
+        let spec = specs.iter_mut().find(|s| s.path == path && s.method == Method::GET).expect("route exists");
+        spec.policy = looser;
+        let d = disagreements(&specs);
+        assert_eq!(d.len(), 1, "{path}: {d:?}");
+        assert!(d[0].contains(path) && d[0].contains("intended"), "{d:?}");
+    }
+}
