@@ -2,7 +2,7 @@
 #![no_main]
 
 use ambito_domain::plan::link::LinkRef;
-use ambito_domain::report::AnnualReport;
+use ambito_domain::report::{ReportInput, assemble};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -11,5 +11,5 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(LinkRef::parse(text.trim()).as_ref(), Ok(&link), "surrounding blanks do not matter");
     let _ = link.describe();
     let _ = link.term().label();
-    let _ = link.resolve(&AnnualReport::default());
+    let _ = link.resolve(&assemble(&ReportInput::default()));
 });
