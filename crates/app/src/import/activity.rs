@@ -100,39 +100,8 @@ impl App {
             None => (vec![], vec![], vec![]),
         };
         drop(conn);
-        let Some(table) = read_table(file, bytes, &mut f) else { return Ok(ImportOutcome::rejected(file, f)) };
-        let required: Vec<&str> = COLUMNS.iter().copied().filter(|c| !KEEP_IF_ABSENT.contains(c)).collect();
-        let optional: Vec<&str> = KEEP_IF_ABSENT.iter().chain(&REPORT_ONLY).copied().collect();
-        let Some(found) = table.columns(&required, &optional, &mut f) else { return Ok(ImportOutcome::rejected(file, f)) };
-        // Back into the order of COLUMNS, which the row parser indexes.
-        let position = |name: &str| required.iter().chain(&optional).position(|c| *c == name).and_then(|i| found[i]);
-        let idx: Vec<Option<usize>> = COLUMNS.iter().map(|c| position(c)).collect();
-        let keep = Keep { parents: idx[4].is_none(), targets: idx[12].is_none() };
-        progress.start("validazione", table.rows.len() as u64);
-        let mut rows = Vec::new();
-        let mut totals = Vec::new();
-        for (line, cells) in &table.rows {
-            let c = Cells { table: &table, line: *line, cells, idx: &idx, names: &COLUMNS };
-            match parse_row(&c, &targets, &custom, &mut f) {
-                Some(Parsed::Row(r)) => rows.push(r),
-                Some(Parsed::Total(t)) => totals.push(t),
-                None => {}
-            }
-            progress.advance(1);
-        }
-        progress.finish();
-        if keep.parents {
-            for r in &mut rows {
-                r.parent = existing.iter().find(|s| s.code == r.code).and_then(|s| s.parent_code.clone());
-            }
-        }
-        check_rows(file, &rows, &existing, &mut f);
-        if !f.has_errors() {
-            check_published_totals(file, &rows, &totals, &existing, &mut f);
-        }
-        if f.has_errors() {
-            return Ok(ImportOutcome::rejected(file, f));
-        }
+        let stored = Stored { services: &existing, targets: &targets, indicators: &custom };
+        let Some(Valid { rows, keep }) = parse(file, bytes, &stored, &mut f, progress) else { return Ok(ImportOutcome::rejected(file, f)) };
         self.apply_activity(file, bytes, &opts, &rows, keep, f, progress).await
     }
 
@@ -197,6 +166,57 @@ impl App {
         progress.finish();
         batch.commit(Some(ambito_id), rows.len(), f).await
     }
+}
+
+/// What the database says about the Ambito an activity file is checked against.
+pub struct Stored<'a> {
+    pub services: &'a [store::ServiceRow],
+    /// Names of its target populations.
+    pub targets: &'a [String],
+    /// Codes of its own indicators.
+    pub indicators: &'a [String],
+}
+
+/// A file that passed every check: its rows, and what it leaves as stored.
+pub struct Valid {
+    pub rows: Vec<ActivityRow>,
+    keep: Keep,
+}
+
+/// Reads and checks an activity file against what is stored, without the database: every row
+/// parsed, the service hierarchy and the published totals checked; `None` after recording errors.
+pub fn parse(file: &str, bytes: &[u8], stored: &Stored, f: &mut Findings, progress: &dyn Progress) -> Option<Valid> {
+    let table = read_table(file, bytes, f)?;
+    let required: Vec<&str> = COLUMNS.iter().copied().filter(|c| !KEEP_IF_ABSENT.contains(c)).collect();
+    let optional: Vec<&str> = KEEP_IF_ABSENT.iter().chain(&REPORT_ONLY).copied().collect();
+    let found = table.columns(&required, &optional, f)?;
+    // Back into the order of COLUMNS, which the row parser indexes.
+    let position = |name: &str| required.iter().chain(&optional).position(|c| *c == name).and_then(|i| found[i]);
+    let idx: Vec<Option<usize>> = COLUMNS.iter().map(|c| position(c)).collect();
+    let keep = Keep { parents: idx[4].is_none(), targets: idx[12].is_none() };
+    progress.start("validazione", table.rows.len() as u64);
+    let mut rows = Vec::new();
+    let mut totals = Vec::new();
+    for (line, cells) in &table.rows {
+        let c = Cells { table: &table, line: *line, cells, idx: &idx, names: &COLUMNS };
+        match parse_row(&c, stored.targets, stored.indicators, f) {
+            Some(Parsed::Row(r)) => rows.push(r),
+            Some(Parsed::Total(t)) => totals.push(t),
+            None => {}
+        }
+        progress.advance(1);
+    }
+    progress.finish();
+    if keep.parents {
+        for r in &mut rows {
+            r.parent = stored.services.iter().find(|s| s.code == r.code).and_then(|s| s.parent_code.clone());
+        }
+    }
+    check_rows(file, &rows, stored.services, f);
+    if !f.has_errors() {
+        check_published_totals(file, &rows, &totals, stored.services, f);
+    }
+    (!f.has_errors()).then_some(Valid { rows, keep })
 }
 
 /// Which stored facts a file leaves alone because it lacks their column.

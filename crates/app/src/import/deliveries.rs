@@ -240,6 +240,24 @@ fn repeated_msg(first: i64) -> Msg {
     )
 }
 
+/// Reads a delivery file and checks every row against the Ambito's services and Comuni (code →
+/// id), without the database: the number of valid rows and the problems. The checks that need
+/// the stored events (a delivery repeated across batches, the 24-hour day) are not made.
+pub fn check_file(
+    path: &Path,
+    services: HashMap<String, i64>,
+    comuni: HashMap<String, i64>,
+    year: Option<i64>,
+    providers: Option<BTreeSet<String>>,
+) -> (usize, Findings) {
+    let ctx = Context { services, comuni, year, providers };
+    // Nobody receives: every batch is dropped as soon as it is made.
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Chunk>(1);
+    drop(receiver);
+    let read = read_rows(path, &path.display().to_string(), ctx, &sender);
+    (read.rows, read.findings)
+}
+
 /// The reader thread: every row parsed and validated, valid ones sent in batches until the first
 /// error (after which the file is only validated, to list every problem).
 fn read_rows(path: &Path, file: &str, mut ctx: Context, sender: &tokio::sync::mpsc::Sender<Chunk>) -> ReadOutcome {
@@ -409,7 +427,7 @@ fn yes_no(s: &str) -> Option<bool> {
 }
 
 /// `YYYY-MM-DD` or `DD/MM/YYYY` → (year, yyyymmdd), checking the calendar.
-fn parse_day(s: &str) -> Option<(i64, i64)> {
+pub fn parse_day(s: &str) -> Option<(i64, i64)> {
     let (y, m, d) = if let Some((y, rest)) = s.split_once('-') {
         let (m, d) = rest.split_once('-')?;
         (y, m, d)

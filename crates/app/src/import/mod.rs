@@ -10,7 +10,7 @@ pub mod population;
 pub mod targets;
 pub mod territory;
 
-pub use cells::{scaled, unscaled};
+pub use cells::{Cells, scaled, unscaled};
 
 use crate::problems::Findings;
 use crate::{App, Result};

@@ -48,42 +48,15 @@ impl App {
         for (line, cells) in &table.rows {
             progress.advance(1);
             let c = Cells { table: &table, line: *line, cells, idx: &idx, names: &COLUMNS };
-            let code = c.text(0).to_string();
-            if !code.chars().all(|ch| ch.is_ascii_digit()) || code.is_empty() || code.len() > 6 {
-                c.error(&mut f, 0, format!("codice ISTAT non valido «{code}»"), format!("invalid ISTAT code «{code}»"));
-                continue;
-            }
-            let code = format!("{code:0>6}");
+            let Some(row) = parse_row(&c, &mut f) else { continue };
+            let code = row.code.clone();
             if !comuni.contains_key(&code) {
                 let found = store::comune_by_istat(&mut conn, &code).await?.map(|(c, _)| c.id);
                 comuni.insert(code.clone(), found);
             }
-            let age_text = c.text(2).to_lowercase();
-            let age = if age_text.starts_with("100") { Some(100) } else { c.int_in(2, 0..=999, &mut f) };
-            let counts = [c.count(3, &mut f), c.count(4, &mut f), c.count(5, &mut f)];
-            let (Some(age), [Ok(Some(m)), Ok(Some(w)), Ok(total)]) = (age, counts) else {
-                if age.is_some() && counts.iter().all(|x| x.is_ok()) {
-                    c.error(&mut f, 3, "conteggi di maschi e femmine obbligatori", "male and female counts are required");
-                }
-                continue;
-            };
-            if let Some(t) = total
-                && t != m + w
-            {
-                c.error(
-                    &mut f,
-                    5,
-                    format!("totale {t} diverso da maschi + femmine ({})", m + w),
-                    format!("total {t} differs from males + females ({})", m + w),
-                );
-                continue;
-            }
-            if age == 999 {
+            let PopulationRow { age, males: m, females: w, .. } = row;
+            if age == PUBLISHED_TOTAL {
                 published.push((*line, 0, code, [m, w, m + w]));
-                continue;
-            }
-            if age > 100 {
-                c.error(&mut f, 2, format!("età non valida: {age}"), format!("invalid age: {age}"));
                 continue;
             }
             let Some(comune_id) = comuni[&code] else {
@@ -150,6 +123,49 @@ impl App {
         progress.finish();
         batch.commit(None, rows.len(), f).await
     }
+}
+
+/// ISTAT's age code for a Comune's published total.
+const PUBLISHED_TOTAL: i64 = 999;
+/// One row of a population file, before its Comune is looked up: an age, or ISTAT's published
+/// total (age 999).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PopulationRow {
+    /// The ISTAT code, six digits.
+    pub code: String,
+    pub age: i64,
+    pub males: i64,
+    pub females: i64,
+}
+
+/// Parses one row without the database; `None` after recording its problems.
+pub fn parse_row(c: &Cells, f: &mut Findings) -> Option<PopulationRow> {
+    let code = c.text(0).to_string();
+    if !code.chars().all(|ch| ch.is_ascii_digit()) || code.is_empty() || code.len() > 6 {
+        c.error(f, 0, format!("codice ISTAT non valido «{code}»"), format!("invalid ISTAT code «{code}»"));
+        return None;
+    }
+    let code = format!("{code:0>6}");
+    let age_text = c.text(2).to_lowercase();
+    let age = if age_text.starts_with("100") { Some(100) } else { c.int_in(2, 0..=PUBLISHED_TOTAL, f) };
+    let counts = [c.count(3, f), c.count(4, f), c.count(5, f)];
+    let (Some(age), [Ok(Some(m)), Ok(Some(w)), Ok(total)]) = (age, counts) else {
+        if age.is_some() && counts.iter().all(|x| x.is_ok()) {
+            c.error(f, 3, "conteggi di maschi e femmine obbligatori", "male and female counts are required");
+        }
+        return None;
+    };
+    if let Some(t) = total
+        && t != m + w
+    {
+        c.error(f, 5, format!("totale {t} diverso da maschi + femmine ({})", m + w), format!("total {t} differs from males + females ({})", m + w));
+        return None;
+    }
+    if age > 100 && age != PUBLISHED_TOTAL {
+        c.error(f, 2, format!("età non valida: {age}"), format!("invalid age: {age}"));
+        return None;
+    }
+    Some(PopulationRow { code, age, males: m, females: w })
 }
 
 /// The year in a file name such as `population-2025.csv` or `POSAS_2024_it_016.csv`.

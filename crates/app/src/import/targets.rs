@@ -35,43 +35,7 @@ impl App {
                 c.error(&mut f, 0, format!("Ambito «{code}» inesistente"), format!("no Ambito «{code}»"));
                 continue;
             };
-            let name = c.text(1).to_string();
-            if name.is_empty() {
-                c.error(&mut f, 1, "nome mancante", "missing name");
-            } else if ambito_domain::number::parse_decimal(&name, c.table.style).is_ok() {
-                c.error(&mut f, 1, "il nome non può essere un numero", "the name cannot be a number");
-            }
-            let age_min = (!c.text(2).is_empty()).then(|| c.int_in(2, 0..=100, &mut f)).flatten();
-            let age_max = (!c.text(3).is_empty()).then(|| c.int_in(3, 0..=100, &mut f)).flatten();
-            let value = c.amount(5, 2, &mut f).ok().flatten();
-            let listed: Vec<String> = c.text(4).split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
-            for code in &listed {
-                if !comuni.contains(code) {
-                    c.error(&mut f, 4, format!("Comune {code} non appartiene all'Ambito"), format!("Comune {code} is not in the Ambito"));
-                }
-            }
-            match (age_min, value) {
-                (Some(_), Some(_)) => {
-                    c.error(&mut f, 5, "indicare una fascia d'età oppure un valore, non entrambi", "give an age band or a value, not both")
-                }
-                (None, None) => c.error(&mut f, 2, "indicare eta_min oppure valore", "give eta_min or valore"),
-                _ => {}
-            }
-            if let (Some(lo), Some(hi)) = (age_min, age_max)
-                && hi < lo
-            {
-                c.error(&mut f, 3, "eta_max minore di eta_min", "eta_max is less than eta_min");
-            }
-            rows.push((
-                ambito_id,
-                store::TargetRow {
-                    name,
-                    age_min,
-                    age_max,
-                    comuni: (!listed.is_empty()).then(|| listed.join(",")),
-                    explicit_value: value.map(|v| v.to_string()),
-                },
-            ));
+            rows.push((ambito_id, parse_row(&c, &comuni, &mut f)));
         }
         progress.finish();
         drop(conn);
@@ -84,5 +48,44 @@ impl App {
             store::upsert_target(tx, *ambito_id, t).await?;
         }
         batch.commit(None, rows.len(), f).await
+    }
+}
+
+/// Parses one row without the database, given the ISTAT codes of its Ambito's Comuni. The row
+/// is returned even when it has problems: they are all recorded in `f`.
+pub fn parse_row(c: &Cells, comuni: &[String], f: &mut Findings) -> store::TargetRow {
+    let name = c.text(1).to_string();
+    if name.is_empty() {
+        c.error(f, 1, "nome mancante", "missing name");
+    } else if ambito_domain::number::parse_decimal(&name, c.table.style).is_ok() {
+        c.error(f, 1, "il nome non può essere un numero", "the name cannot be a number");
+    }
+    let age_min = (!c.text(2).is_empty()).then(|| c.int_in(2, 0..=100, f)).flatten();
+    let age_max = (!c.text(3).is_empty()).then(|| c.int_in(3, 0..=100, f)).flatten();
+    let value = c.amount(5, 2, f).ok().flatten();
+    let listed: Vec<String> = c.text(4).split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+    for code in &listed {
+        if !comuni.contains(code) {
+            c.error(f, 4, format!("Comune {code} non appartiene all'Ambito"), format!("Comune {code} is not in the Ambito"));
+        }
+    }
+    match (age_min, value) {
+        (Some(_), Some(_)) => {
+            c.error(f, 5, "indicare una fascia d'età oppure un valore, non entrambi", "give an age band or a value, not both")
+        }
+        (None, None) => c.error(f, 2, "indicare eta_min oppure valore", "give eta_min or valore"),
+        _ => {}
+    }
+    if let (Some(lo), Some(hi)) = (age_min, age_max)
+        && hi < lo
+    {
+        c.error(f, 3, "eta_max minore di eta_min", "eta_max is less than eta_min");
+    }
+    store::TargetRow {
+        name,
+        age_min,
+        age_max,
+        comuni: (!listed.is_empty()).then(|| listed.join(",")),
+        explicit_value: value.map(|v| v.to_string()),
     }
 }

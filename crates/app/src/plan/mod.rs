@@ -19,7 +19,7 @@ mod suppressed;
 pub mod view;
 pub mod xlsx;
 
-pub use check::valid_date;
+pub use check::{Context, check, valid_date};
 pub use import::{PlanTenant, parse_plan_file};
 pub use suppressed::{Figures, HIDDEN_REASON};
 pub use view::{Card, PlanView};

@@ -257,7 +257,8 @@ fn text_claim(all: &Map<String, Value>, name: &str) -> Option<String> {
     }
 }
 
-pub(crate) fn map_claims(p: &ProviderConfig, issuer: String, subject: &str, all: &Map<String, Value>) -> VerifiedClaims {
+/// The claims the provider vouched for, mapped as the provider's `[provider.claims]` says.
+pub fn map_claims(p: &ProviderConfig, issuer: String, subject: &str, all: &Map<String, Value>) -> VerifiedClaims {
     let ClaimMapping { fiscal_code, fiscal_code_prefix, name, email } = &p.claims;
     let fiscal_code = text_claim(all, fiscal_code).and_then(|raw| {
         let upper = raw.to_uppercase();

@@ -13,7 +13,7 @@ mod client;
 pub mod config;
 mod pending;
 
-pub use client::{LoginError, VerifiedClaims};
+pub use client::{LoginError, VerifiedClaims, map_claims};
 pub use config::{ConfigError, OidcConfig, ProviderConfig};
 
 use crate::access::{Policy, Routes};
