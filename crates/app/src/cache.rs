@@ -8,9 +8,12 @@ use std::sync::{Arc, Mutex};
 /// Entries beyond this are dropped wholesale; a deployment has a few hundred Ambiti × years.
 const MAX_ENTRIES: usize = 4096;
 
+/// A cached value and the revision it was computed at.
+type Entry = (i64, Arc<dyn Any + Send + Sync>);
+
 #[derive(Clone, Default)]
 pub struct RevisionCache {
-    entries: Arc<Mutex<HashMap<String, (i64, Arc<dyn Any + Send + Sync>)>>>,
+    entries: Arc<Mutex<HashMap<String, Entry>>>,
 }
 
 impl std::fmt::Debug for RevisionCache {

@@ -412,10 +412,10 @@ async fn dispatch(app: &App, cli: Cli, bar: &Bar, open_seconds: f64) -> anyhow::
             let done = app.load_demo(bar).await?;
             println!("dati demo caricati: {} file, {} righe", done.len(), done.iter().map(|o| o.rows).sum::<usize>());
         }
-        Command::User(cmd) => return access_cmd::user(&app, cmd).await,
-        Command::Token(cmd) => return access_cmd::token(&app, cmd).await,
-        Command::Audit(cmd) => return access_cmd::audit(&app, cmd).await,
-        Command::Person(cmd) => return access_cmd::person(&app, cmd).await,
+        Command::User(cmd) => return access_cmd::user(app, cmd).await,
+        Command::Token(cmd) => return access_cmd::token(app, cmd).await,
+        Command::Audit(cmd) => return access_cmd::audit(app, cmd).await,
+        Command::Person(cmd) => return access_cmd::person(app, cmd).await,
         Command::Report(ReportCmd::Plan { ambito, plan, format, output }) => {
             let doc = app.plan_document(&ambito, &plan, ambito_app::plan::Figures::All).await?;
             let bytes = match format {

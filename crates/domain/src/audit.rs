@@ -511,11 +511,11 @@ mod tests {
         let line = cp(5).line(&k);
         let parsed = Checkpoint::parse(&line, &k).expect("parses");
         assert_eq!(parsed, cp(5));
-        assert_eq!(check_keyed(&rows, Some(&k), Some(1), &[parsed.clone()]), Ok(6));
+        assert_eq!(check_keyed(&rows, Some(&k), Some(1), std::slice::from_ref(&parsed)), Ok(6));
 
         // Tail deleted and head reset to entry 4: consistent in the database, not with the checkpoint.
         assert_eq!(
-            check_keyed(&rows[..4], Some(&k), Some(1), &[parsed.clone()]),
+            check_keyed(&rows[..4], Some(&k), Some(1), std::slice::from_ref(&parsed)),
             Err(ChainError::BelowCheckpoint { checkpoint: 5, last: 4 })
         );
         // Entry 5 replaced by one with a different hash (even a correctly keyed one).
@@ -538,7 +538,7 @@ mod tests {
         assert!(matches!(Checkpoint::parse("rubbish", &k), Err(CheckpointError::Malformed(_))));
         // A checkpoint from before the switch-over is fine below it, not above it.
         let before = Checkpoint { seq: 2, head: String::new(), keyed_from: None, at: String::new() };
-        assert!(ChainVerifier::new(Some(k.clone()), Some(3)).with_checkpoints(&[before.clone()]).is_ok());
+        assert!(ChainVerifier::new(Some(k.clone()), Some(3)).with_checkpoints(std::slice::from_ref(&before)).is_ok());
         let after = Checkpoint { seq: 4, ..before };
         assert_eq!(ChainVerifier::new(Some(k), Some(3)).with_checkpoints(&[after]).err(), Some(ChainError::CheckpointSwitch { seq: 4 }));
     }

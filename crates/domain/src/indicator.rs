@@ -128,6 +128,8 @@ pub const COST_PER_HOUR: &str = "budget/ora";
 /// The built-in indicators. `expect` is safe here: the expressions are literals checked by tests.
 pub fn builtins() -> Vec<IndicatorDef> {
     use DisplayFormat::*;
+    // The expressions are literals; `tests::every_builtin_parses_once` parses them all.
+    #[allow(clippy::expect_used)]
     let def = |code, name, num, den, factor, format| {
         IndicatorDef::new(code, name, num, den, factor, format).expect("built-in indicator expression")
     };
@@ -178,6 +180,16 @@ mod tests {
         let v = def.evaluate(&scope);
         let shown = def.show(&v);
         (v, shown)
+    }
+
+    #[test]
+    fn every_builtin_parses_once() {
+        let all = builtins();
+        let codes: std::collections::HashSet<&str> = all.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(codes.len(), all.len(), "built-in codes are unique");
+        for code in ROW_INDICATOR_CODES.iter().chain(&[BUDGET_PER_USER, COST_PER_HOUR, "variazione/utenti"]) {
+            assert!(codes.contains(code), "{code} is a built-in");
+        }
     }
 
     #[test]

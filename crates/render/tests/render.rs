@@ -1,6 +1,9 @@
 //! End-to-end checks of the four outputs on one small hand-made report: two areas, a parent and
 //! its child, blanks, a zero budget, a division by zero and a previous year.
 
+// A test crate: a failed unwrap is a failed test, which is the point.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use ambito_domain::indicator::builtins;
 use ambito_domain::measures::{Figures, Measure};
 use ambito_domain::report::{AnnualReport, AreaDef, ReportInput, ServiceDef, SpendingLine, assemble};

@@ -54,10 +54,13 @@ pub async fn upsert_activity(conn: &mut AnyConnection, rec: &ActivityRecord, ori
 ///
 /// Per Comune, a year row wins; otherwise event measures add up over the periods and people
 /// measures take the largest period figure (the same people are counted again every month).
+/// One Comune's rows of a service-year: (period, the seven stored measures).
+type PeriodRows = Vec<(String, [Option<i64>; 7])>;
+
 pub async fn refresh_aggregate(conn: &mut AnyConnection, service_id: i64, year: i64) -> Result<()> {
     let sql = format!("SELECT comune_code, period, {COLS} FROM activity WHERE service_id = $1 AND year = $2");
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(service_id).bind(year).fetch_all(&mut *conn).await?;
-    let mut by_comune: std::collections::BTreeMap<String, Vec<(String, [Option<i64>; 7])>> = Default::default();
+    let mut by_comune: std::collections::BTreeMap<String, PeriodRows> = Default::default();
     for r in &rows {
         let mut vals = [None; 7];
         for (i, v) in vals.iter_mut().enumerate() {
@@ -129,10 +132,8 @@ pub async fn delete_activity(conn: &mut AnyConnection, service_id: i64, year: i6
 
 /// The live aggregate of every service of an Ambito in a year.
 pub async fn aggregates(conn: &mut AnyConnection, ambito_id: i64, year: i64) -> Result<Vec<AggregateRow>> {
-    let sql = format!(
-        "SELECT g.service_id, g.utenti, g.domande, g.beneficiari, g.ore_e4, g.accessi, g.visite, g.budget_cents, g.source_rows \
-         FROM agg_service_year g JOIN service s ON s.id = g.service_id WHERE s.ambito_id = $1 AND g.year = $2"
-    );
+    let sql = "SELECT g.service_id, g.utenti, g.domande, g.beneficiari, g.ore_e4, g.accessi, g.visite, g.budget_cents, g.source_rows \
+         FROM agg_service_year g JOIN service s ON s.id = g.service_id WHERE s.ambito_id = $1 AND g.year = $2";
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(ambito_id).bind(year).fetch_all(&mut *conn).await?;
     rows.iter()
         .map(|r| {
@@ -159,11 +160,9 @@ pub async fn activity_years(conn: &mut AnyConnection, ambito_id: i64) -> Result<
 
 /// Raw rows of an Ambito's year, for the entry grid and for exports.
 pub async fn activity_rows(conn: &mut AnyConnection, ambito_id: i64, year: i64) -> Result<Vec<ActivityRecord>> {
-    let sql = format!(
-        "SELECT a.service_id, a.year, a.period, a.comune_code, a.utenti, a.domande, a.beneficiari, a.ore_e4, a.accessi, \
+    let sql = "SELECT a.service_id, a.year, a.period, a.comune_code, a.utenti, a.domande, a.beneficiari, a.ore_e4, a.accessi, \
          a.visite, a.budget_cents FROM activity a JOIN service s ON s.id = a.service_id \
-         WHERE s.ambito_id = $1 AND a.year = $2 ORDER BY s.position, a.period, a.comune_code"
-    );
+         WHERE s.ambito_id = $1 AND a.year = $2 ORDER BY s.position, a.period, a.comune_code";
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(ambito_id).bind(year).fetch_all(&mut *conn).await?;
     rows.iter()
         .map(|r| {

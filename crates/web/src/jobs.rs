@@ -60,7 +60,10 @@ impl Progress for JobProgress {
     fn finish(&self) {}
 }
 
-static JOBS: LazyLock<Mutex<(u64, BTreeMap<u64, Arc<Job>>)>> = LazyLock::new(|| Mutex::new((0, BTreeMap::new())));
+/// The last id handed out, and the jobs by id.
+type Registry = (u64, BTreeMap<u64, Arc<Job>>);
+
+static JOBS: LazyLock<Mutex<Registry>> = LazyLock::new(|| Mutex::new((0, BTreeMap::new())));
 
 /// A job of this Ambito that the caller may follow: its own, or any when the caller is not bound
 /// to a provider (an ente gestore never sees another provider's upload and its errors).

@@ -101,8 +101,8 @@ impl App {
         };
         drop(conn);
         let stored = Stored { services: &existing, targets: &targets, indicators: &custom };
-        let Some(Valid { rows, keep }) = parse(file, bytes, &stored, &mut f, progress) else { return Ok(ImportOutcome::rejected(file, f)) };
-        self.apply_activity(file, bytes, &opts, &rows, keep, f, progress).await
+        let Some(valid) = parse(file, bytes, &stored, &mut f, progress) else { return Ok(ImportOutcome::rejected(file, f)) };
+        self.apply_activity(file, bytes, &opts, &valid, f, progress).await
     }
 
     async fn apply_activity(
@@ -110,11 +110,11 @@ impl App {
         file: &str,
         bytes: &[u8],
         opts: &ActivityImport<'_>,
-        rows: &[ActivityRow],
-        keep: Keep,
+        valid: &Valid,
         f: Findings,
         progress: &dyn Progress,
     ) -> Result<ImportOutcome> {
+        let Valid { rows, keep } = valid;
         let mut batch = Batch::begin(self, "activity", file, bytes).await?;
         let tx = &mut batch.tx;
         let ambito_id = match store::ambito_by_code(tx, opts.ambito_code).await? {

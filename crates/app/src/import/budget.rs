@@ -91,7 +91,7 @@ pub fn parse(
                 c.error(f, 4, "importo mancante", "missing amount");
                 None
             }
-            Err(()) => None,
+            Err(super::cells::Reported) => None,
         };
         let (Some(year), Some(service), Some(amount)) = (year, service, amount) else { continue };
         if source.is_empty() || !PHASES.contains(&phase.as_str()) {

@@ -5,6 +5,10 @@ use crate::table::Table;
 use ambito_domain::number::parse_decimal;
 use rust_decimal::Decimal;
 
+/// The cell was refused and its error is already in the findings: nothing more to say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reported;
+
 pub struct Cells<'a> {
     pub table: &'a Table,
     pub line: usize,
@@ -24,34 +28,37 @@ impl Cells<'_> {
     }
 
     /// A decimal; `Ok(None)` for a blank cell.
-    pub fn decimal(&self, k: usize, f: &mut Findings) -> Result<Option<Decimal>, ()> {
+    pub fn decimal(&self, k: usize, f: &mut Findings) -> Result<Option<Decimal>, Reported> {
         let t = self.text(k);
         if t.is_empty() {
             return Ok(None);
         }
-        parse_decimal(t, self.table.style).map(Some).map_err(|e| self.err(f, k, e.to_string(), format!("not a number: «{t}»")))
+        parse_decimal(t, self.table.style).map(Some).map_err(|e| {
+            self.err(f, k, e.to_string(), format!("not a number: «{t}»"));
+            Reported
+        })
     }
 
     /// A non-negative amount with at most `dp` decimals.
-    pub fn amount(&self, k: usize, dp: u32, f: &mut Findings) -> Result<Option<Decimal>, ()> {
+    pub fn amount(&self, k: usize, dp: u32, f: &mut Findings) -> Result<Option<Decimal>, Reported> {
         let Some(v) = self.decimal(k, f)? else { return Ok(None) };
         if v.is_sign_negative() && !v.is_zero() {
             self.err(f, k, format!("valore negativo non ammesso: {v}"), format!("negative value not allowed: {v}"));
-            return Err(());
+            return Err(Reported);
         }
         if v.normalize().scale() > dp {
             self.err(f, k, format!("al massimo {dp} decimali: «{}»", self.text(k)), format!("at most {dp} decimals: «{}»", self.text(k)));
-            return Err(());
+            return Err(Reported);
         }
         Ok(Some(v))
     }
 
     /// A non-negative whole count.
-    pub fn count(&self, k: usize, f: &mut Findings) -> Result<Option<i64>, ()> {
+    pub fn count(&self, k: usize, f: &mut Findings) -> Result<Option<i64>, Reported> {
         let Some(v) = self.decimal(k, f)? else { return Ok(None) };
         if v.is_sign_negative() && !v.is_zero() {
             self.err(f, k, format!("conteggio negativo: {v}"), format!("negative count: {v}"));
-            return Err(());
+            return Err(Reported);
         }
         if !v.fract().is_zero() {
             self.err(
@@ -60,10 +67,11 @@ impl Cells<'_> {
                 format!("un conteggio deve essere intero: «{}»", self.text(k)),
                 format!("a count must be a whole number: «{}»", self.text(k)),
             );
-            return Err(());
+            return Err(Reported);
         }
         i64::try_from(v.trunc().mantissa() / 10i128.pow(v.trunc().scale())).map(Some).map_err(|_| {
             self.err(f, k, "numero troppo grande".into(), "number too large".into());
+            Reported
         })
     }
 

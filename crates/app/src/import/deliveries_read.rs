@@ -92,9 +92,7 @@ pub(super) fn for_each_row(
         let line = lines.first_line(csv.position().byte(), embedded) as i64;
         if let Some((column, msg)) = crate::table::over_caps(&record, idx.as_ref().map(|_| header.as_slice())) {
             f.error(file, Some(line as usize), column.as_deref(), msg);
-            if idx.is_none() {
-                return None;
-            }
+            idx.as_ref()?;
             trim_listing(f);
             continue;
         }

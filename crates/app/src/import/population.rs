@@ -158,7 +158,12 @@ pub fn parse_row(c: &Cells, f: &mut Findings) -> Option<PopulationRow> {
     if let Some(t) = total
         && t != m + w
     {
-        c.error(f, 5, format!("totale {t} diverso da maschi + femmine ({})", m + w), format!("total {t} differs from males + females ({})", m + w));
+        c.error(
+            f,
+            5,
+            format!("totale {t} diverso da maschi + femmine ({})", m + w),
+            format!("total {t} differs from males + females ({})", m + w),
+        );
         return None;
     }
     if age > 100 && age != PUBLISHED_TOTAL {

@@ -307,6 +307,8 @@ async fn sigkill_during_writes_and_imports_loses_nothing_acknowledged_and_applie
         let id = ledger.new_batch(CLI_ROWS);
         let file = dir.path().join(batch_file_name(id));
         std::fs::write(&file, batch_csv(id, CLI_ROWS)).expect("batch file");
+        // Reaped in the loop below, on every path (try_wait, or kill then wait).
+        #[allow(clippy::zombie_processes)]
         let mut import = Command::new(env!("CARGO_BIN_EXE_ambito"))
             .args(["import", "deliveries", file.to_str().expect("path"), "--ambito", "PROVA", "--year", "2025"])
             .env("AMBITO_DATABASE_URL", &db.url)

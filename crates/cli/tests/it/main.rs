@@ -2,6 +2,9 @@
 //! Tests run against SQLite by default and against PostgreSQL when `AMBITO_TEST_PG` is set to a
 //! server URL such as `postgres://postgres@127.0.0.1:5432`: each test then gets its own database.
 
+// A test crate: a failed unwrap is a failed test, which is the point.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod access;
 mod audit_key;
 mod backup;

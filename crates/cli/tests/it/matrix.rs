@@ -257,7 +257,7 @@ async fn every_route_answers_every_role_as_the_policy_says() {
     let specs = ambito_web::route_specs();
     assert!(specs.len() >= 35, "{} routes", specs.len());
 
-    let persons = vec![
+    let persons = [
         Person {
             id: person_id(&app, "RSSMRA85T10A562S").await,
             comune: "016086",

@@ -433,7 +433,7 @@ async fn indicator(State(app): State<App>, Path((code, tri, ind)): Path<(String,
                 .unwrap_or_default(),
         );
     }
-    Ok(views::IndicatorPage::new(&p, c, i, &trend, comments))
+    views::IndicatorPage::new(&p, c, i, &trend, comments).ok_or_else(|| WebError::NotFound("indicatore inesistente".into()))
 }
 
 // ---------------------------------------------------------------- monitoring

@@ -25,8 +25,8 @@ impl IndicatorPage {
         ind: &store::IndicatorRow,
         trend: &[(String, Option<Decimal>, Status)],
         comments: Vec<String>,
-    ) -> Self {
-        let row = indicator_rows(card).into_iter().find(|r| r.id == ind.id).expect("indicator of the card");
+    ) -> Option<Self> {
+        let row = indicator_rows(card).into_iter().find(|r| r.id == ind.id)?;
         let m = MeasureType::parse(&ind.measure).unwrap_or(MeasureType::Count);
         let chart = ambito_render::plan::trend_svg(
             &format!("Andamento: {}", ind.text),
@@ -34,7 +34,7 @@ impl IndicatorPage {
             ind.target_value.as_deref().and_then(|t| t.parse().ok()),
             m.decimals(),
         );
-        IndicatorPage {
+        Some(IndicatorPage {
             layout: layout(plan, &format!("Indicatore {}", ind.code), Some((ind.code.as_str(), String::new()))),
             base: base(plan),
             card_id: card.objective.id,
@@ -49,7 +49,7 @@ impl IndicatorPage {
                     (l.clone(), v.map(|v| m.show(v)).unwrap_or_else(|| "–".into()), s.label().to_string(), status_class(*s), c)
                 })
                 .collect(),
-        }
+        })
     }
 }
 
@@ -211,6 +211,9 @@ impl ValueFormPage {
 
 // ---------------------------------------------------------------- province
 
+/// One Ambito's line of the province table: code, name, and its cells (text, title, CSS class).
+pub type ProvinceRow = (String, String, Vec<(String, String, &'static str)>);
+
 #[derive(Template, WebTemplate)]
 #[template(path = "plan/province.html")]
 pub struct ProvincePage {
@@ -219,7 +222,7 @@ pub struct ProvincePage {
     pub ats: String,
     pub triennium: String,
     pub ambiti: Vec<(String, String)>,
-    pub rows: Vec<(String, String, Vec<(String, String, &'static str)>)>,
+    pub rows: Vec<ProvinceRow>,
 }
 
 impl ProvincePage {
