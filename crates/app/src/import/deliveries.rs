@@ -458,6 +458,24 @@ mod tests {
     }
 
     #[test]
+    fn a_file_with_carriage_returns_only_reports_the_right_lines() {
+        let dir = std::env::temp_dir().join(format!("ambito-cr-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("consegne.csv");
+        let body = "data;codice_servizio;comune_istat;codice_persona;ore;visita_domiciliare;ente_erogatore\r\
+                    2025-01-07;SAD;016024;P1;1;no;COOP\r\
+                    2025-01-08;XYZ;016024;P1;1;no;COOP\r\r\
+                    2025-01-09;SAD;016024;P1;ore;no;COOP\r";
+        std::fs::write(&path, body).expect("file");
+        let services = [("SAD".to_string(), 1)].into();
+        let comuni = [("016024".to_string(), 1)].into();
+        let (_, f) = super::check_file(&path, services, comuni, None, None);
+        std::fs::remove_dir_all(&dir).expect("cleanup");
+        let lines: Vec<_> = f.errors.iter().map(|p| (p.line, p.column.clone())).collect();
+        assert_eq!(lines, [(Some(3), Some("codice_servizio".into())), (Some(5), Some("ore".into()))], "{:?}", f.errors);
+    }
+
+    #[test]
     fn yes_and_no() {
         assert_eq!(super::yes_no("Sì"), Some(true));
         assert_eq!(super::yes_no("no"), Some(false));

@@ -88,7 +88,7 @@ pub(super) fn for_each_row(
         if is_blank(&record) {
             continue;
         }
-        let embedded = record.as_slice().iter().filter(|b| **b == b'\n').count() as u64;
+        let embedded = crate::table::line_breaks(record.as_slice()) as u64;
         let line = lines.first_line(csv.position().byte(), embedded) as i64;
         if let Some((column, msg)) = crate::table::over_caps(&record, idx.as_ref().map(|_| header.as_slice())) {
             f.error(file, Some(line as usize), column.as_deref(), msg);
@@ -150,6 +150,8 @@ struct Tracked<R> {
     inner: R,
     offset: u64,
     lines: LineTracker,
+    /// The offset of a `\r` whose next byte is not read yet.
+    pending_cr: Option<u64>,
 }
 
 impl<R: Read> Read for Tracked<R> {
@@ -161,10 +163,25 @@ impl<R: Read> Read for Tracked<R> {
         let n = self.inner.read(buf)?;
         self.lines.hash.borrow_mut().update(&buf[..n]);
         let mut ahead = self.lines.ahead.borrow_mut();
+        // A line ends at `\n`, `\r\n` or a lone `\r`, as the csv reader reads them; a `\r` at the
+        // end of a buffer waits for the next byte to know which.
         for (i, b) in buf[..n].iter().enumerate() {
-            if *b == b'\n' {
-                ahead.0.push_back(self.offset + i as u64);
+            let at = self.offset + i as u64;
+            if let Some(cr) = self.pending_cr.take()
+                && *b != b'\n'
+            {
+                ahead.0.push_back(cr);
             }
+            match b {
+                b'\n' => ahead.0.push_back(at),
+                b'\r' => self.pending_cr = Some(at),
+                _ => {}
+            }
+        }
+        if n == 0
+            && let Some(cr) = self.pending_cr.take()
+        {
+            ahead.0.push_back(cr);
         }
         self.offset += n as u64;
         Ok(n)
@@ -177,7 +194,7 @@ impl LineTracker {
     }
 
     fn wrap<R: Read>(&self, inner: R) -> Tracked<R> {
-        Tracked { inner, offset: 0, lines: self.clone() }
+        Tracked { inner, offset: 0, lines: self.clone(), pending_cr: None }
     }
 
     /// The 1-based line where a record starts, from the offset just past it (terminator
