@@ -1,12 +1,12 @@
 //! The indicator expression language: parser, printer, evaluation and indicators built on it.
 #![no_main]
 
-use ambito_domain::expr::Expr;
+use ambito_domain::expr::{Expr, UnknownName};
 use ambito_domain::indicator::{DisplayFormat, IndicatorDef};
 use libfuzzer_sys::fuzz_target;
 use rust_decimal::Decimal;
 
-fn scope(name: &str) -> Result<Option<Decimal>, ()> {
+fn scope(name: &str) -> Result<Option<Decimal>, UnknownName> {
     match name {
         "utenti" => Ok(Some(Decimal::from(117))),
         "ore" => Ok(Some(Decimal::new(759525, 2))),
@@ -14,7 +14,7 @@ fn scope(name: &str) -> Result<Option<Decimal>, ()> {
         "zero" => Ok(Some(Decimal::ZERO)),
         "grande" => Ok(Some(Decimal::MAX)),
         "accessi" | "target" | "prev.utenti" => Ok(None),
-        _ => Err(()),
+        _ => Err(UnknownName),
     }
 }
 
