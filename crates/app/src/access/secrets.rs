@@ -18,9 +18,21 @@ pub(crate) fn token_hash(token: &str) -> String {
 }
 
 fn argon2() -> Argon2<'static> {
-    // OWASP's argon2id minimum: 19 MiB, 2 passes, 1 lane.
-    let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, cost(cheap_hash_requested()))
+}
+
+/// OWASP's argon2id minimum (19 MiB, 2 passes, 1 lane); `cheap` gives 64 KiB and one pass.
+fn cost(cheap: bool) -> Params {
+    let (m, t) = if cheap { (64, 1) } else { (19 * 1024, 2) };
+    Params::new(m, t, 1, None).unwrap_or_default()
+}
+
+/// `AMBITO_TEST_CHEAP_HASH=1` (set by `scripts/test`) makes new hashes cheap, so the suite's
+/// demo logins do not spend their time hashing 18 passwords each. Only in debug builds: a
+/// release binary ignores the variable, whatever the environment says. Verifying reads the cost
+/// from the stored hash, so both kinds check alike.
+fn cheap_hash_requested() -> bool {
+    cfg!(debug_assertions) && std::env::var_os("AMBITO_TEST_CHEAP_HASH").is_some_and(|v| v == "1")
 }
 
 pub(crate) fn hash_password(password: &str) -> Result<String> {
@@ -116,6 +128,18 @@ mod tests {
         assert_eq!(totp_step(&secret, "287 082", 59 + 30), Some(1), "one step of drift is accepted");
         assert_eq!(totp_step(&secret, "287082", 59 + 90), None);
         assert_eq!(totp_step(&secret, "000000", 59), None);
+    }
+
+    #[test]
+    fn the_production_cost_is_owasps_argon2id_minimum() {
+        let full = Argon2::new(Algorithm::Argon2id, Version::V0x13, cost(false));
+        let salt = SaltString::encode_b64(b"0123456789abcdef").expect("salt");
+        let phc = full.hash_password(b"lago di iseo al tramonto", &salt).expect("hash").to_string();
+        assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
+        assert!(verify_password("lago di iseo al tramonto", &phc), "a full-cost hash verifies whatever the setting");
+        assert!(!verify_password("x", DUMMY_HASH));
+        let cheap = cost(true);
+        assert_eq!((cheap.m_cost(), cheap.t_cost()), (64, 1));
     }
 
     #[test]
