@@ -169,7 +169,11 @@ fn read_csv(file: &str, bytes: &[u8], findings: &mut Findings) -> Option<Table> 
             }
         }
     }
-    let header = header?;
+    let Some(header) = header else {
+        // Only blank cells (`;;;`, found by the `table` fuzz target): refused without a word before.
+        findings.error(file, None, None, Msg::new("il file non ha righe con dei valori", "the file has no row with any value"));
+        return None;
+    };
     Some(Table { file: file.into(), header, rows, style })
 }
 
@@ -315,6 +319,15 @@ mod tests {
         assert_eq!(t.rows.iter().map(|r| r.0).collect::<Vec<_>>(), [2, 3, 4, 5]);
         assert!(!f.has_errors());
         assert_eq!(line_breaks(b"a\r\nb\rc\nd\r"), 4);
+    }
+
+    #[test]
+    fn a_file_of_blank_cells_is_refused_with_a_reason() {
+        for body in [&b";"[..], b";;\n;;\r\n", b" ; \n"] {
+            let mut f = Findings::default();
+            assert!(read_table("x.csv", body, &mut f).is_none());
+            assert!(f.has_errors(), "{body:?} is refused with a reason");
+        }
     }
 
     #[test]
