@@ -50,14 +50,27 @@ impl IntoResponse for WebError {
                 (StatusCode::FORBIDDEN, "Accesso negato", "Il profilo con cui si è entrati non consente questa operazione.".to_string())
             }
             WebError::Internal(cause) => {
-                tracing::error!(%cause, "internal error");
-                (StatusCode::INTERNAL_SERVER_ERROR, "Errore interno", "Si è verificato un errore. Riprovare più tardi.".to_string())
+                let reference = reference_id();
+                tracing::error!(%cause, %reference, "internal error");
+                let detail = format!("Si è verificato un errore. Riprovare più tardi; se si ripete, indicare il riferimento {reference}.");
+                (StatusCode::INTERNAL_SERVER_ERROR, "Errore interno", detail)
             }
         };
         let page = crate::views::home::ErrorPage::new(title, &detail);
         let body = askama::Template::render(&page).unwrap_or_else(|_| detail.clone());
-        (status, Html(body)).into_response()
+        let mut response = (status, Html(body)).into_response();
+        response.extensions_mut().insert(crate::problem::ProblemDetail { title, detail });
+        response
     }
 }
 
 pub type WebResult<T> = Result<T, WebError>;
+
+/// A short id that ties what a user reports to the log line with the cause: the time in
+/// milliseconds and a per-process sequence number, in hex.
+fn reference_id() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static SEQ: AtomicU32 = AtomicU32::new(0);
+    let ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
+    format!("{:x}-{:x}", ms, SEQ.fetch_add(1, Ordering::Relaxed))
+}

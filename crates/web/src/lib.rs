@@ -15,6 +15,7 @@ pub mod oidc;
 mod openapi;
 mod persons;
 mod plan;
+mod problem;
 mod questionnaire;
 mod routes;
 mod server;
@@ -100,7 +101,10 @@ pub fn router(app: ambito_app::App) -> Router {
 pub fn router_with(app: ambito_app::App, web: WebConfig) -> Router {
     let behind_tls = web.secure_cookies;
     let (routes, _) = all_routes().into_router(app, web);
-    let router = routes.merge(assets::router()).layer(tower_http::trace::TraceLayer::new_for_http());
+    let router = routes
+        .merge(assets::router())
+        .layer(axum::middleware::from_fn(problem::api_problems))
+        .layer(tower_http::trace::TraceLayer::new_for_http());
     let router = with_security_headers(router);
     if behind_tls { router.layer(axum::middleware::map_response(strict_transport_security)) } else { router }
 }

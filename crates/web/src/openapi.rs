@@ -20,8 +20,12 @@ pub fn document(specs: &[RouteSpec]) -> Value {
             "x-ambito-policy": policy_text(spec.policy),
             "responses": {
                 "200": {"description": "OK", "content": {"application/json": {}}},
-                "401": {"description": "Autenticazione richiesta"},
-                "403": {"description": "Accesso negato"}
+                "400": problem("Richiesta non valida"),
+                "401": problem("Autenticazione richiesta"),
+                "403": problem("Accesso negato"),
+                "404": problem("Ambito, anno o oggetto inesistente"),
+                "429": problem("Troppi tentativi: riprovare dopo Retry-After secondi"),
+                "500": problem("Errore interno (con un riferimento per il registro)")
             }
         });
         if spec.policy == Policy::Public {
@@ -40,13 +44,21 @@ pub fn document(specs: &[RouteSpec]) -> Value {
         "openapi": "3.1.0",
         "info": {"title": "ambito API", "version": env!("CARGO_PKG_VERSION"), "license": {"name": "EUPL-1.2", "identifier": "EUPL-1.2"}},
         "servers": [{"url": "/"}],
-        "components": {"securitySchemes": {
+        "components": {"schemas": {"Problem": {
+            "type": "object", "required": ["type", "title", "status"],
+            "properties": {"type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"}, "detail": {"type": "string"}}
+        }}, "securitySchemes": {
             "bearer": {"type": "http", "scheme": "bearer", "description": "Token da POST /api/v1/sessione o da `ambito token create`"},
             "cookie": {"type": "apiKey", "in": "cookie", "name": crate::access::SESSION_COOKIE, "description": "Sessione del browser; le richieste che modificano dati richiedono anche l'intestazione X-CSRF-Token"}
         }},
         "security": [{"bearer": []}, {"cookie": []}],
         "paths": paths,
     })
+}
+
+/// An error response: a problem document (RFC 9457), as `problem::api_problems` writes it.
+fn problem(description: &str) -> Value {
+    json!({"description": description, "content": {crate::problem::PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}})
 }
 
 fn operation_id(spec: &RouteSpec) -> String {

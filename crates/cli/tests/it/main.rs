@@ -19,6 +19,7 @@ mod isolation;
 mod matrix;
 mod oidc;
 mod plan;
+mod problems;
 mod procs;
 mod questionnaire;
 mod report;

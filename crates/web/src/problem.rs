@@ -1,0 +1,64 @@
+//! Errors of the JSON API as `application/problem+json` (RFC 9457), whatever produced them: a
+//! handler's [`WebError`](crate::error::WebError), the access guard, an extractor's rejection
+//! or the router's own 404. The pages keep their HTML error page.
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use serde_json::json;
+
+/// What a [`WebError`](crate::error::WebError) said, left on its response for [`api_problems`].
+#[derive(Debug, Clone)]
+pub struct ProblemDetail {
+    pub title: &'static str,
+    pub detail: String,
+}
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// The JSON API's prefix: every route under it answers errors as problem details.
+pub fn is_api(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/")
+}
+
+/// Middleware: an error response to an `/api/` request becomes a problem document. Headers
+/// such as `WWW-Authenticate` and `Retry-After` are kept.
+pub async fn api_problems(request: Request, next: Next) -> Response {
+    let api = is_api(request.uri().path());
+    let response = next.run(request).await;
+    let status = response.status();
+    if !api || !(status.is_client_error() || status.is_server_error()) || is_json(&response) {
+        return response;
+    }
+    let (mut parts, _) = response.into_parts();
+    let (title, detail) = match parts.extensions.remove::<ProblemDetail>() {
+        Some(p) => (p.title.to_string(), Some(p.detail)),
+        None => (status.canonical_reason().unwrap_or("Error").to_string(), None),
+    };
+    let mut body = json!({"type": "about:blank", "title": title, "status": status.as_u16()});
+    if let Some(d) = detail.filter(|d| !d.is_empty()) {
+        body["detail"] = d.into();
+    }
+    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(body.to_string()))
+}
+
+fn is_json(response: &Response) -> bool {
+    response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("json"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_api_prefix_is_api() {
+        assert!(is_api("/api/v1/ambiti"));
+        assert!(is_api("/api"));
+        assert!(!is_api("/apix"));
+        assert!(!is_api("/ambiti/ALTO_SEBINO/api/v1"));
+    }
+}
