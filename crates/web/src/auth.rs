@@ -173,7 +173,7 @@ struct ApiLogin {
 /// scopes are the user's own permissions, valid for 12 hours.
 async fn api_login(State(app): State<App>, Json(body): Json<ApiLogin>) -> WebResult<Response> {
     let caller = access::current();
-    let refused = || (StatusCode::UNAUTHORIZED, Json(serde_json::json!({"errore": ambito_app::access::LOGIN_REFUSED}))).into_response();
+    let refused = || crate::problem::response(StatusCode::UNAUTHORIZED, "Accesso rifiutato", ambito_app::access::LOGIN_REFUSED);
     let session = match app.login(&body.username, &body.password, caller.ip.as_deref()).await? {
         LoginOutcome::Refused(_) => return Ok(refused()),
         LoginOutcome::Session(s) if s.must_enrol => {

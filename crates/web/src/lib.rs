@@ -103,10 +103,17 @@ pub fn router_with(app: ambito_app::App, web: WebConfig) -> Router {
     let (routes, _) = all_routes().into_router(app, web);
     let router = routes
         .merge(assets::router())
+        .fallback(unknown_path)
         .layer(axum::middleware::from_fn(problem::api_problems))
         .layer(tower_http::trace::TraceLayer::new_for_http());
     let router = with_security_headers(router);
     if behind_tls { router.layer(axum::middleware::map_response(strict_transport_security)) } else { router }
+}
+
+/// A path no route serves: the error page (a problem document under `/api/`), instead of an
+/// empty body. It reads nothing, so it needs no access policy.
+async fn unknown_path() -> error::WebError {
+    error::WebError::NotFound("La pagina richiesta non esiste.".into())
 }
 
 /// Behind TLS, browsers are told to come back over HTTPS only, for a year, subdomains included.

@@ -4,9 +4,9 @@
 
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 /// What a [`WebError`](crate::error::WebError) said, left on its response for [`api_problems`].
@@ -34,16 +34,29 @@ pub async fn api_problems(request: Request, next: Next) -> Response {
     }
     let (mut parts, _) = response.into_parts();
     let (title, detail) = match parts.extensions.remove::<ProblemDetail>() {
-        Some(p) => (p.title.to_string(), Some(p.detail)),
-        None => (status.canonical_reason().unwrap_or("Error").to_string(), None),
+        Some(p) => (p.title, Some(p.detail)),
+        None => (status.canonical_reason().unwrap_or("Error"), None),
     };
+    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(document(status, title, detail.as_deref()).to_string()))
+}
+
+/// The problem document; `errore` repeats the detail for the clients written before RFC 9457
+/// answers (the API said `{"errore": …}`).
+fn document(status: StatusCode, title: &str, detail: Option<&str>) -> serde_json::Value {
     let mut body = json!({"type": "about:blank", "title": title, "status": status.as_u16()});
     if let Some(d) = detail.filter(|d| !d.is_empty()) {
         body["detail"] = d.into();
+        body["errore"] = d.into();
     }
-    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
-    parts.headers.remove(header::CONTENT_LENGTH);
-    Response::from_parts(parts, Body::from(body.to_string()))
+    body
+}
+
+/// An API error answered directly (the guard, the API login), as a problem document.
+pub fn response(status: StatusCode, title: &'static str, detail: &str) -> Response {
+    let body = document(status, title, Some(detail)).to_string();
+    (status, [(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON))], body).into_response()
 }
 
 fn is_json(response: &Response) -> bool {

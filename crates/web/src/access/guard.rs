@@ -295,7 +295,7 @@ fn framework_rejection(res: &Response) -> bool {
 fn generic_rejection(status: StatusCode, api: bool) -> Response {
     const MESSAGE: &str = "La richiesta non è stata compresa: controllare i dati inviati e riprovare.";
     if api {
-        return (status, axum::Json(serde_json::json!({"errore": MESSAGE}))).into_response();
+        return crate::problem::response(status, "Richiesta non valida", MESSAGE);
     }
     let page = crate::views::home::ErrorPage::new("Richiesta non valida", MESSAGE);
     let body = askama::Template::render(&page).unwrap_or_else(|_| MESSAGE.into());
@@ -304,7 +304,7 @@ fn generic_rejection(status: StatusCode, api: bool) -> Response {
 
 fn deny(path: &str) -> Response {
     if path.starts_with("/api/") {
-        return (StatusCode::FORBIDDEN, axum::Json(serde_json::json!({"errore": "accesso negato"}))).into_response();
+        return crate::problem::response(StatusCode::FORBIDDEN, "Accesso negato", "accesso negato");
     }
     let page =
         crate::views::home::ErrorPage::new("Accesso negato", "Il profilo con cui si è entrati non consente di aprire questa pagina.");
@@ -314,12 +314,9 @@ fn deny(path: &str) -> Response {
 
 fn unauthorized(api: bool) -> Response {
     if api {
-        return (
-            StatusCode::UNAUTHORIZED,
-            [(header::WWW_AUTHENTICATE, "Bearer")],
-            axum::Json(serde_json::json!({"errore": "autenticazione richiesta"})),
-        )
-            .into_response();
+        let mut res = crate::problem::response(StatusCode::UNAUTHORIZED, "Autenticazione richiesta", "autenticazione richiesta");
+        res.headers_mut().insert(header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Bearer"));
+        return res;
     }
     Redirect::to("/accesso").into_response()
 }
