@@ -125,8 +125,22 @@ impl fmt::Display for Expr {
                 }
                 write!(f, ")")
             }
-            Expr::Add(a, b) => write!(f, "{a} + {b}"),
-            Expr::Sub(a, b) => write!(f, "{a} - {b}"),
+            // The operators group to the left: a sum or difference on the right needs its
+            // parentheses back, or `a - (b - c)` would print as `a - b - c` (found by fuzzing).
+            Expr::Add(a, b) => write!(f, "{a} + {}", Grouped(b)),
+            Expr::Sub(a, b) => write!(f, "{a} - {}", Grouped(b)),
+        }
+    }
+}
+
+/// An operand printed in parentheses when it is itself a sum or a difference.
+struct Grouped<'a>(&'a Expr);
+
+impl fmt::Display for Grouped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            e @ (Expr::Add(..) | Expr::Sub(..)) => write!(f, "({e})"),
+            e => write!(f, "{e}"),
         }
     }
 }
@@ -229,6 +243,13 @@ mod tests {
     fn parses_and_prints() {
         let e = Expr::parse(" first(utenti, beneficiari,accessi) - 3 + prev.utenti").unwrap();
         assert_eq!(e.to_string(), "first(utenti, beneficiari, accessi) - 3 + prev.utenti");
+        for (text, printed) in
+            [("a-(b-c)", "a - (b - c)"), ("a+(b+c)", "a + (b + c)"), ("(a-b)-c", "a - b - c"), ("a-(first(b))", "a - first(b)")]
+        {
+            let e = Expr::parse(text).expect("parses");
+            assert_eq!(e.to_string(), printed);
+            assert_eq!(Expr::parse(printed).as_ref(), Ok(&e), "{printed} reads back as {text}");
+        }
         assert_eq!(e.names(), vec!["utenti", "beneficiari", "accessi", "prev.utenti"]);
     }
 

@@ -177,13 +177,13 @@ pub fn parse_row(c: &Cells, f: &mut Findings) -> Option<PopulationRow> {
 pub fn year_from_file_name(name: &str) -> Option<i64> {
     let base = std::path::Path::new(name).file_name()?.to_str()?;
     let bytes = base.as_bytes();
-    (0..bytes.len().saturating_sub(3)).find_map(|i| {
-        let w = &base[i..i + 4];
+    // Byte windows, not string slices: a name may hold letters of several bytes, and slicing
+    // inside one panicked (found by the `dates` fuzz target).
+    bytes.windows(4).enumerate().find_map(|(i, w)| {
         let boundary_before = i == 0 || !bytes[i - 1].is_ascii_digit();
         let boundary_after = i + 4 == bytes.len() || !bytes[i + 4].is_ascii_digit();
-        (boundary_before && boundary_after && w.chars().all(|c| c.is_ascii_digit()))
-            .then(|| w.parse::<i64>().ok())
-            .flatten()
+        (boundary_before && boundary_after && w.iter().all(u8::is_ascii_digit))
+            .then(|| w.iter().fold(0i64, |y, d| y * 10 + i64::from(d - b'0')))
             .filter(|y| (1990..=2100).contains(y))
     })
 }
@@ -193,6 +193,8 @@ mod tests {
     #[test]
     fn year_in_file_names() {
         assert_eq!(super::year_from_file_name("demo/population-2025.csv"), Some(2025));
+        assert_eq!(super::year_from_file_name("popolazione-ќ2024.csv"), Some(2024), "letters of two bytes before the year");
+        assert_eq!(super::year_from_file_name("ќќќќќ.csv"), None);
         assert_eq!(super::year_from_file_name("POSAS_2024_it_016.csv"), Some(2024));
         assert_eq!(super::year_from_file_name("pop12345.csv"), None);
         assert_eq!(super::year_from_file_name("pop.csv"), None);

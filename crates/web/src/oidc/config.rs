@@ -156,6 +156,12 @@ impl ProviderConfig {
 
 /// `https://…`, or `http://` to a loopback host only: tokens and codes never cross a network in clear.
 fn secure_url(url: &str) -> Result<(), String> {
+    // The URL parser would read `https:/host` or `https:host` as `https://host/`; such a typo is
+    // refused rather than guessed (found by the `oidc_config` fuzz target).
+    let lower = url.to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+        return Err(format!("«{url}»: l'indirizzo deve iniziare con https://"));
+    }
     let parsed = openidconnect::url::Url::parse(url).map_err(|e| format!("URL non valido «{url}»: {e}"))?;
     match parsed.scheme() {
         "https" => Ok(()),
@@ -201,6 +207,17 @@ scopes = ["profile"]
         let local =
             GOOD.replace("https://login.example.it", "http://127.0.0.1:9000").replace("https://ambito.example.it", "http://localhost:8080");
         assert!(OidcConfig::parse(&local).is_ok());
+    }
+
+    #[test]
+    fn a_url_without_its_two_slashes_is_refused() {
+        for typo in ["https:/login.example.it", "https:login.example.it", "login.example.it"] {
+            let bad = GOOD.replace("https://login.example.it", typo);
+            assert!(
+                matches!(OidcConfig::parse(&bad), Err(ConfigError::Invalid(_, m)) if m.contains("deve iniziare con https://")),
+                "{typo}"
+            );
+        }
     }
 
     #[test]
