@@ -100,15 +100,13 @@ impl IndicatorDef {
             Value::Number(n) => n,
             blank => return blank,
         };
+        let Some(scaled) = num.checked_mul(self.factor) else { return crate::expr::out_of_range() };
         let Some(den_expr) = &self.denominator else {
-            return Value::Number(num * self.factor);
+            return Value::Number(scaled);
         };
         match den_expr.eval(scope) {
             Value::Number(den) if den.is_zero() => Value::Blank(Blank::DivisionByZero(den_expr.to_string())),
-            Value::Number(den) => match (num * self.factor).checked_div(den) {
-                Some(q) => Value::Number(q),
-                None => Value::Blank(Blank::DivisionByZero(den_expr.to_string())),
-            },
+            Value::Number(den) => scaled.checked_div(den).map_or_else(crate::expr::out_of_range, Value::Number),
             blank => blank,
         }
     }
@@ -204,6 +202,18 @@ mod tests {
         let (v, shown) = eval("beneficiari/domande", &[("beneficiari", "3"), ("domande", "0")]);
         assert_eq!(v, Value::Blank(Blank::DivisionByZero("domande".into())));
         assert_eq!(shown, "");
+    }
+
+    #[test]
+    fn a_result_beyond_a_decimal_is_a_blank_not_a_panic() {
+        let max = Decimal::MAX.to_string();
+        let (v, shown) = eval("beneficiari/domande", &[("beneficiari", &max), ("domande", "1")]);
+        assert!(matches!(v, Value::Blank(Blank::NotComputable(_))), "{v:?}");
+        assert_eq!(shown, "");
+        let (v, _) = eval("budget/utente", &[("budget", &max), ("utenti", "0.0000001")]);
+        assert!(matches!(v, Value::Blank(Blank::NotComputable(_))), "{v:?}");
+        let sum = crate::expr::Expr::parse(&format!("{max} + {max}")).expect("parses");
+        assert!(matches!(sum.eval(&|_: &str| Ok(None)), Value::Blank(Blank::NotComputable(_))));
     }
 
     #[test]

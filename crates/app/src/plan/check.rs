@@ -109,7 +109,8 @@ impl Checker<'_> {
 pub fn valid_date(t: &str) -> bool {
     let parts: Vec<&str> = t.split('-').collect();
     let [y, m, d] = parts.as_slice() else { return false };
-    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+    // Digits only: `parse` also takes a sign, and "2027-04-+8" passed (found by fuzzing).
+    if y.len() != 4 || m.len() != 2 || d.len() != 2 || !t.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
         return false;
     }
     let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i32>(), m.parse::<u8>(), d.parse::<u8>()) else { return false };

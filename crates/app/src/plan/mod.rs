@@ -86,4 +86,12 @@ mod tests {
         assert_eq!(eur_text(0), "0");
         assert_eq!(split(" C, D ,,J"), vec!["C", "D", "J"]);
     }
+
+    #[test]
+    fn plan_dates_are_real_days_in_digits() {
+        assert!(valid_date("2024-02-29"));
+        for bad in ["2027-04-+8", "2027-+4-08", "+027-04-08", "2023-02-29", "2027-4-08", "2027/04/08", " 2027-04-08"] {
+            assert!(!valid_date(bad), "{bad}");
+        }
+    }
 }
