@@ -2,7 +2,7 @@
 //! wave dates.
 #![no_main]
 
-use ambito_app::questionnaire::design::{DesignForm, DesignRow, parse_date, validate};
+use ambito_app::questionnaire::design::{DesignForm, parse_date, validate};
 use ambito_app::questionnaire::entry::{MAX_OPEN_CHARS, parse_answers};
 use ambito_app::questionnaire::{KIND_LIKERT, KIND_OPEN, Loaded};
 use ambito_store::{AmbitoRow, ItemRow, QuestionnaireRow, ScaleRow};
@@ -34,10 +34,6 @@ fn loaded(points: i64) -> Loaded {
     }
 }
 
-fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
-    fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim()).unwrap_or("")
-}
-
 fuzz_target!(|data: &[u8]| {
     let fields: Vec<(String, String)> = form_urlencoded::parse(data).into_owned().collect();
     for points in [4, 5, 7] {
@@ -55,22 +51,7 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     // The builder, as the staff page reads its fields.
-    let rows = (1..=8)
-        .map(|n| DesignRow {
-            text: field(&fields, &format!("testo.{n}")).to_string(),
-            scale: field(&fields, &format!("scala.{n}")).to_string(),
-            reverse: !field(&fields, &format!("inversa.{n}")).is_empty(),
-            open: field(&fields, &format!("tipo.{n}")) == "aperta",
-        })
-        .collect();
-    let form = DesignForm {
-        code: field(&fields, "codice").to_string(),
-        title: field(&fields, "titolo").to_string(),
-        intro: field(&fields, "introduzione").to_string(),
-        points: field(&fields, "punti").to_string(),
-        objective_code: field(&fields, "obiettivo").to_string(),
-        rows,
-    };
+    let form = DesignForm::from_fields(&fields, 8);
     if let Ok(q) = validate(&form) {
         assert!([4, 5, 7].contains(&q.points));
         assert!(!q.code.is_empty() && q.code.len() <= 40);

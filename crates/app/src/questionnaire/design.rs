@@ -29,6 +29,30 @@ pub struct DesignForm {
     pub rows: Vec<DesignRow>,
 }
 
+impl DesignForm {
+    /// The builder's form as the staff page posts it: `codice`, `titolo`, `introduzione`,
+    /// `punti`, `obiettivo`, and for each of `rows` rows `testo.N`, `scala.N`, `inversa.N` and
+    /// `tipo.N` (`aperta` for an open question). Values are trimmed; a missing field is empty.
+    pub fn from_fields(fields: &[(String, String)], rows: usize) -> DesignForm {
+        let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_string()).unwrap_or_default();
+        DesignForm {
+            code: field("codice"),
+            title: field("titolo"),
+            intro: field("introduzione"),
+            points: field("punti"),
+            objective_code: field("obiettivo"),
+            rows: (0..rows)
+                .map(|n| DesignRow {
+                    text: field(&format!("testo.{n}")),
+                    scale: field(&format!("scala.{n}")),
+                    reverse: !field(&format!("inversa.{n}")).is_empty(),
+                    open: field(&format!("tipo.{n}")) == "aperta",
+                })
+                .collect(),
+        }
+    }
+}
+
 fn valid_code(code: &str) -> bool {
     !code.is_empty() && code.len() <= 40 && code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
 }

@@ -6,7 +6,7 @@ use crate::error::{WebError, WebResult};
 use crate::views::encode_segment;
 use ambito_app::App;
 use ambito_app::questionnaire::Loaded;
-use ambito_app::questionnaire::design::{DesignForm, DesignRow};
+use ambito_app::questionnaire::design::DesignForm;
 use ambito_app::questionnaire::tokens::links_csv;
 use ambito_domain::likert::report::WaveKind;
 use axum::extract::{Form, Path, Query, State};
@@ -39,22 +39,7 @@ pub async fn new_form(State(app): State<App>, Path(code): Path<String>) -> WebRe
 /// `testo.N`, `scala.N`, `tipo.N` (`likert`/`aperta`), `inversa.N` (checkbox).
 pub async fn create(State(app): State<App>, Path(code): Path<String>, Form(fields): Fields) -> WebResult<Response> {
     let ambito = app.ambito(&code).await?;
-    let rows: Vec<DesignRow> = (0..BUILDER_ROWS)
-        .map(|n| DesignRow {
-            text: field(&fields, &format!("testo.{n}")).to_string(),
-            scale: field(&fields, &format!("scala.{n}")).to_string(),
-            reverse: !field(&fields, &format!("inversa.{n}")).is_empty(),
-            open: field(&fields, &format!("tipo.{n}")) == "aperta",
-        })
-        .collect();
-    let form = DesignForm {
-        code: field(&fields, "codice").to_string(),
-        title: field(&fields, "titolo").to_string(),
-        intro: field(&fields, "introduzione").to_string(),
-        points: field(&fields, "punti").to_string(),
-        objective_code: field(&fields, "obiettivo").to_string(),
-        rows,
-    };
+    let form = DesignForm::from_fields(&fields, BUILDER_ROWS);
     match app.create_questionnaire(&code, &form).await? {
         Ok(q) => Ok(Redirect::to(&format!("/ambiti/{}/questionari/{}", encode_segment(&ambito.code), encode_segment(&q))).into_response()),
         Err(errors) => {
