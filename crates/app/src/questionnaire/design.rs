@@ -122,11 +122,11 @@ pub fn validate(form: &DesignForm) -> std::result::Result<NewQuestionnaire, Vec<
     })
 }
 
-/// An ISO date `YYYY-MM-DD`.
+/// An ISO date `YYYY-MM-DD`, by the plan's rule: `time`'s own parser took a signed year
+/// (`-2270-01-20`, found by the `dates` fuzz target), which the plan refuses.
 pub fn parse_date(text: &str) -> Option<String> {
     let t = text.trim();
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(t, &fmt).ok().map(|_| t.to_string())
+    crate::plan::valid_date(t).then(|| t.to_string())
 }
 
 impl App {
@@ -251,5 +251,7 @@ mod tests {
         assert_eq!(parse_date("2026-02-28").as_deref(), Some("2026-02-28"));
         assert_eq!(parse_date("2026-02-30"), None);
         assert_eq!(parse_date("28/02/2026"), None);
+        assert_eq!(parse_date("-2270-01-20"), None, "a signed year is not a date");
+        assert_eq!(parse_date(" 2026-02-28 ").as_deref(), Some("2026-02-28"));
     }
 }
