@@ -57,8 +57,8 @@ fuzz_target!(|data: &[u8]| {
         assert!(!q.code.is_empty() && q.code.len() <= 40);
         assert!(q.items.iter().any(|i| i.kind == KIND_LIKERT));
     }
-    for name in ["apertura", "chiusura"] {
-        if let Some(d) = parse_date(field(&fields, name)) {
+    for (_, value) in fields.iter().filter(|(k, _)| k == "apertura" || k == "chiusura") {
+        if let Some(d) = parse_date(value) {
             assert!(ambito_app::plan::valid_date(&d), "{d:?}");
         }
     }
