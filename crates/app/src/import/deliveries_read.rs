@@ -163,25 +163,23 @@ impl<R: Read> Read for Tracked<R> {
         let n = self.inner.read(buf)?;
         self.lines.hash.borrow_mut().update(&buf[..n]);
         let mut ahead = self.lines.ahead.borrow_mut();
-        // A line ends at `\n`, `\r\n` or a lone `\r`, as the csv reader reads them; a `\r` at the
-        // end of a buffer waits for the next byte to know which.
-        for (i, b) in buf[..n].iter().enumerate() {
-            let at = self.offset + i as u64;
-            if let Some(cr) = self.pending_cr.take()
-                && *b != b'\n'
-            {
-                ahead.0.push_back(cr);
-            }
-            match b {
-                b'\n' => ahead.0.push_back(at),
-                b'\r' => self.pending_cr = Some(at),
-                _ => {}
-            }
-        }
-        if n == 0
-            && let Some(cr) = self.pending_cr.take()
+        // A line ends at `\n`, `\r\n` or a lone `\r`, as the csv reader reads them. Only the line-end
+        // bytes are looked at (this runs over every byte of a region's file); a `\r` that ends the
+        // buffer waits for the next read, or the end of the file, to know which it is.
+        let buf = &buf[..n];
+        if let Some(cr) = self.pending_cr.take()
+            && buf.first() != Some(&b'\n')
         {
             ahead.0.push_back(cr);
+        }
+        for (i, b) in buf.iter().enumerate().filter(|(_, b)| matches!(b, b'\n' | b'\r')) {
+            let at = self.offset + i as u64;
+            match (b, buf.get(i + 1)) {
+                (b'\n', _) => ahead.0.push_back(at),
+                (_, Some(b'\n')) => {}
+                (_, Some(_)) => ahead.0.push_back(at),
+                (_, None) => self.pending_cr = Some(at),
+            }
         }
         self.offset += n as u64;
         Ok(n)
