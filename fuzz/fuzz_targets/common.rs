@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use ambito_app::Findings;
-use ambito_app::table::Table;
+use ambito_app::intake::table::Table;
 
 /// The first byte picks the file type (its lowest bit: CSV or XLSX), the rest is the file, so
 /// one corpus holds both kinds and the fuzzer can move between them.

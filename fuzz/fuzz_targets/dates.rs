@@ -1,8 +1,8 @@
 //! Every date parser of outside input, which must agree on what a date is.
 #![no_main]
 
-use ambito_app::import::deliveries::parse_day;
-use ambito_app::import::population::year_from_file_name;
+use ambito_app::deliveries::parse_day;
+use ambito_app::intake::year_from_file_name;
 use ambito_app::plan::documents::it_date;
 use ambito_app::plan::valid_date;
 use ambito_app::questionnaire::design::parse_date;

@@ -3,7 +3,7 @@
 
 mod common;
 
-use ambito_app::import::activity::{Stored, parse};
+use ambito_app::reporting::import::activity::{Stored, parse};
 use ambito_app::{Findings, NoProgress};
 use ambito_store::ServiceRow;
 use libfuzzer_sys::fuzz_target;

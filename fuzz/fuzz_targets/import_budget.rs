@@ -3,7 +3,7 @@
 
 mod common;
 
-use ambito_app::import::budget::{PHASES, parse};
+use ambito_app::reporting::import::budget::{PHASES, parse};
 use ambito_app::{Findings, NoProgress};
 use libfuzzer_sys::fuzz_target;
 use std::collections::HashMap;

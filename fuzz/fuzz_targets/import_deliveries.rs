@@ -3,7 +3,7 @@
 
 mod common;
 
-use ambito_app::import::deliveries::check_file;
+use ambito_app::deliveries::check_file;
 use libfuzzer_sys::fuzz_target;
 use std::collections::{BTreeSet, HashMap};
 

@@ -4,9 +4,9 @@
 mod common;
 
 use ambito_app::Findings;
-use ambito_app::import::Cells;
-use ambito_app::import::population::{COLUMNS, parse_row};
-use ambito_app::table::read_table;
+use ambito_app::intake::Cells;
+use ambito_app::reporting::import::population::{COLUMNS, parse_row};
+use ambito_app::intake::table::read_table;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -4,9 +4,9 @@
 mod common;
 
 use ambito_app::Findings;
-use ambito_app::import::Cells;
-use ambito_app::import::targets::{COLUMNS, parse_row};
-use ambito_app::table::read_table;
+use ambito_app::intake::Cells;
+use ambito_app::reporting::import::targets::{COLUMNS, parse_row};
+use ambito_app::intake::table::read_table;
 use ambito_domain::number::{NumberStyle, parse_decimal};
 use libfuzzer_sys::fuzz_target;
 

@@ -4,7 +4,7 @@
 mod common;
 
 use ambito_app::Findings;
-use ambito_app::import::territory::parse;
+use ambito_app::reporting::import::territory::parse;
 use libfuzzer_sys::fuzz_target;
 use std::collections::HashSet;
 

@@ -4,7 +4,7 @@
 mod common;
 
 use ambito_app::Findings;
-use ambito_app::table::read_table;
+use ambito_app::intake::table::read_table;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

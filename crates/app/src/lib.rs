@@ -3,25 +3,21 @@
 //! the SQL in `ambito-store`, and the orchestration (validate everything, then apply in one
 //! transaction) here.
 
+// Feature modules: each owns its use cases, and `App` composes them.
 pub mod access;
+pub mod deliveries;
+pub mod plan;
+pub mod questionnaire;
+pub mod reporting;
+
+// Shared by the features.
 pub mod backup;
 pub mod cache;
 pub mod demo;
-pub mod edit;
-pub mod export;
-pub mod import;
+pub mod intake;
 pub mod limits;
-pub mod plan;
 pub mod problems;
 pub mod progress;
-pub mod queries;
-pub mod questionnaire;
-pub mod region;
-pub mod report;
-mod spreadsheet;
-pub mod synth;
-pub mod table;
-mod target_values;
 
 pub use ambito_store::{Store, StoreError};
 pub use problems::{Findings, Lang, Msg, Problem};
@@ -100,7 +96,7 @@ impl App {
         drop(conn);
         if missing {
             let mut tx = app.store.write().await?;
-            target_values::refresh(&mut tx).await?;
+            reporting::target_values::refresh(&mut tx).await?;
             tx.commit().await?;
         }
         Ok(app)

@@ -4,9 +4,10 @@ mod access_cmd;
 mod progress;
 mod timing;
 
-use ambito_app::import::ImportOutcome;
-use ambito_app::import::activity::ActivityImport;
-use ambito_app::import::population::{PopulationImport, year_from_file_name};
+use ambito_app::intake::ImportOutcome;
+use ambito_app::intake::year_from_file_name;
+use ambito_app::reporting::import::activity::ActivityImport;
+use ambito_app::reporting::import::population::PopulationImport;
 use ambito_app::{App, Lang};
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -558,13 +559,13 @@ fn write_output(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
 }
 
 fn synth(scale: SynthScale, seed: u64, output: &std::path::Path, bar: &Bar) -> anyhow::Result<ExitCode> {
-    use ambito_app::synth::{self, Scale};
+    use ambito_synth::Scale;
     let scale = match scale {
         SynthScale::Small => Scale::Small,
         SynthScale::Ambito => Scale::Ambito,
         SynthScale::Region => Scale::Region,
     };
-    let s = synth::write(output, scale, seed, bar).with_context(|| format!("writing {}", output.display()))?;
+    let s = ambito_synth::write(output, scale, seed, bar).with_context(|| format!("writing {}", output.display()))?;
     println!(
         "dati sintetici scritti in {}: {} Ambiti, {} Comuni, {} residenti, {} servizi per Ambito, {} erogazioni, {} file",
         output.display(),
@@ -605,7 +606,7 @@ async fn import(app: &App, cmd: ImportCmd, bar: &Bar) -> anyhow::Result<ExitCode
             app.import_targets(&name, &bytes, bar).await?
         }
         ImportCmd::Deliveries { file, ambito, year } => {
-            let opts = ambito_app::import::deliveries::DeliveryImport { ambito_code: &ambito, year, providers: None };
+            let opts = ambito_app::deliveries::DeliveryImport { ambito_code: &ambito, year, providers: None };
             app.import_deliveries(&file, opts, bar).await?
         }
         ImportCmd::Plan { file } => {

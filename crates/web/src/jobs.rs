@@ -5,7 +5,7 @@
 
 use crate::error::{WebError, WebResult};
 use crate::views;
-use ambito_app::import::ImportOutcome;
+use ambito_app::intake::ImportOutcome;
 use ambito_app::{App, Progress};
 use ambito_domain::access::Perm;
 use axum::extract::{Path, State};
@@ -108,8 +108,7 @@ pub fn start_delivery_import(app: App, ambito: &str, upload: crate::uploads::Spo
         Err(_) => 0,
     };
     tokio::spawn(async move {
-        let opts =
-            ambito_app::import::deliveries::DeliveryImport { ambito_code: &job.ambito, year: None, providers: job.providers.clone() };
+        let opts = ambito_app::deliveries::DeliveryImport { ambito_code: &job.ambito, year: None, providers: job.providers.clone() };
         // Messages name the file as it was uploaded, never the spooled copy's path.
         let result = app.import_deliveries_named(upload.path(), &job.file, opts, &job.progress).await;
         drop(upload);

@@ -4,7 +4,7 @@
 use crate::error::{WebError, WebResult};
 use crate::views;
 use ambito_app::App;
-use ambito_app::edit::GridEntry;
+use ambito_app::reporting::edit::GridEntry;
 use ambito_domain::measures::Measure;
 use axum::extract::{DefaultBodyLimit, Form, Multipart, Path, Query, State};
 use axum::http::{HeaderValue, header};
@@ -349,7 +349,7 @@ async fn upload(State(app): State<App>, Path(code): Path<String>, mut form: Mult
     };
     let outcome = match kind.as_str() {
         "attivita" => {
-            let opts = ambito_app::import::activity::ActivityImport { ambito_code: &ambito.code, new_ambito_name: None };
+            let opts = ambito_app::reporting::import::activity::ActivityImport { ambito_code: &ambito.code, new_ambito_name: None };
             app.import_activity(&file.name, &file.read().await?, opts, &ambito_app::NoProgress).await?
         }
         "budget" => app.import_budget(&file.name, &file.read().await?, &ambito.code, &ambito_app::NoProgress).await?,

@@ -7,7 +7,7 @@ use super::suppressed::Figures;
 use super::view::load;
 use super::{split, typed_decimal};
 use crate::access::Actor;
-use crate::import::unscaled;
+use crate::intake::unscaled;
 use crate::problems::{Findings, Msg};
 use crate::{App, AppError, Result};
 use ambito_domain::plan::rules::{self, resource_match_pct};

@@ -6,7 +6,7 @@ use super::check::{Context, check};
 use super::format::*;
 use super::xlsx::Locations;
 use crate::access::Actor;
-use crate::import::{Batch, ImportOutcome};
+use crate::intake::{Batch, ImportOutcome};
 use crate::problems::{Findings, Msg};
 use crate::{App, Result};
 use ambito_domain::number::{NumberStyle, parse_decimal};

@@ -79,8 +79,12 @@ pub(crate) struct Engine {
 impl Engine {
     pub(crate) async fn load(conn: &mut AnyConnection, ambito_code: &str, ambito_id: i64, year: i64) -> Result<Engine> {
         let y = i32::try_from(year).map_err(|_| AppError::Invalid(format!("anno non valido {year}")))?;
-        let input = crate::report::report_input(conn, ambito_code, y).await?;
-        Ok(Engine { report: assemble(&input), targets: crate::report::target_values(conn, ambito_id, year).await?, scores: HashMap::new() })
+        let input = crate::reporting::report::report_input(conn, ambito_code, y).await?;
+        Ok(Engine {
+            report: assemble(&input),
+            targets: crate::reporting::report::target_values(conn, ambito_id, year).await?,
+            scores: HashMap::new(),
+        })
     }
 
     /// Scores the questionnaires the plan's indicators link to (a questionnaire score feeding an

@@ -347,7 +347,7 @@ impl Locations {
 /// Reads a plan workbook. Problems of structure (missing sheets or columns, unknown card codes)
 /// are reported here with sheet and line.
 pub fn read(file: &str, bytes: &[u8], f: &mut Findings) -> Option<(PlanFile, Locations)> {
-    let mut wb = crate::spreadsheet::Workbook::open(file, bytes, f)?;
+    let mut wb = crate::intake::spreadsheet::Workbook::open(file, bytes, f)?;
     let names = wb.sheet_names();
     let mut load = |name: &'static str, columns: &[&str]| -> Option<SheetRows> {
         let place = format!("{file} [{name}]");

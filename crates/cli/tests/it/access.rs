@@ -303,7 +303,7 @@ async fn purge_removes_the_person_and_keeps_every_aggregate() {
          2025-03-04;SAD;016086;ALTRA-PERSONA;3;si;COOP_SEBINO\n",
     )
     .expect("write");
-    let opts = ambito_app::import::deliveries::DeliveryImport { ambito_code: "ALTO_SEBINO", year: None, providers: None };
+    let opts = ambito_app::deliveries::DeliveryImport { ambito_code: "ALTO_SEBINO", year: None, providers: None };
     assert!(app.import_deliveries(&file, opts, &ambito_app::NoProgress).await.expect("import").applied);
     let before = ambito_render::annual_csv(&app.annual_report("ALTO_SEBINO", 2025).await.expect("report")).expect("csv");
     let lucia = person_id(&app, "VRDLCU90A41D969R").await;

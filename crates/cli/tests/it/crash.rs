@@ -259,13 +259,13 @@ async fn sigkill_during_writes_and_imports_loses_nothing_acknowledged_and_applie
     {
         let app = db.app().await;
         assert!(app.import_territory("t.csv", TERRITORY.as_bytes(), &NoProgress).await.expect("territory").applied);
-        let opts = ambito_app::import::activity::ActivityImport { ambito_code: "PROVA", new_ambito_name: None };
+        let opts = ambito_app::reporting::import::activity::ActivityImport { ambito_code: "PROVA", new_ambito_name: None };
         assert!(app.import_activity("a.csv", SMALL_ACTIVITY.as_bytes(), opts, &NoProgress).await.expect("activity").applied);
         for services in WRITERS {
             let entries: Vec<_> = services
                 .iter()
                 .map(|s| {
-                    let mut e = ambito_app::edit::GridEntry { service_code: s.to_string(), ..Default::default() };
+                    let mut e = ambito_app::reporting::edit::GridEntry { service_code: s.to_string(), ..Default::default() };
                     e.measures[0] = FIRST_VALUE.to_string();
                     e
                 })

@@ -1,7 +1,7 @@
 //! Delivery events: exact distinct persons, corrections, idempotence, and bad files that change nothing.
 
 use crate::support::{SMALL_ACTIVITY, TestDb};
-use ambito_app::import::deliveries::DeliveryImport;
+use ambito_app::deliveries::DeliveryImport;
 use ambito_app::{App, Lang, NoProgress};
 use ambito_domain::measures::Measure;
 
@@ -26,12 +26,12 @@ async fn setup() -> (TestDb, App, tempfile::TempDir) {
     let db = TestDb::new().await;
     let app = db.app().await;
     assert!(app.import_territory("t.csv", TERRITORY.as_bytes(), &NoProgress).await.expect("territory").applied);
-    let opts = ambito_app::import::activity::ActivityImport { ambito_code: "PROVA", new_ambito_name: None };
+    let opts = ambito_app::reporting::import::activity::ActivityImport { ambito_code: "PROVA", new_ambito_name: None };
     assert!(app.import_activity("a.csv", SMALL_ACTIVITY.as_bytes(), opts, &NoProgress).await.expect("activity").applied);
     (db, app, tempfile::tempdir().expect("dir"))
 }
 
-async fn import(app: &App, dir: &tempfile::TempDir, name: &str, body: &str) -> ambito_app::import::ImportOutcome {
+async fn import(app: &App, dir: &tempfile::TempDir, name: &str, body: &str) -> ambito_app::intake::ImportOutcome {
     let path = dir.path().join(name);
     std::fs::write(&path, body).expect("write");
     app.import_deliveries(&path, DeliveryImport { ambito_code: "PROVA", year: None, providers: None }, &NoProgress)

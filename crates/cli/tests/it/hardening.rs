@@ -68,7 +68,7 @@ async fn csv_cells_a_spreadsheet_would_run_are_quoted_and_numbers_round_trip() {
         .import_activity(
             "export.csv",
             &first,
-            ambito_app::import::activity::ActivityImport { ambito_code: "PROVA", new_ambito_name: None },
+            ambito_app::reporting::import::activity::ActivityImport { ambito_code: "PROVA", new_ambito_name: None },
             &ambito_app::NoProgress,
         )
         .await

@@ -232,7 +232,7 @@ async fn a_write_from_another_process_invalidates_cached_pages() {
     let other = db.app().await;
     let file = "anno;area;codice_servizio;servizio;utenti_in_carico;domande_pervenute;beneficiari;ore_erogate;accessi;visite_domiciliari;indicatore;budget\n\
                 2025;Anziani;SAD;Servizio di Assistenza Domiciliare (SAD);321;51;;7.595,25;10.462;6.774;ore/utenti;263.971,21\n";
-    let opts = ambito_app::import::activity::ActivityImport { ambito_code: "ALTO_SEBINO", new_ambito_name: None };
+    let opts = ambito_app::reporting::import::activity::ActivityImport { ambito_code: "ALTO_SEBINO", new_ambito_name: None };
     assert!(other.import_activity("x.csv", file.as_bytes(), opts, &NoProgress).await.expect("import").applied);
     let after = s.get("/ambiti/ALTO_SEBINO/relazione?anno=2025").await.text().await.expect("page");
     assert!(after.contains("<td class=\"num\">321</td>"), "the new figure is served at once");

@@ -1,7 +1,7 @@
 //! Bad input ends with a located error and changes nothing; good input is idempotent.
 
 use crate::support::{SMALL_ACTIVITY, TestDb, new_ambito_with, snapshot};
-use ambito_app::import::activity::ActivityImport;
+use ambito_app::reporting::import::activity::ActivityImport;
 use ambito_app::{Lang, NoProgress};
 
 const HEADER: &str = "anno;area;codice_servizio;servizio;codice_padre;utenti_in_carico;domande_pervenute;beneficiari;ore_erogate;accessi;visite_domiciliari;indicatore;popolazione_target;budget";

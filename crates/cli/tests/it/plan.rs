@@ -4,8 +4,8 @@
 
 use crate::support::{TestDb, TestServer};
 use ambito_app::access::Actor;
-use ambito_app::edit::GridEntry;
 use ambito_app::plan::PlanTenant;
+use ambito_app::reporting::edit::GridEntry;
 use ambito_app::{App, NoProgress};
 use ambito_domain::plan::rules::Status;
 use rust_decimal::Decimal;

@@ -46,7 +46,7 @@ async fn our_own_report_csv_reimports_without_discrepancies() {
     let text = String::from_utf8(csv).expect("utf8");
     let file: String = text.lines().enumerate().map(|(i, l)| if i == 0 { format!("anno;{l}\n") } else { format!("2025;{l}\n") }).collect();
     let before = ambito_render::annual_csv(&report).expect("csv");
-    let opts = ambito_app::import::activity::ActivityImport { ambito_code: "PROVA", new_ambito_name: None };
+    let opts = ambito_app::reporting::import::activity::ActivityImport { ambito_code: "PROVA", new_ambito_name: None };
     let outcome = app.import_activity("relazione.csv", file.as_bytes(), opts, &ambito_app::NoProgress).await.expect("import");
     assert!(outcome.applied, "{:?}", outcome.findings.errors);
     let after = ambito_render::annual_csv(&app.annual_report("PROVA", 2025).await.expect("report")).expect("csv");

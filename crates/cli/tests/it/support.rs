@@ -125,8 +125,8 @@ anno;area;codice_servizio;servizio;codice_padre;utenti_in_carico;domande_pervenu
 2025;Piano di Zona;SEGR;Segretariato sociale;;;;;;950;;accessi/target_x1000;29942;0
 ";
 
-pub async fn new_ambito_with(app: &App, code: &str, csv: &str) -> ambito_app::import::ImportOutcome {
-    let opts = ambito_app::import::activity::ActivityImport { ambito_code: code, new_ambito_name: Some("Ambito di prova") };
+pub async fn new_ambito_with(app: &App, code: &str, csv: &str) -> ambito_app::intake::ImportOutcome {
+    let opts = ambito_app::reporting::import::activity::ActivityImport { ambito_code: code, new_ambito_name: Some("Ambito di prova") };
     app.import_activity("attivita.csv", csv.as_bytes(), opts, &ambito_app::NoProgress).await.expect("import runs")
 }
 

@@ -1,7 +1,7 @@
 //! The activity entry grid: one row per service, one column per measure, like a spreadsheet.
 
 use super::{Layout, nav};
-use ambito_app::queries::GridRow;
+use ambito_app::reporting::queries::GridRow;
 use ambito_domain::format::it_number;
 use ambito_domain::measures::Measure;
 use askama::Template;

@@ -117,7 +117,7 @@ impl DashboardPage {
         }
     }
 
-    pub fn with_months(mut self, lines: Vec<ambito_app::region::MonthLine>) -> Self {
+    pub fn with_months(mut self, lines: Vec<ambito_app::reporting::region::MonthLine>) -> Self {
         use ambito_domain::format::it_number;
         if lines.is_empty() {
             return self;
@@ -136,7 +136,7 @@ impl DashboardPage {
 }
 
 /// Hours delivered per month as columns; the figures are in the table beside it.
-fn months_svg(lines: &[ambito_app::region::MonthLine], max: rust_decimal::Decimal) -> String {
+fn months_svg(lines: &[ambito_app::reporting::region::MonthLine], max: rust_decimal::Decimal) -> String {
     use rust_decimal::prelude::ToPrimitive;
     let max = max.to_f64().unwrap_or(0.0).max(1.0);
     let (w, h, base) = (640.0, 220.0, 190.0);

@@ -1,7 +1,7 @@
 //! Resident population, ISTAT indices and target populations.
 
 use super::{Layout, nav};
-use ambito_app::queries::Demography;
+use ambito_app::reporting::queries::Demography;
 use ambito_domain::demography::{Index, Pyramid};
 use ambito_domain::format::{it_count, it_number};
 use ambito_domain::value::Value;

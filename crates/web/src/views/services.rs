@@ -1,7 +1,7 @@
 //! The services catalogue of an Ambito.
 
 use super::{Layout, nav};
-use ambito_app::queries::ServiceRow;
+use ambito_app::reporting::queries::ServiceRow;
 use askama::Template;
 use askama_web::WebTemplate;
 

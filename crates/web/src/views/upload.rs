@@ -1,7 +1,7 @@
 //! Importing a file from the browser: the same importers as the CLI, with every problem listed.
 
 use super::{Layout, nav};
-use ambito_app::import::ImportOutcome;
+use ambito_app::intake::ImportOutcome;
 use ambito_domain::access::Perm;
 use askama::Template;
 use askama_web::WebTemplate;

@@ -1,5 +1,5 @@
 use super::*;
-use crate::NoProgress;
+use ambito_app::NoProgress;
 use std::collections::{BTreeMap, BTreeSet};
 
 fn small() -> (tempfile::TempDir, Summary) {
@@ -160,10 +160,10 @@ fn budgets_add_up_to_activity() {
 
 #[tokio::test]
 async fn small_imports_cleanly() {
-    use crate::import::activity::ActivityImport;
-    use crate::import::population::PopulationImport;
+    use ambito_app::reporting::import::activity::ActivityImport;
+    use ambito_app::reporting::import::population::PopulationImport;
     let (dir, s) = small();
-    let app = crate::App::open(&format!("sqlite://{}/t.db", dir.path().display())).await.expect("database");
+    let app = ambito_app::App::open(&format!("sqlite://{}/t.db", dir.path().display())).await.expect("database");
     let file = |name: &str| (name.to_string(), std::fs::read(dir.path().join(name)).expect(name));
     let mut outcomes = Vec::new();
     let (n, b) = file("territory.csv");

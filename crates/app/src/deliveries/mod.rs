@@ -10,10 +10,9 @@
 //! and, optionally, `annulla` (`si` withdraws the event with the same service, day, person and
 //! provider).
 
-#[path = "deliveries_read.rs"]
 mod read;
 
-use super::{Batch, ImportOutcome};
+use crate::intake::{Batch, ImportOutcome};
 use crate::problems::{Findings, Msg};
 use crate::{App, Progress, Result};
 use ambito_domain::number::{NumberStyle, parse_decimal};
@@ -104,7 +103,7 @@ impl App {
         let ctx = Context {
             services: store::list_services(&mut conn, ambito.id).await?.into_iter().map(|s| (s.code, s.id)).collect(),
             comuni: store::list_comuni(&mut conn, ambito.id).await?.into_iter().map(|c| (c.istat_code, c.id)).collect(),
-            year: opts.year.or_else(|| super::population::year_from_file_name(&file)),
+            year: opts.year.or_else(|| crate::intake::year_from_file_name(&file)),
             providers: opts.providers,
         };
         drop(conn);
@@ -190,7 +189,7 @@ impl App {
         let (_, unmatched) = store::apply_withdrawals(tx).await?;
         for (service_id, day, person, ore_e4) in store::overfull_days(tx, &touched, year).await? {
             let code = code_of.get(&service_id).map(String::as_str).unwrap_or("?");
-            let hours = super::unscaled(ore_e4, 4).normalize();
+            let hours = crate::intake::unscaled(ore_e4, 4).normalize();
             f.error(
                 &file,
                 None,
@@ -219,7 +218,7 @@ impl App {
         store::refresh_delivery_aggregates(tx, ambito.id, &touched, year).await?;
         let aggregated_at = started.elapsed();
         progress.finish();
-        batch.sha = super::sha256_hex(&digest);
+        batch.sha = crate::intake::sha256_hex(&digest);
         let outcome = batch.commit(Some(ambito.id), read.rows, f).await;
         tracing::debug!(
             rows = read.rows,
@@ -363,7 +362,7 @@ fn parse_row(file: &str, line: i64, c: &mut [String; 8], style: NumberStyle, ctx
             err(f, 4, format!("ore fuori intervallo (0-24): {}", c[4]), format!("hours out of range (0-24): {}", c[4]));
             None
         }
-        Ok(v) => match super::scaled(v, 4) {
+        Ok(v) => match crate::intake::scaled(v, 4) {
             Some(s) => Some(s),
             None => {
                 err(f, 4, format!("al massimo 4 decimali: «{}»", c[4]), format!("at most 4 decimals: «{}»", c[4]));

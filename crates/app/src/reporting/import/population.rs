@@ -3,10 +3,10 @@
 //! Age `100` (or `100 e oltre`) is 100 and over; age `999` rows are ISTAT's published totals,
 //! checked against the rows and never stored.
 
-use super::cells::Cells;
-use super::{Batch, ImportOutcome};
+use crate::intake::Cells;
+use crate::intake::table::read_table;
+use crate::intake::{Batch, ImportOutcome};
 use crate::problems::{Findings, Msg};
-use crate::table::read_table;
 use crate::{App, Progress, Result};
 use ambito_store as store;
 use std::collections::HashMap;
@@ -171,32 +171,4 @@ pub fn parse_row(c: &Cells, f: &mut Findings) -> Option<PopulationRow> {
         return None;
     }
     Some(PopulationRow { code, age, males: m, females: w })
-}
-
-/// The year in a file name such as `population-2025.csv` or `POSAS_2024_it_016.csv`.
-pub fn year_from_file_name(name: &str) -> Option<i64> {
-    let base = std::path::Path::new(name).file_name()?.to_str()?;
-    let bytes = base.as_bytes();
-    // Byte windows, not string slices: a name may hold letters of several bytes, and slicing
-    // inside one panicked (found by the `dates` fuzz target).
-    bytes.windows(4).enumerate().find_map(|(i, w)| {
-        let boundary_before = i == 0 || !bytes[i - 1].is_ascii_digit();
-        let boundary_after = i + 4 == bytes.len() || !bytes[i + 4].is_ascii_digit();
-        (boundary_before && boundary_after && w.iter().all(u8::is_ascii_digit))
-            .then(|| w.iter().fold(0i64, |y, d| y * 10 + i64::from(d - b'0')))
-            .filter(|y| (1990..=2100).contains(y))
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn year_in_file_names() {
-        assert_eq!(super::year_from_file_name("demo/population-2025.csv"), Some(2025));
-        assert_eq!(super::year_from_file_name("popolazione-ќ2024.csv"), Some(2024), "letters of two bytes before the year");
-        assert_eq!(super::year_from_file_name("ќќќќќ.csv"), None);
-        assert_eq!(super::year_from_file_name("POSAS_2024_it_016.csv"), Some(2024));
-        assert_eq!(super::year_from_file_name("pop12345.csv"), None);
-        assert_eq!(super::year_from_file_name("pop.csv"), None);
-    }
 }

@@ -15,9 +15,9 @@ mod precheck;
 #[cfg(test)]
 mod tests;
 
+use crate::intake::table::{cell_text, column_letter};
 use crate::limits::{MAX_COLUMNS, MAX_SHEET_CELLS, MAX_SHEET_ROWS};
 use crate::problems::{Findings, Msg};
-use crate::table::{cell_text, column_letter};
 use calamine::{DataRef, Reader, Xlsx};
 use std::io::Cursor;
 use std::panic::{AssertUnwindSafe, catch_unwind};

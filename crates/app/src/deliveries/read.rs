@@ -34,12 +34,12 @@ pub(super) fn for_each_row(
     f: &mut Findings,
     mut visit: impl FnMut(i64, &mut [String; 8], NumberStyle, &mut Findings),
 ) -> Option<Vec<u8>> {
-    if crate::spreadsheet::is_workbook(file) {
+    if crate::intake::spreadsheet::is_workbook(file) {
         let Ok(bytes) = std::fs::read(path) else {
             f.error(file, None, None, Msg::new("file non leggibile", "unreadable file"));
             return None;
         };
-        let table = crate::table::read_table(file, &bytes, f)?;
+        let table = crate::intake::table::read_table(file, &bytes, f)?;
         let idx = header_index(&table.header, file, f)?;
         for (line, cells) in &table.rows {
             let mut picked = pick(&idx, |i| cells.get(i).cloned().unwrap_or_default());
@@ -75,7 +75,7 @@ pub(super) fn for_each_row(
             Ok(true) => {}
             Err(_) if lines.too_long.get() => {
                 let line = lines.first_line(lines.mark.get() + 1, 0) as usize;
-                f.error(file, Some(line), None, crate::table::line_too_long());
+                f.error(file, Some(line), None, crate::intake::table::line_too_long());
                 return None;
             }
             Err(e) => {
@@ -88,9 +88,9 @@ pub(super) fn for_each_row(
         if is_blank(&record) {
             continue;
         }
-        let embedded = crate::table::line_breaks(record.as_slice()) as u64;
+        let embedded = crate::intake::table::line_breaks(record.as_slice()) as u64;
         let line = lines.first_line(csv.position().byte(), embedded) as i64;
-        if let Some((column, msg)) = crate::table::over_caps(&record, idx.as_ref().map(|_| header.as_slice())) {
+        if let Some((column, msg)) = crate::intake::table::over_caps(&record, idx.as_ref().map(|_| header.as_slice())) {
             f.error(file, Some(line as usize), column.as_deref(), msg);
             idx.as_ref()?;
             trim_listing(f);
@@ -242,7 +242,7 @@ fn pick(idx: &[Option<usize>; 8], get: impl Fn(usize) -> String) -> [String; 8] 
 }
 
 fn header_index(header: &[String], file: &str, f: &mut Findings) -> Option<[Option<usize>; 8]> {
-    let table = crate::table::Table { file: file.into(), header: header.to_vec(), rows: vec![], style: NumberStyle::Italian };
+    let table = crate::intake::table::Table { file: file.into(), header: header.to_vec(), rows: vec![], style: NumberStyle::Italian };
     let found = table.columns(&COLUMNS, &[WITHDRAW], f)?;
     Some(std::array::from_fn(|k| found[k]))
 }

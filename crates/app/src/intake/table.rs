@@ -79,7 +79,7 @@ pub fn column_letter(mut i: usize) -> String {
 
 /// Reads CSV or XLSX by the file name's extension. All problems go to `findings`.
 pub fn read_table(file: &str, bytes: &[u8], findings: &mut Findings) -> Option<Table> {
-    if crate::spreadsheet::is_workbook(file) { read_spreadsheet(file, bytes, findings) } else { read_csv(file, bytes, findings) }
+    if crate::intake::spreadsheet::is_workbook(file) { read_spreadsheet(file, bytes, findings) } else { read_csv(file, bytes, findings) }
 }
 
 fn decode<'b>(file: &str, bytes: &'b [u8], findings: &mut Findings) -> Option<Cow<'b, str>> {
@@ -240,7 +240,7 @@ pub(crate) fn line_breaks(bytes: &[u8]) -> usize {
 }
 
 fn read_spreadsheet(file: &str, bytes: &[u8], findings: &mut Findings) -> Option<Table> {
-    let mut workbook = crate::spreadsheet::Workbook::open(file, bytes, findings)?;
+    let mut workbook = crate::intake::spreadsheet::Workbook::open(file, bytes, findings)?;
     let Some(first) = workbook.sheet_names().into_iter().next() else {
         findings.error(file, None, None, Msg::new("il foglio di calcolo non contiene fogli", "the workbook has no sheets"));
         return None;

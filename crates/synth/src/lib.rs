@@ -14,7 +14,7 @@ mod territory;
 #[cfg(test)]
 mod tests;
 
-use crate::Progress;
+use ambito_app::Progress;
 use population::{Band, Bands, Shape};
 use rng::Rng;
 use std::fs::File;

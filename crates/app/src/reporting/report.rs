@@ -1,6 +1,6 @@
 //! Builds the annual report from the live aggregates. Nothing here scans raw activity rows.
 
-use crate::import::unscaled;
+use crate::intake::unscaled;
 use crate::{App, AppError, Result};
 use ambito_domain::demography::Pyramid;
 use ambito_domain::indicator::{self, DisplayFormat, IndicatorDef};
@@ -152,7 +152,7 @@ pub(crate) async fn pyramids(conn: &mut AnyConnection, ambito_id: i64, year: i64
 pub(crate) async fn target_values(conn: &mut AnyConnection, ambito_id: i64, year: i64) -> Result<HashMap<String, Decimal>> {
     let explicit = store::explicit_targets(conn, Some(ambito_id)).await?;
     let bands = store::target_value_rows(conn, Some(ambito_id)).await?;
-    Ok(crate::target_values::for_year(&explicit, &bands, year))
+    Ok(crate::reporting::target_values::for_year(&explicit, &bands, year))
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Edits typed into the activity grid: validated like an import, applied in one transaction.
 
-use crate::import::scaled;
+use crate::intake::scaled;
 use crate::problems::{Findings, Msg};
 use crate::{App, AppError, Result};
 use ambito_domain::measures::Measure;

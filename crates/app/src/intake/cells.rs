@@ -1,7 +1,7 @@
 //! Cell parsers shared by every importer: each returns `None` after recording a located error.
 
+use crate::intake::table::Table;
 use crate::problems::{Findings, Msg};
-use crate::table::Table;
 use ambito_domain::number::parse_decimal;
 use rust_decimal::Decimal;
 

@@ -11,9 +11,9 @@
 //! out), so the caps on rows and columns apply to the cells that hold a value (see `super`).
 
 use super::{Refusal, unreadable};
+use crate::intake::table::column_letter;
 use crate::limits::{MAX_CELL_CHARS, MAX_PART_BYTES, MAX_SHARED_STRINGS, MAX_WORKBOOK_BYTES, MAX_ZIP_ENTRIES};
 use crate::problems::Msg;
-use crate::table::column_letter;
 use quick_xml::events::{BytesStart, Event};
 use std::io::{BufReader, Read};
 

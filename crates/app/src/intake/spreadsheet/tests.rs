@@ -1,9 +1,9 @@
 //! Hostile workbooks, built here with the zip crate: each must be refused with its place, fast
 //! and in little memory, or read correctly when only its declarations are odd.
 
+use crate::intake::table::{Table, read_table};
 use crate::limits::{MAX_CELL_CHARS, MAX_COLUMNS, MAX_PART_BYTES, MAX_SHEET_CELLS, MAX_SHEET_ROWS};
 use crate::problems::{Findings, Lang};
-use crate::table::{Table, read_table};
 use std::io::Write;
 
 const MAIN: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
@@ -93,7 +93,7 @@ fn one_cell_at_xfd1048576_is_refused_with_its_place() {
 
 #[test]
 fn a_cell_beyond_the_last_allowed_column_is_refused() {
-    let far = crate::table::column_letter(MAX_COLUMNS);
+    let far = crate::intake::table::column_letter(MAX_COLUMNS);
     let data = row(1, &[cell("A1", "a"), cell(&format!("{far}1"), "x")]);
     refused(&workbook("", &data, None), &format!("x.xlsx:1:{far}: cell {far}1 is beyond the limit of {MAX_COLUMNS} columns"));
 }
@@ -132,7 +132,7 @@ fn rows_beyond_the_cap_are_refused_at_the_first_one() {
 fn a_table_over_the_cell_cap_is_refused() {
     // One value a row, but a wide header: the table itself would hold rows × columns cells.
     let width = 200;
-    let header: Vec<String> = (0..width).map(|c| cell(&format!("{}1", crate::table::column_letter(c)), "h")).collect();
+    let header: Vec<String> = (0..width).map(|c| cell(&format!("{}1", crate::intake::table::column_letter(c)), "h")).collect();
     let mut data = row(1, &header);
     let rows = MAX_SHEET_CELLS / width + 1;
     for n in 2..=rows + 1 {

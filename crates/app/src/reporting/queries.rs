@@ -1,7 +1,7 @@
 //! Read models for the pages: catalogue, demographics, the activity grid.
 
-use crate::import::unscaled;
-use crate::report::{pyramids, target_values};
+use crate::intake::unscaled;
+use crate::reporting::report::{pyramids, target_values};
 use crate::{App, AppError, Result};
 use ambito_domain::demography::{Index, Pyramid};
 use ambito_domain::measures::Measure;

@@ -4,7 +4,7 @@
 //! (`refresh`), and reports read those few rows back (`for_year`).
 
 use crate::Result;
-use crate::report::{population_year_for, pyramids};
+use crate::reporting::report::{population_year_for, pyramids};
 use ambito_store::{self as store, AnyConnection, TargetRow, TargetValueRow};
 use rust_decimal::Decimal;
 use std::collections::HashMap;

@@ -1,7 +1,7 @@
 //! Exports in the import formats, so what ambito holds can always be taken out and put back.
 
-use crate::import::activity::COLUMNS;
-use crate::import::unscaled;
+use crate::intake::unscaled;
+use crate::reporting::import::activity::COLUMNS;
 use crate::{App, Result};
 use ambito_domain::format::it_number;
 use ambito_domain::measures::Measure;

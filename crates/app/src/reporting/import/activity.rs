@@ -1,9 +1,9 @@
 //! `ambito import activity`: one row per service per year, the contract of the annual report.
 
-use super::cells::{Cells, scaled};
-use super::{Batch, ImportOutcome};
+use crate::intake::table::read_table;
+use crate::intake::{Batch, ImportOutcome};
+use crate::intake::{Cells, scaled};
 use crate::problems::{Findings, Msg};
-use crate::table::read_table;
 use crate::{App, Progress, Result};
 use ambito_domain::indicator::{self, IndicatorDef};
 use ambito_domain::measures::{Figures, Measure};

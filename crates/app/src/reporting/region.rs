@@ -1,7 +1,7 @@
 //! Region-wide views over the delivery aggregates: the indicator table of every Ambito × service,
 //! and one person's history in one service.
 
-use crate::import::unscaled;
+use crate::intake::unscaled;
 use crate::{App, AppError, Result};
 use ambito_domain::format::it_number;
 use ambito_domain::indicator::{DisplayFormat, IndicatorDef};
@@ -45,7 +45,7 @@ impl App {
     pub async fn region_table(&self, year: i64) -> Result<Vec<RegionRow>> {
         let mut conn = self.store.read().await?;
         let lines = store::region_lines(&mut conn, year).await?;
-        let targets = crate::target_values::all_for_year(&mut conn, year).await?;
+        let targets = crate::reporting::target_values::all_for_year(&mut conn, year).await?;
         drop(conn);
         let none = HashMap::new();
         let mut out = Vec::with_capacity(lines.len());
@@ -104,7 +104,7 @@ impl App {
             .ok_or_else(|| AppError::Invalid(format!("servizio «{service_code}» inesistente")))?;
         let rows = store::delivery_history(&mut conn, service.id, person).await?;
         let mut w = CsvOut::crlf();
-        w.record(crate::import::deliveries::COLUMNS)?;
+        w.record(crate::deliveries::COLUMNS)?;
         for r in rows {
             let day = format!("{}-{:02}-{:02}", r.day / 10000, r.day / 100 % 100, r.day % 100);
             let hours = unscaled(r.ore_e4, 4).normalize();

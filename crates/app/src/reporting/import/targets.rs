@@ -1,10 +1,10 @@
 //! Named target populations: `codice_ambito;nome;eta_min;eta_max;comuni;valore`. Either an age band
 //! (`comuni` blank for the whole Ambito, else ISTAT codes separated by `,`) or an explicit `valore`.
 
-use super::cells::Cells;
-use super::{Batch, ImportOutcome};
+use crate::intake::Cells;
+use crate::intake::table::read_table;
+use crate::intake::{Batch, ImportOutcome};
 use crate::problems::Findings;
-use crate::table::read_table;
 use crate::{App, Progress, Result};
 use ambito_store as store;
 use std::collections::HashMap;

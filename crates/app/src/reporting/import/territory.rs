@@ -1,9 +1,9 @@
 //! The territory: `codice_regione;regione;codice_ats;ats;codice_distretto;distretto;codice_ambito;ambito;codice_istat;comune`.
 
-use super::cells::Cells;
-use super::{Batch, ImportOutcome};
+use crate::intake::Cells;
+use crate::intake::table::read_table;
+use crate::intake::{Batch, ImportOutcome};
 use crate::problems::Findings;
-use crate::table::read_table;
 use crate::{App, Progress, Result};
 use ambito_store as store;
 use std::collections::HashMap;

@@ -1,10 +1,10 @@
 //! Budgets with funding sources: `anno;codice_servizio;fase;fonte;importo`, where `fase` is
 //! `stanziato` (allocated), `impegnato` (committed) or `liquidato` (paid).
 
-use super::cells::{Cells, scaled};
-use super::{Batch, ImportOutcome};
+use crate::intake::table::read_table;
+use crate::intake::{Batch, ImportOutcome};
+use crate::intake::{Cells, scaled};
 use crate::problems::{Findings, Msg};
-use crate::table::read_table;
 use crate::{App, Progress, Result};
 use ambito_store as store;
 use std::collections::HashMap;
@@ -91,7 +91,7 @@ pub fn parse(
                 c.error(f, 4, "importo mancante", "missing amount");
                 None
             }
-            Err(super::cells::Reported) => None,
+            Err(crate::intake::Reported) => None,
         };
         let (Some(year), Some(service), Some(amount)) = (year, service, amount) else { continue };
         if source.is_empty() || !PHASES.contains(&phase.as_str()) {
