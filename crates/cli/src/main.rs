@@ -516,7 +516,7 @@ async fn dispatch(app: &App, cli: Cli, bar: &Bar, open_seconds: f64) -> anyhow::
                 bail!("ondata «{wave}» sconosciuta: usare ex-ante, intermedia o ex-post");
             };
             let tokens = app.issue_tokens(&ambito, &questionnaire, kind, count).await?;
-            let bytes = ambito_app::questionnaire::tokens::links_csv(&base_url, kind, &tokens)?;
+            let bytes = ambito_render::questionnaire::links_csv(&base_url, kind, &tokens)?;
             std::fs::write(&output, bytes).with_context(|| format!("writing {}", output.display()))?;
             println!("{} link per l'ondata {} scritti in {}", tokens.len(), kind.label().to_lowercase(), output.display());
         }

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod change;
 pub mod codice_fiscale;
 pub mod demography;
 pub mod expr;

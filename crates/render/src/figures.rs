@@ -2,6 +2,7 @@
 //! `ambito_domain::format`, so every format shows the same digits.
 
 use crate::RenderError;
+pub use ambito_domain::change::{CHANGE_DP, change_pct};
 use ambito_domain::format::{it_euro, it_euro_amount, it_number, it_percent, round_half_up};
 use ambito_domain::indicator::DisplayFormat;
 use ambito_domain::measures::Measure;
@@ -31,18 +32,6 @@ pub fn euro_text(v: Option<Decimal>) -> String {
 pub fn count_text(v: Option<Decimal>) -> String {
     v.map(|v| it_number(v, 0)).unwrap_or_default()
 }
-
-/// Change from `previous` to `current` in percent (×100); `None` when either is missing or the
-/// previous value is zero. Shown with one decimal, as the domain's `variazione/*` indicators.
-pub fn change_pct(current: Option<Decimal>, previous: Option<Decimal>) -> Option<Decimal> {
-    let (cur, prev) = (current?, previous?);
-    if prev.is_zero() {
-        return None;
-    }
-    ((cur - prev) * Decimal::from(100)).checked_div(prev)
-}
-
-pub const CHANGE_DP: u32 = 1;
 
 /// `+10,0%` / `-25,0%`; empty when there is nothing to compare.
 pub fn change_text(change: Option<Decimal>) -> String {
@@ -98,11 +87,9 @@ mod tests {
 
     #[test]
     fn change_is_blank_without_a_base() {
-        assert_eq!(change_pct(Some(d("110")), Some(d("100"))), Some(d("10")));
         assert_eq!(change_text(change_pct(Some(d("110")), Some(d("100")))), "+10,0%");
         assert_eq!(change_text(change_pct(Some(d("90")), Some(d("120")))), "-25,0%");
-        assert_eq!(change_pct(Some(d("5")), Some(d("0"))), None);
-        assert_eq!(change_pct(None, Some(d("3"))), None);
+        assert_eq!(change_text(change_pct(Some(d("5")), Some(d("0")))), "", "no base, no change");
         assert_eq!(change_text(Some(d("0.01"))), "0,0%");
     }
 

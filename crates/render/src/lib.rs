@@ -3,10 +3,11 @@
 //! web pages. Every figure is already computed by the domain; this crate only lays it out, using
 //! the Italian texts the domain produced (or its format helpers), never its own number formatting.
 
+pub mod audit_csv;
 pub mod chart;
 pub mod csv_out;
 pub mod csv_safe;
-mod figures;
+pub mod figures;
 pub mod pdf;
 
 pub mod questionnaire;

@@ -142,25 +142,8 @@ impl AuditSearch {
     }
 }
 
-const AUDIT_HEADER: [&str; 9] = ["N.", "Quando", "Utente", "Azione", "Oggetto", "Persona", "Ambito", "Indirizzo", "Motivo"];
-
 fn audit_rows(entries: &[ambito_domain::audit::Entry]) -> Vec<Vec<String>> {
-    entries
-        .iter()
-        .map(|e| {
-            vec![
-                e.seq.to_string(),
-                e.at.clone(),
-                e.username.clone(),
-                format!("{}{}", e.action, if e.flagged { " ⚑" } else { "" }),
-                e.object.clone(),
-                e.person_id.map(|p| p.to_string()).unwrap_or_default(),
-                e.ambito.clone().unwrap_or_default(),
-                e.ip.clone().unwrap_or_default(),
-                e.reason.clone().unwrap_or_default(),
-            ]
-        })
-        .collect()
+    entries.iter().map(ambito_render::audit_csv::row).collect()
 }
 
 async fn audit_page(State(app): State<App>, Query(q): Query<AuditSearch>) -> WebResult<Response> {
@@ -201,11 +184,6 @@ async fn audit_csv(State(app): State<App>, Query(q): Query<AuditSearch>) -> WebR
     let mut query = q.query(None);
     query.limit = 1_000_000;
     let entries = app.search_audit(&query).await?;
-    let mut w = ambito_render::csv_safe::CsvOut::crlf();
-    w.record(AUDIT_HEADER)?;
-    for row in audit_rows(&entries) {
-        w.record(row)?;
-    }
-    let bytes = w.finish()?;
+    let bytes = ambito_render::audit_csv::audit_csv(&entries)?;
     Ok(crate::persons::attachment(bytes, "text/csv; charset=utf-8", "registro-accessi.csv"))
 }

@@ -53,17 +53,6 @@ fn well_formed(token: &str) -> bool {
     token.len() == TOKEN_BYTES * 2 && token.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
-/// `n;ondata;link` rows, `;`-separated like every CSV of ambito.
-pub fn links_csv(base_url: &str, wave: WaveKind, tokens: &[String]) -> Result<Vec<u8>> {
-    let base = base_url.trim_end_matches('/');
-    let mut w = ambito_render::csv_safe::CsvOut::new();
-    w.record(["n", "ondata", "link"])?;
-    for (i, t) in tokens.iter().enumerate() {
-        w.record([(i + 1).to_string(), wave.label().to_string(), format!("{base}/q/{t}")])?;
-    }
-    Ok(w.finish()?)
-}
-
 impl App {
     /// Creates `count` links for a wave and returns the tokens: the only time they exist in clear.
     pub async fn issue_tokens(&self, ambito_code: &str, code: &str, wave: WaveKind, count: usize) -> Result<Vec<String>> {

@@ -6,7 +6,7 @@ mod xlsx;
 
 use crate::RenderError;
 use ambito_domain::format::{it_number, it_percent};
-use ambito_domain::likert::report::{QuestionnaireReport, RowKind};
+use ambito_domain::likert::report::{QuestionnaireReport, RowKind, WaveKind};
 use ambito_domain::value::Value;
 
 /// Decimals shown for means, medians, standard deviations and differences.
@@ -66,3 +66,15 @@ pub fn questionnaire_xlsx(r: &QuestionnaireReport) -> Result<Vec<u8>, RenderErro
 
 #[cfg(test)]
 mod tests;
+
+/// The anonymous links of a wave as `n;ondata;link` rows, `;`-separated like every CSV of ambito,
+/// to merge into letters or e-mails.
+pub fn links_csv(base_url: &str, wave: WaveKind, tokens: &[String]) -> Result<Vec<u8>, RenderError> {
+    let base = base_url.trim_end_matches('/');
+    let mut w = crate::csv_safe::CsvOut::new();
+    w.record(["n", "ondata", "link"])?;
+    for (i, t) in tokens.iter().enumerate() {
+        w.record([(i + 1).to_string(), wave.label().to_string(), format!("{base}/q/{t}")])?;
+    }
+    w.finish()
+}

@@ -1,9 +1,9 @@
 //! The Ambito's dashboard: the latest year at a glance.
 
 use super::{Layout, nav};
-use ambito_domain::indicator::{DisplayFormat, IndicatorDef};
 use ambito_domain::measures::Measure;
 use ambito_domain::report::AnnualReport;
+use ambito_render::figures::{change_pct, change_text};
 use askama::Template;
 use askama_web::WebTemplate;
 
@@ -65,27 +65,13 @@ impl DashboardPage {
                 months_svg: String::new(),
             };
         };
-        let change = IndicatorDef::new("c", "", "x - prev.x", Some("prev.x"), 100, DisplayFormat::Percent(1)).ok();
         let cards = Measure::ALL
             .into_iter()
             .map(|m| {
                 let now = r.headline.totals.get(m);
                 let prev = r.headline.previous.and_then(|p| p.get(m));
-                let delta = match (&change, now, prev) {
-                    (Some(def), Some(n), Some(p)) => {
-                        let lookup = move |name: &str| -> Result<Option<rust_decimal::Decimal>, ambito_domain::expr::UnknownName> {
-                            match name {
-                                "x" => Ok(Some(n)),
-                                "prev.x" => Ok(Some(p)),
-                                _ => Err(ambito_domain::expr::UnknownName),
-                            }
-                        };
-                        let shown = def.show(&def.evaluate(&lookup));
-                        let sign = if n > p { "+" } else { "" };
-                        if shown.is_empty() { String::new() } else { format!("{sign}{shown} sul {}", r.year - 1) }
-                    }
-                    _ => String::new(),
-                };
+                let shown = change_text(change_pct(now, prev));
+                let delta = if shown.is_empty() { shown } else { format!("{shown} sul {}", r.year - 1) };
                 Card { label: m.label(), value: super::fmt::measure(m, &now), change: delta }
             })
             .collect();

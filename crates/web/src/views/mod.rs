@@ -167,24 +167,26 @@ pub fn encode_segment(s: &str) -> String {
 /// and `crate::views::icon("it-...")`.
 pub use crate::assets::{icon, url as asset};
 
-/// Italian number formatting for templates; a blank is an empty cell, never a zero.
+/// Italian number formatting for templates; a blank is an empty cell, never a zero. The texts
+/// come from `ambito_render::figures`, so a page shows the digits the PDF and workbook show.
 pub mod fmt {
-    use ambito_domain::format::{it_euro, it_number};
+    use ambito_domain::measures::Measure;
+    use ambito_render::figures::{count_text, euro_text, measure_text};
     use rust_decimal::Decimal;
 
     pub fn count(v: &Option<Decimal>) -> String {
-        v.map(|v| it_number(v, 0)).unwrap_or_default()
+        count_text(*v)
     }
 
     pub fn hours(v: &Option<Decimal>) -> String {
-        v.map(|v| it_number(v, 2)).unwrap_or_default()
+        measure_text(Measure::Ore, *v)
     }
 
     pub fn euro(v: &Option<Decimal>) -> String {
-        v.map(it_euro).unwrap_or_default()
+        euro_text(*v)
     }
 
-    pub fn measure(m: ambito_domain::measures::Measure, v: &Option<Decimal>) -> String {
-        if m.is_count() { count(v) } else { hours(v) }
+    pub fn measure(m: Measure, v: &Option<Decimal>) -> String {
+        measure_text(m, *v)
     }
 }
