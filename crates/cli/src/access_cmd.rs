@@ -214,7 +214,7 @@ pub async fn person(app: &App, cmd: PersonCmd) -> anyhow::Result<ExitCode> {
             // every Ambito (`Reader::DataSubject`), unlike the web export, which shows the staff
             // of one Ambito what its person page shows them. Each Ambito whose cases it discloses
             // gets the access in its own register.
-            let data = app.subject_export(&ambito_app::access::Actor::COMMAND_LINE, p.id).await?;
+            let data = app.subject_export(&ambito_app::access::Actor::COMMAND_LINE, ambito_domain::ids::PersonId(p.id)).await?;
             let bytes = match format.as_str() {
                 "json" => serde_json::to_vec_pretty(&data)?,
                 "pdf" => ambito_app::access::person_export_pdf(&data)?,

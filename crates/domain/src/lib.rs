@@ -8,6 +8,7 @@ pub mod codice_fiscale;
 pub mod demography;
 pub mod expr;
 pub mod format;
+pub mod ids;
 pub mod indicator;
 pub mod likert;
 pub mod measures;

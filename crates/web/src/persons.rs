@@ -2,12 +2,13 @@
 //! right-of-access export, and the citizen's own area. The guard has already decided access and
 //! written the audit entry before any handler here runs.
 
-use crate::access::{self, Caller, Policy, Routes};
+use crate::access::{self, Caller, Policy, Routes, Tenant};
 use crate::error::{WebError, WebResult};
 use crate::views::persons::{BreakGlassPage, PersonListPage, PersonPage};
 use ambito_app::App;
 use ambito_app::access::Reader;
 use ambito_domain::access::Perm;
+use ambito_domain::ids::PersonId;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Json, Redirect, Response};
@@ -46,33 +47,31 @@ struct Search {
     cf: Option<String>,
 }
 
-async fn list(State(app): State<App>, Path(code): Path<String>, Query(q): Query<Search>) -> WebResult<Response> {
+async fn list(State(app): State<App>, Tenant(ambito): Tenant, Query(q): Query<Search>) -> WebResult<Response> {
     let caller = access::current();
     let p = caller.user().ok_or(WebError::Forbidden)?;
-    let ambito = app.ambito(&code).await?;
-    let persons = app.visible_persons(p, &code).await?;
+    let persons = app.visible_persons(p, &ambito).await?;
     // A search by codice fiscale finds a person of this Ambito outside the caller's care teams,
     // to ask for break-glass access; it never lists anyone, and a person this Ambito does not
     // follow is "not found" exactly like an unknown code (same status, same page).
     if let Some(cf) = q.cf.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        if let Some(person) = app.search_person(p, &code, cf, caller.ip.as_deref()).await? {
-            return Ok(Redirect::to(&format!("/ambiti/{}/persone/{person}", crate::views::encode_segment(&code))).into_response());
+        if let Some(person) = app.search_person(p, &ambito, cf, caller.ip.as_deref()).await? {
+            return Ok(Redirect::to(&person_page(&ambito.code, person)).into_response());
         }
         return Ok((StatusCode::NOT_FOUND, PersonListPage::new(&ambito.code, &ambito.name, persons, Some(cf.to_string()))).into_response());
     }
     Ok(PersonListPage::new(&ambito.code, &ambito.name, persons, None).into_response())
 }
 
-async fn show(State(app): State<App>, Path((code, person)): Path<(String, i64)>) -> WebResult<Response> {
+async fn show(State(app): State<App>, Tenant(ambito): Tenant, Path((_, person)): Path<(String, PersonId)>) -> WebResult<Response> {
     let caller = access::current();
     let p = caller.user().ok_or(WebError::Forbidden)?;
-    let ambito = app.ambito(&code).await?;
-    let view = app.person_view(p, &code, person).await?;
+    let view = app.person_view(p, &ambito, person).await?;
     let may_clinical = matches!(
         app.person_decision(p, Perm::ClinicalWrite, ambito.id, person).await?,
         ambito_domain::access::PersonDecision::Allow | ambito_domain::access::PersonDecision::AllowBreakGlass
     );
-    let may_export = p.may(Perm::PersonExport, Some(ambito.id));
+    let may_export = p.may(Perm::PersonExport, Some(ambito.id.get()));
     Ok(PersonPage::new(&ambito.code, &ambito.name, view, may_clinical, may_export).into_response())
 }
 
@@ -82,11 +81,16 @@ struct NoteForm {
     testo: String,
 }
 
-async fn add_note(State(app): State<App>, Path((code, person)): Path<(String, i64)>, Form(f): Form<NoteForm>) -> WebResult<Response> {
+async fn add_note(
+    State(app): State<App>,
+    Tenant(ambito): Tenant,
+    Path((_, person)): Path<(String, PersonId)>,
+    Form(f): Form<NoteForm>,
+) -> WebResult<Response> {
     let caller = access::current();
     let p = caller.user().ok_or(WebError::Forbidden)?;
-    app.add_person_note(p, &code, person, &f.tipo, &f.testo, caller.ip.as_deref()).await?;
-    Ok(Redirect::to(&format!("/ambiti/{}/persone/{person}", crate::views::encode_segment(&code))).into_response())
+    app.add_person_note(p, &ambito, person, &f.tipo, &f.testo, caller.ip.as_deref()).await?;
+    Ok(Redirect::to(&person_page(&ambito.code, person)).into_response())
 }
 
 #[derive(Deserialize)]
@@ -96,15 +100,16 @@ struct BreakGlassForm {
 
 async fn break_glass(
     State(app): State<App>,
-    Path((code, person)): Path<(String, i64)>,
+    Tenant(ambito): Tenant,
+    Path((_, person)): Path<(String, PersonId)>,
     Form(f): Form<BreakGlassForm>,
 ) -> WebResult<Response> {
     let caller = access::current();
     let p = caller.user().ok_or(WebError::Forbidden)?;
-    match app.break_glass(p, &code, person, &f.motivo, caller.ip.as_deref()).await {
-        Ok(()) => Ok(Redirect::to(&format!("/ambiti/{}/persone/{person}", crate::views::encode_segment(&code))).into_response()),
+    match app.break_glass(p, &ambito, person, &f.motivo, caller.ip.as_deref()).await {
+        Ok(()) => Ok(Redirect::to(&person_page(&ambito.code, person)).into_response()),
         Err(ambito_app::AppError::Invalid(msg)) => {
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, BreakGlassPage::new(&code, person, Some(msg))).into_response())
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, BreakGlassPage::new(&ambito.code, person.get(), Some(msg))).into_response())
         }
         Err(e) => Err(e.into()),
     }
@@ -117,10 +122,10 @@ pub(crate) fn break_glass_page(code: &str, person: i64, caller: &Caller) -> Resp
 }
 
 /// The staff export shows what the person page shows, no more: [`Reader::Staff`].
-async fn export_json(State(app): State<App>, Path((code, person)): Path<(String, i64)>) -> WebResult<Response> {
+async fn export_json(State(app): State<App>, Tenant(ambito): Tenant, Path((_, person)): Path<(String, PersonId)>) -> WebResult<Response> {
     let caller = access::current();
     let p = caller.user().ok_or(WebError::Forbidden)?;
-    let data = app.person_export(Reader::Staff { principal: p, ambito_code: &code }, person).await?;
+    let data = app.person_export(Reader::Staff { principal: p, ambito: &ambito }, person).await?;
     Ok(attachment(
         serde_json::to_vec_pretty(&data).map_err(|e| WebError::Internal(e.to_string()))?,
         "application/json",
@@ -128,30 +133,34 @@ async fn export_json(State(app): State<App>, Path((code, person)): Path<(String,
     ))
 }
 
-async fn export_pdf(State(app): State<App>, Path((code, person)): Path<(String, i64)>) -> WebResult<Response> {
+async fn export_pdf(State(app): State<App>, Tenant(ambito): Tenant, Path((_, person)): Path<(String, PersonId)>) -> WebResult<Response> {
     let caller = access::current();
     let p = caller.user().ok_or(WebError::Forbidden)?;
-    let data = app.person_export(Reader::Staff { principal: p, ambito_code: &code }, person).await?;
+    let data = app.person_export(Reader::Staff { principal: p, ambito: &ambito }, person).await?;
     Ok(attachment(ambito_app::access::person_export_pdf(&data)?, "application/pdf", &format!("persona-{person}.pdf")))
 }
 
 async fn own_area(State(app): State<App>) -> WebResult<Response> {
     let caller = access::current();
-    let person = caller.user().and_then(|p| p.person_id).ok_or(WebError::Forbidden)?;
+    let person = caller.user().and_then(|p| p.person_id).map(PersonId).ok_or(WebError::Forbidden)?;
     let data = app.person_export(Reader::DataSubject, person).await?;
     Ok(crate::views::persons::OwnAreaPage::new(&data).into_response())
 }
 
 async fn own_json(State(app): State<App>) -> WebResult<Response> {
-    let person = access::current().user().and_then(|p| p.person_id).ok_or(WebError::Forbidden)?;
+    let person = access::current().user().and_then(|p| p.person_id).map(PersonId).ok_or(WebError::Forbidden)?;
     let data = app.person_export(Reader::DataSubject, person).await?;
     Ok(Json(data).into_response())
 }
 
 async fn own_pdf(State(app): State<App>) -> WebResult<Response> {
-    let person = access::current().user().and_then(|p| p.person_id).ok_or(WebError::Forbidden)?;
+    let person = access::current().user().and_then(|p| p.person_id).map(PersonId).ok_or(WebError::Forbidden)?;
     let data = app.person_export(Reader::DataSubject, person).await?;
     Ok(attachment(ambito_app::access::person_export_pdf(&data)?, "application/pdf", "miei-dati.pdf"))
+}
+
+fn person_page(code: &str, person: PersonId) -> String {
+    format!("/ambiti/{}/persone/{person}", crate::views::encode_segment(code))
 }
 
 pub(crate) fn attachment(bytes: Vec<u8>, mime: &'static str, name: &str) -> Response {

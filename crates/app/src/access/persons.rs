@@ -7,6 +7,7 @@ use super::users::actor_event;
 use super::{now, rfc3339};
 use crate::{App, AppError, Result};
 use ambito_domain::access::{CaseFacts, Perm, PersonDecision, PersonFacts, Principal, person_access};
+use ambito_domain::ids::{AmbitoId, AmbitoScope, NoteId, PersonId};
 use ambito_store as store;
 use serde::Serialize;
 
@@ -30,7 +31,7 @@ pub enum Reader<'a> {
     /// that Ambito's cases and their notes only (the two-Ambiti rule), clinical notes only with
     /// `clinical.read` on the person, deliveries of that Ambito's services, and the accesses in
     /// that Ambito's register.
-    Staff { principal: &'a Principal, ambito_code: &'a str },
+    Staff { principal: &'a Principal, ambito: &'a AmbitoScope },
     /// The data subject's right of access (GDPR art. 15): the citizen's own area, or the DPO
     /// answering a request with `ambito person export`. Everything ambito holds, in every Ambito.
     DataSubject,
@@ -38,13 +39,13 @@ pub enum Reader<'a> {
 
 /// A reader resolved for one person: which Ambito (none: all) and whether clinical notes show.
 struct Scope {
-    ambito: Option<(i64, String)>,
+    ambito: Option<AmbitoScope>,
     clinical: bool,
 }
 
 impl Scope {
     fn shows_case(&self, c: &store::CaseRow) -> bool {
-        self.ambito.as_ref().is_none_or(|(id, _)| c.ambito_id == *id)
+        self.ambito.as_ref().is_none_or(|a| c.ambito_id == a.id.get())
     }
 }
 
@@ -66,7 +67,8 @@ pub const NOTE_KINDS: &[(&str, &str)] =
     &[("sociale", "Diario sociale"), ("amministrativa", "Amministrativa"), ("clinica", "Clinica / sanitaria")];
 
 impl App {
-    pub async fn person_facts(&self, person_id: i64) -> Result<Option<PersonFacts>> {
+    pub async fn person_facts(&self, person: PersonId) -> Result<Option<PersonFacts>> {
+        let person_id = person.get();
         let mut conn = self.store.read().await?;
         let Some(p) = store::person(&mut conn, person_id).await? else { return Ok(None) };
         let cases = store::cases_of(&mut conn, person_id).await?;
@@ -87,23 +89,22 @@ impl App {
 
     /// The access decision for one person in one Ambito. An unknown person is a denial, so the
     /// answer never tells whether the person exists.
-    pub async fn person_decision(&self, p: &Principal, perm: Perm, ambito_id: i64, person_id: i64) -> Result<PersonDecision> {
-        let Some(facts) = self.person_facts(person_id).await? else { return Ok(PersonDecision::Deny) };
+    pub async fn person_decision(&self, p: &Principal, perm: Perm, ambito: AmbitoId, person: PersonId) -> Result<PersonDecision> {
+        let Some(facts) = self.person_facts(person).await? else { return Ok(PersonDecision::Deny) };
         let mut conn = self.store.read().await?;
-        let glass = store::break_glass_active(&mut conn, p.user_id, person_id, &rfc3339(now())).await?;
-        Ok(person_access(p, perm, ambito_id, &facts, glass))
+        let glass = store::break_glass_active(&mut conn, p.user_id, person.get(), &rfc3339(now())).await?;
+        Ok(person_access(p, perm, ambito.get(), &facts, glass))
     }
 
     /// Persons of the Ambito the caller may open without breaking the glass.
-    pub async fn visible_persons(&self, p: &Principal, ambito_code: &str) -> Result<Vec<store::PersonRow>> {
-        let ambito = self.ambito(ambito_code).await?;
+    pub async fn visible_persons(&self, p: &Principal, ambito: &AmbitoScope) -> Result<Vec<store::PersonRow>> {
         let mut conn = self.store.read().await?;
-        let all = store::persons_in_ambito(&mut conn, ambito.id).await?;
+        let all = store::persons_in_ambito(&mut conn, ambito.id.get()).await?;
         drop(conn);
         let mut out = Vec::new();
         for person in all {
             if matches!(
-                self.person_decision(p, Perm::PersonRead, ambito.id, person.id).await?,
+                self.person_decision(p, Perm::PersonRead, ambito.id, PersonId(person.id)).await?,
                 PersonDecision::Allow | PersonDecision::AllowBreakGlass
             ) {
                 out.push(person);
@@ -118,14 +119,13 @@ impl App {
     /// provider) is "not found", the same answer, so a search reveals nothing about people the
     /// caller may not see. Every search is audited with the caller and the Ambito; the entry names
     /// the person only when they have a case here, and the typed code is never stored.
-    pub async fn search_person(&self, p: &Principal, ambito_code: &str, cf: &str, ip: Option<&str>) -> Result<Option<i64>> {
-        let ambito = self.ambito(ambito_code).await?;
+    pub async fn search_person(&self, p: &Principal, ambito: &AmbitoScope, cf: &str, ip: Option<&str>) -> Result<Option<PersonId>> {
         let person = self.person_by_cf(cf).await?;
         let mut here = None;
         if let Some(person) = person {
             let mut conn = self.store.read().await?;
-            if store::cases_of(&mut conn, person.id).await?.iter().any(|c| c.ambito_id == ambito.id) {
-                here = Some(person.id);
+            if store::cases_of(&mut conn, person.id).await?.iter().any(|c| c.ambito_id == ambito.id.get()) {
+                here = Some(PersonId(person.id));
             }
         }
         let found = match here {
@@ -137,8 +137,8 @@ impl App {
             None => None,
         };
         let mut ev = actor_event(Some(p), "person.search", &format!("ambiti/{}/persone?cf", ambito.code));
-        ev.person_id = here;
-        ev.ambito = Some(ambito.code);
+        ev.person_id = here.map(PersonId::get);
+        ev.ambito = Some(ambito.code.clone());
         ev.ip = ip.map(str::to_string);
         self.audit(ev).await?;
         Ok(found)
@@ -150,21 +150,21 @@ impl App {
     }
 
     /// What `reader` may see of a person: resolved once per request, applied by [`App::record`].
-    async fn scope(&self, reader: Reader<'_>, person_id: i64) -> Result<Scope> {
+    async fn scope(&self, reader: Reader<'_>, person: PersonId) -> Result<Scope> {
         match reader {
             Reader::DataSubject => Ok(Scope { ambito: None, clinical: true }),
-            Reader::Staff { principal, ambito_code } => {
-                let ambito = self.ambito(ambito_code).await?;
-                let clinical = self.person_decision(principal, Perm::ClinicalRead, ambito.id, person_id).await?;
+            Reader::Staff { principal, ambito } => {
+                let clinical = self.person_decision(principal, Perm::ClinicalRead, ambito.id, person).await?;
                 let clinical = matches!(clinical, PersonDecision::Allow | PersonDecision::AllowBreakGlass);
-                Ok(Scope { ambito: Some((ambito.id, ambito.code)), clinical })
+                Ok(Scope { ambito: Some(ambito.clone()), clinical })
             }
         }
     }
 
     /// The person, their cases and notes as `scope` shows them: the one function behind the
     /// person page and every export of it, so that what one shows the other cannot add to.
-    async fn record(&self, conn: &mut store::AnyConnection, scope: &Scope, person_id: i64) -> Result<Record> {
+    async fn record(&self, conn: &mut store::AnyConnection, scope: &Scope, person: PersonId) -> Result<Record> {
+        let person_id = person.get();
         let person = store::person(conn, person_id).await?.ok_or_else(|| AppError::Invalid("persona non trovata".into()))?;
         let cases: Vec<store::CaseRow> = store::cases_of(conn, person_id).await?.into_iter().filter(|c| scope.shows_case(c)).collect();
         let (notes, hidden): (Vec<_>, Vec<_>) = store::notes_of(conn, person_id)
@@ -175,12 +175,11 @@ impl App {
         Ok(Record { person, cases, notes, clinical_hidden: hidden.len() })
     }
 
-    pub async fn person_view(&self, p: &Principal, ambito_code: &str, person_id: i64) -> Result<PersonView> {
-        let scope = self.scope(Reader::Staff { principal: p, ambito_code }, person_id).await?;
-        let ambito_id = scope.ambito.as_ref().map(|a| a.0).unwrap_or_default();
-        let decision = self.person_decision(p, Perm::PersonRead, ambito_id, person_id).await?;
+    pub async fn person_view(&self, p: &Principal, ambito: &AmbitoScope, person: PersonId) -> Result<PersonView> {
+        let scope = self.scope(Reader::Staff { principal: p, ambito }, person).await?;
+        let decision = self.person_decision(p, Perm::PersonRead, ambito.id, person).await?;
         let mut conn = self.store.read().await?;
-        let r = self.record(&mut conn, &scope, person_id).await?;
+        let r = self.record(&mut conn, &scope, person).await?;
         Ok(PersonView {
             person: r.person,
             cases: r.cases,
@@ -194,13 +193,13 @@ impl App {
     pub async fn add_person_note(
         &self,
         p: &Principal,
-        ambito_code: &str,
-        person_id: i64,
+        ambito: &AmbitoScope,
+        person: PersonId,
         kind: &str,
         body: &str,
         ip: Option<&str>,
-    ) -> Result<i64> {
-        let ambito = self.ambito(ambito_code).await?;
+    ) -> Result<NoteId> {
+        let person_id = person.get();
         if !NOTE_KINDS.iter().any(|(k, _)| *k == kind) {
             return Err(AppError::Invalid(format!("tipo di nota sconosciuto: {kind}")));
         }
@@ -209,7 +208,7 @@ impl App {
             return Err(AppError::Invalid("la nota è vuota o troppo lunga (massimo 20.000 caratteri)".into()));
         }
         let perm = if kind == "clinica" { Perm::ClinicalWrite } else { Perm::PersonWrite };
-        let decision = self.person_decision(p, perm, ambito.id, person_id).await?;
+        let decision = self.person_decision(p, perm, ambito.id, person).await?;
         if !matches!(decision, PersonDecision::Allow | PersonDecision::AllowBreakGlass) {
             return Err(AppError::Forbidden);
         }
@@ -217,7 +216,7 @@ impl App {
         let case = store::cases_of(&mut tx, person_id)
             .await?
             .into_iter()
-            .filter(|c| c.ambito_id == ambito.id)
+            .filter(|c| c.ambito_id == ambito.id.get())
             .max_by_key(|c| (c.closed_on.is_none(), c.opened_on.clone()))
             .ok_or(AppError::Forbidden)?;
         let id = store::add_note(&mut tx, case.id, Some(p.user_id), kind, body).await?;
@@ -228,18 +227,18 @@ impl App {
         ev.flagged = decision == PersonDecision::AllowBreakGlass;
         self.audit_in(&mut tx, ev).await?;
         tx.commit().await?;
-        Ok(id)
+        Ok(NoteId(id))
     }
 
     /// Opens temporary access outside the care team. The reason is mandatory; the grant and every
     /// access made under it are flagged in the audit log for review.
-    pub async fn break_glass(&self, p: &Principal, ambito_code: &str, person_id: i64, reason: &str, ip: Option<&str>) -> Result<()> {
+    pub async fn break_glass(&self, p: &Principal, ambito: &AmbitoScope, person: PersonId, reason: &str, ip: Option<&str>) -> Result<()> {
+        let person_id = person.get();
         let reason = reason.trim();
         if reason.chars().count() < 15 {
             return Err(AppError::Invalid("indicare il motivo dell'accesso straordinario (almeno 15 caratteri)".into()));
         }
-        let ambito = self.ambito(ambito_code).await?;
-        if self.person_decision(p, Perm::PersonRead, ambito.id, person_id).await? != PersonDecision::NeedBreakGlass {
+        if self.person_decision(p, Perm::PersonRead, ambito.id, person).await? != PersonDecision::NeedBreakGlass {
             return Err(AppError::Forbidden);
         }
         let mut tx = self.store.write_untracked().await?;
@@ -250,7 +249,7 @@ impl App {
             action: "person.break_glass".into(),
             object: format!("persona/{person_id}"),
             person_id: Some(person_id),
-            ambito: Some(ambito.code),
+            ambito: Some(ambito.code.clone()),
             ip: ip.map(str::to_string),
             reason: Some(reason.to_string()),
             flagged: true,
@@ -264,11 +263,12 @@ impl App {
     /// events and who accessed the data. Staff of an Ambito get exactly what the person page shows
     /// them ([`Reader::Staff`]); only the data subject's own export ([`Reader::DataSubject`])
     /// spans every Ambito.
-    pub async fn person_export(&self, reader: Reader<'_>, person_id: i64) -> Result<serde_json::Value> {
-        let scope = self.scope(reader, person_id).await?;
+    pub async fn person_export(&self, reader: Reader<'_>, person: PersonId) -> Result<serde_json::Value> {
+        let person_id = person.get();
+        let scope = self.scope(reader, person).await?;
         let mut conn = self.store.read().await?;
-        let r = self.record(&mut conn, &scope, person_id).await?;
-        let in_scope = |ambito: Option<&str>| scope.ambito.as_ref().is_none_or(|a| Some(a.1.as_str()) == ambito);
+        let r = self.record(&mut conn, &scope, person).await?;
+        let in_scope = |ambito: Option<&str>| scope.ambito.as_ref().is_none_or(|a| Some(a.code.as_str()) == ambito);
         let deliveries: Vec<store::PersonDeliveryRow> = store::person_deliveries(&mut conn, person_id, &r.person.pseudonym)
             .await?
             .into_iter()
@@ -290,8 +290,8 @@ impl App {
             "prestazioni": deliveries,
             "accessi_ai_dati": accesses,
         });
-        if let Some((_, code)) = &scope.ambito {
-            out["ambito"] = serde_json::json!(code);
+        if let Some(ambito) = &scope.ambito {
+            out["ambito"] = serde_json::json!(ambito.code);
             out["note_cliniche_non_visibili"] = serde_json::json!(r.clinical_hidden);
         }
         Ok(out)
@@ -299,8 +299,9 @@ impl App {
 
     /// The data subject's whole record, for the DPO answering an art. 15 request from the command
     /// line. Every Ambito whose cases it discloses gets the access in its own register.
-    pub async fn subject_export(&self, actor: &super::Actor<'_>, person_id: i64) -> Result<serde_json::Value> {
-        let data = self.person_export(Reader::DataSubject, person_id).await?;
+    pub async fn subject_export(&self, actor: &super::Actor<'_>, person: PersonId) -> Result<serde_json::Value> {
+        let person_id = person.get();
+        let data = self.person_export(Reader::DataSubject, person).await?;
         let mut ambiti: Vec<&str> =
             data["prese_in_carico"].as_array().into_iter().flatten().filter_map(|c| c["ambito_code"].as_str()).collect();
         ambiti.sort_unstable();

@@ -4,6 +4,7 @@ use crate::intake::unscaled;
 use crate::reporting::report::{pyramids, target_values};
 use crate::{App, AppError, Result};
 use ambito_domain::demography::{Index, Pyramid};
+use ambito_domain::ids::{AmbitoId, AmbitoScope};
 use ambito_domain::measures::Measure;
 use ambito_domain::value::Value;
 use ambito_store as store;
@@ -55,13 +56,28 @@ impl App {
 
     /// The id of an Ambito by code, from a per-revision map (the access guard asks on every request).
     pub async fn ambito_id(&self, code: &str) -> Result<Option<i64>> {
-        let ids = self
-            .cached("ambito_ids".into(), || async {
+        Ok(self.find_ambito_scope(code).await?.map(|s| s.id.get()))
+    }
+
+    /// The tenant of a request by the code in its route, from the same per-revision map; `None`
+    /// for an unknown code.
+    pub async fn find_ambito_scope(&self, code: &str) -> Result<Option<AmbitoScope>> {
+        let scopes = self
+            .cached("ambito_scopes".into(), || async {
                 let mut conn = self.store.read().await?;
-                Ok(store::list_ambiti(&mut conn).await?.into_iter().map(|a| (a.code, a.id)).collect::<std::collections::HashMap<_, _>>())
+                Ok(store::list_ambiti(&mut conn)
+                    .await?
+                    .into_iter()
+                    .map(|a| (a.code.clone(), AmbitoScope { id: AmbitoId(a.id), code: a.code, name: a.name }))
+                    .collect::<std::collections::HashMap<_, _>>())
             })
             .await?;
-        Ok(ids.get(code).copied())
+        Ok(scopes.get(code).cloned())
+    }
+
+    /// [`App::find_ambito_scope`], with an unknown code as an error (the command line's case).
+    pub async fn ambito_scope(&self, code: &str) -> Result<AmbitoScope> {
+        self.find_ambito_scope(code).await?.ok_or_else(|| AppError::AmbitoNotFound(code.into()))
     }
 
     pub async fn ambito(&self, code: &str) -> Result<AmbitoRow> {

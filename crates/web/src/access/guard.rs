@@ -6,6 +6,7 @@ use super::{CALLER, Caller, Policy, RouteSpec, WebConfig};
 use ambito_app::App;
 use ambito_app::access::AuditEvent;
 use ambito_domain::access::{Perm, PersonDecision, Principal};
+use ambito_domain::ids::{AmbitoScope, PersonId};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, MatchedPath, RawPathParams, State};
 use axum::http::{HeaderValue, Method, Request, StatusCode, header};
@@ -26,7 +27,10 @@ pub(crate) struct GuardState {
 enum Verdict {
     Allow {
         person: Option<i64>,
+        /// The Ambito named in the audit entry (person routes only, as before scopes existed).
         ambito: Option<String>,
+        /// The route's Ambito, resolved once here and handed to the handler (`Tenant`).
+        scope: Option<AmbitoScope>,
         flagged: bool,
     },
     /// Not logged in (or the session has ended).
@@ -122,7 +126,12 @@ pub(crate) async fn guard(State(state): State<Arc<GuardState>>, params: RawPathP
         Err(e) => return internal(e),
     };
     let (person, ambito, flagged) = match verdict {
-        Verdict::Allow { person, ambito, flagged } => (person, ambito, flagged),
+        Verdict::Allow { person, ambito, scope, flagged } => {
+            if let Some(scope) = scope {
+                req.extensions_mut().insert(scope);
+            }
+            (person, ambito, flagged)
+        }
         Verdict::Login if api => return unauthorized(true),
         Verdict::Login => {
             let next = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
@@ -187,14 +196,14 @@ async fn decide(
     p: Option<&Principal>,
     param: &impl Fn(&str) -> Option<String>,
 ) -> ambito_app::Result<Verdict> {
-    let allow = Verdict::Allow { person: None, ambito: None, flagged: false };
+    let allow = Verdict::Allow { person: None, ambito: None, scope: None, flagged: false };
     if matches!(spec.policy, Policy::Public | Policy::Capability) {
         return Ok(allow);
     }
     let Some(p) = p else { return Ok(Verdict::Login) };
     let ambito = |code: Option<String>| async move {
         match code {
-            Some(c) => app.ambito_id(&c).await.map(|id| id.map(|id| (c, id))),
+            Some(c) => app.find_ambito_scope(&c).await,
             None => Ok(None),
         }
     };
@@ -209,33 +218,37 @@ async fn decide(
         }
         Policy::OwnData => {
             if p.person_id.is_some() && p.may(Perm::SelfRead, None) {
-                Verdict::Allow { person: p.person_id, ambito: None, flagged: false }
+                Verdict::Allow { person: p.person_id, ambito: None, scope: None, flagged: false }
             } else {
                 Verdict::Deny
             }
         }
         Policy::Ambito(perms) => match ambito(param("code")).await? {
-            Some((_, id)) if perms.iter().any(|perm| p.may(*perm, Some(id))) => allow,
+            Some(scope) if perms.iter().any(|perm| p.may(*perm, Some(scope.id.get()))) => {
+                Verdict::Allow { person: None, ambito: None, scope: Some(scope), flagged: false }
+            }
             // An unknown Ambito is a 404 only for someone who could see any Ambito; to everyone
             // else it looks like one they may not open, so codes cannot be probed.
             None if perms.iter().any(|perm| p.may(*perm, None)) => allow,
             _ => Verdict::Deny,
         },
         Policy::Person(_) | Policy::BreakGlass => {
-            let (Some((code, id)), Some(person)) = (ambito(param("code")).await?, param("person").and_then(|v| v.parse::<i64>().ok()))
+            let (Some(scope), Some(person)) = (ambito(param("code")).await?, param("person").and_then(|v| v.parse::<PersonId>().ok()))
             else {
                 return Ok(Verdict::Deny);
             };
             let perm = if let Policy::Person(perm) = spec.policy { perm } else { Perm::PersonRead };
-            match (app.person_decision(p, perm, id, person).await?, spec.policy) {
-                (PersonDecision::Allow, Policy::Person(_)) => Verdict::Allow { person: Some(person), ambito: Some(code), flagged: false },
-                (PersonDecision::AllowBreakGlass, Policy::Person(_)) => {
-                    Verdict::Allow { person: Some(person), ambito: Some(code), flagged: true }
-                }
-                (PersonDecision::NeedBreakGlass, Policy::Person(_)) => Verdict::NeedBreakGlass { code, person },
-                (PersonDecision::NeedBreakGlass, Policy::BreakGlass) => {
-                    Verdict::Allow { person: Some(person), ambito: Some(code), flagged: true }
-                }
+            let allow = |flagged| Verdict::Allow {
+                person: Some(person.get()),
+                ambito: Some(scope.code.clone()),
+                scope: Some(scope.clone()),
+                flagged,
+            };
+            match (app.person_decision(p, perm, scope.id, person).await?, spec.policy) {
+                (PersonDecision::Allow, Policy::Person(_)) => allow(false),
+                (PersonDecision::AllowBreakGlass, Policy::Person(_)) => allow(true),
+                (PersonDecision::NeedBreakGlass, Policy::Person(_)) => Verdict::NeedBreakGlass { code: scope.code, person: person.get() },
+                (PersonDecision::NeedBreakGlass, Policy::BreakGlass) => allow(true),
                 _ => Verdict::Deny,
             }
         }

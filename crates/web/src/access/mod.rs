@@ -6,11 +6,13 @@ pub mod client_ip;
 mod csrf;
 mod guard;
 mod refusals;
+mod tenant;
 
 pub(crate) use csrf::cookie;
 pub use csrf::{CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER};
 pub use guard::SESSION_COOKIE;
 use guard::guard;
+pub use tenant::Tenant;
 
 use ambito_app::App;
 use ambito_domain::access::{Perm, Principal};
