@@ -73,7 +73,7 @@ async fn visible_ambiti(app: &App) -> WebResult<Vec<ambito_store::AmbitoRow>> {
 
 async fn home(State(app): State<App>) -> WebResult<Response> {
     let caller = crate::access::current();
-    if caller.user().is_some_and(|p| p.person_id.is_some() && p.grants.iter().all(|g| g.role == "cittadino")) {
+    if caller.user().is_some_and(ambito_domain::access::Principal::is_citizen_only) {
         return Ok(Redirect::to("/area-personale").into_response());
     }
     let ambiti = visible_ambiti(&app).await?;

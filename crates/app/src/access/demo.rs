@@ -5,6 +5,7 @@
 use super::secrets::demo_totp_secret;
 use super::users::{NewUser, RoleAssignment};
 use crate::{App, AppError, Result};
+use ambito_domain::access::CITIZEN_ROLE;
 use ambito_domain::codice_fiscale::CodiceFiscale;
 use ambito_store as store;
 
@@ -44,9 +45,9 @@ pub fn demo_users(password: &str) -> Vec<DemoUser> {
             out.push(DemoUser { username: format!("{prefix}.{suffix}"), role, ambito: Some(code), totp_secret: None });
         }
     }
-    out.push(DemoUser { username: "cittadino.rossi".into(), role: "cittadino", ambito: None, totp_secret: None });
+    out.push(DemoUser { username: "cittadino.rossi".into(), role: CITIZEN_ROLE, ambito: None, totp_secret: None });
     for u in &mut out {
-        if u.role != "cittadino" {
+        if u.role != CITIZEN_ROLE {
             u.totp_secret = Some(demo_totp_secret(password, &u.username));
         }
     }
@@ -80,7 +81,7 @@ impl App {
                 username: u.username.clone(),
                 display_name: display_name(&u.username),
                 password: Some(password.to_string()),
-                codice_fiscale: (u.role == "cittadino").then(|| DEMO_CITIZEN_CF.to_string()),
+                codice_fiscale: (u.role == CITIZEN_ROLE).then(|| DEMO_CITIZEN_CF.to_string()),
                 totp_secret: u.totp_secret.clone(),
             };
             let role = RoleAssignment { role: u.role.into(), ambito_code: u.ambito.map(str::to_string), comune_istat: comune, provider };

@@ -68,7 +68,10 @@ fn target_text(measure: &str, target: &Option<String>, date: &Option<String>) ->
 /// A baseline as shown: a number with its year, or the text of a suppressed one (`<3`) as is.
 pub fn baseline_text(measure: &str, value: &Option<String>, year: Option<i64>) -> String {
     let shown = |t: &str| match t.parse() {
-        Ok(d) => value_text(if measure == "change_pct" { "count" } else { measure }, Some(d)),
+        Ok(d) => value_text(
+            if MeasureType::parse(measure) == Some(MeasureType::ChangePct) { MeasureType::Count.code() } else { measure },
+            Some(d),
+        ),
         Err(_) => t.to_string(),
     };
     let v = value.as_deref().map(shown).unwrap_or_default();

@@ -6,7 +6,7 @@
 use super::view::load;
 use crate::access::Actor;
 use crate::{App, AppError, Result};
-use ambito_domain::plan::next_triennium;
+use ambito_domain::plan::{MeasureType, next_triennium};
 use ambito_store as store;
 use std::collections::HashMap;
 
@@ -73,7 +73,9 @@ impl App {
             for ind in &card.indicators {
                 let frozen = last.get(&ind.id);
                 // A % change is measured from the raw figure; every other measure from its value.
-                let baseline = frozen.and_then(|(_, v)| if ind.measure == "change_pct" { v.observed.clone() } else { v.value.clone() });
+                let baseline = frozen.and_then(|(_, v)| {
+                    if MeasureType::parse(&ind.measure) == Some(MeasureType::ChangePct) { v.observed.clone() } else { v.value.clone() }
+                });
                 if baseline.is_some() {
                     baselines += 1;
                 }

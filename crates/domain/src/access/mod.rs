@@ -8,7 +8,7 @@ mod roles;
 
 pub use password::{PasswordProblem, check_password, check_password_for};
 pub use person::{CaseFacts, PersonDecision, PersonFacts, person_access};
-pub use roles::{DEFAULT_ROLES, Perm, RoleDef};
+pub use roles::{CITIZEN_ROLE, DEFAULT_ROLES, Perm, RoleDef};
 
 use std::collections::BTreeSet;
 
@@ -55,6 +55,11 @@ pub struct Principal {
 }
 
 impl Principal {
+    /// A citizen and nothing else (no staff role): their home is their own area.
+    pub fn is_citizen_only(&self) -> bool {
+        self.person_id.is_some() && self.grants.iter().all(|g| g.role == CITIZEN_ROLE)
+    }
+
     fn scoped(&self, perm: Perm) -> bool {
         self.scopes.as_ref().is_none_or(|s| s.contains(perm.code()))
     }

@@ -153,4 +153,14 @@ mod tests {
         assert_eq!(person_access(&citizen, Perm::PersonWrite, ALTO, &me, false), PersonDecision::Deny);
         assert_eq!(person_access(&citizen, Perm::PersonRead, ALTO, &someone, false), PersonDecision::Deny);
     }
+
+    #[test]
+    fn only_a_citizen_without_staff_roles_is_citizen_only() {
+        let mut citizen = user(9, vec![grant(crate::access::CITIZEN_ROLE, None)]);
+        assert!(!citizen.is_citizen_only(), "no person linked yet");
+        citizen.person_id = Some(100);
+        assert!(citizen.is_citizen_only());
+        citizen.grants.push(grant("assistente_sociale", Some(ALTO)));
+        assert!(!citizen.is_citizen_only(), "a social worker who is also a citizen keeps the staff home");
+    }
 }

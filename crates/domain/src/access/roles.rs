@@ -33,6 +33,9 @@ pub enum Perm {
     ScopeCareTeam,
 }
 
+/// The role every citizen who logs in with SPID/CIE gets.
+pub const CITIZEN_ROLE: &str = "cittadino";
+
 impl Perm {
     pub const ALL: &'static [Perm] = &[
         Perm::ReportRead,
@@ -161,7 +164,7 @@ pub const DEFAULT_ROLES: &[RoleDef] = &[
     RoleDef { code: "ente_gestore", name: "Ente gestore", staff: true, permissions: &[DeliveryImport, PersonRead] },
     RoleDef { code: "valutatore", name: "Valutatore", staff: true, permissions: &[ReportReadSuppressed, PlanRead] },
     RoleDef { code: "dpo", name: "Responsabile protezione dati (DPO)", staff: true, permissions: &[AuditRead, PersonExport, ReportRead] },
-    RoleDef { code: "cittadino", name: "Cittadino", staff: false, permissions: &[SelfRead] },
+    RoleDef { code: CITIZEN_ROLE, name: "Cittadino", staff: false, permissions: &[SelfRead] },
 ];
 
 impl Perm {
