@@ -15,6 +15,7 @@ pub mod oidc;
 mod openapi;
 mod persons;
 mod plan;
+mod portal;
 mod problem;
 mod questionnaire;
 mod routes;
@@ -75,6 +76,7 @@ pub fn all_routes() -> Routes {
     routes::routes()
         .merge(auth::routes())
         .merge(persons::routes())
+        .merge(portal::routes())
         .merge(admin::routes())
         .merge(jobs::routes())
         .merge(questionnaire::routes())

@@ -1,5 +1,5 @@
-//! Person pages: the list of persons in charge, one person's record, notes, break-glass, the
-//! right-of-access export, and the citizen's own area. The guard has already decided access and
+//! Person pages: the list of persons in charge, one person's record, notes, break-glass and the
+//! right-of-access export (the citizen's own area is in `crate::portal`). The guard has already decided access and
 //! written the audit entry before any handler here runs.
 
 use crate::access::{self, Caller, Policy, Routes, Tenant};
@@ -11,7 +11,7 @@ use ambito_domain::access::Perm;
 use ambito_domain::ids::PersonId;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Json, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 pub fn routes() -> Routes {
@@ -37,9 +37,6 @@ pub fn routes() -> Routes {
             "Dati della persona (art. 15 GDPR), PDF",
             export_pdf,
         )
-        .get("/area-personale", Policy::OwnData, "Area personale del cittadino", own_area)
-        .get("/area-personale/dati.json", Policy::OwnData, "I miei dati (art. 15 GDPR), JSON", own_json)
-        .get("/area-personale/dati.pdf", Policy::OwnData, "I miei dati (art. 15 GDPR), PDF", own_pdf)
 }
 
 #[derive(Deserialize)]
@@ -138,25 +135,6 @@ async fn export_pdf(State(app): State<App>, Tenant(ambito): Tenant, Path((_, per
     let p = caller.user().ok_or(WebError::Forbidden)?;
     let data = app.person_export(Reader::Staff { principal: p, ambito: &ambito }, person).await?;
     Ok(attachment(ambito_app::access::person_export_pdf(&data)?, "application/pdf", &format!("persona-{person}.pdf")))
-}
-
-async fn own_area(State(app): State<App>) -> WebResult<Response> {
-    let caller = access::current();
-    let person = caller.user().and_then(|p| p.person_id).map(PersonId).ok_or(WebError::Forbidden)?;
-    let data = app.person_export(Reader::DataSubject, person).await?;
-    Ok(crate::views::persons::OwnAreaPage::new(&data).into_response())
-}
-
-async fn own_json(State(app): State<App>) -> WebResult<Response> {
-    let person = access::current().user().and_then(|p| p.person_id).map(PersonId).ok_or(WebError::Forbidden)?;
-    let data = app.person_export(Reader::DataSubject, person).await?;
-    Ok(Json(data).into_response())
-}
-
-async fn own_pdf(State(app): State<App>) -> WebResult<Response> {
-    let person = access::current().user().and_then(|p| p.person_id).map(PersonId).ok_or(WebError::Forbidden)?;
-    let data = app.person_export(Reader::DataSubject, person).await?;
-    Ok(attachment(ambito_app::access::person_export_pdf(&data)?, "application/pdf", "miei-dati.pdf"))
 }
 
 fn person_page(code: &str, person: PersonId) -> String {

@@ -284,6 +284,10 @@ async fn right_of_access_export_and_the_citizens_own_area() {
     assert_eq!(citizen.login("cittadino.rossi", DEMO_PASSWORD, None).await, StatusCode::SEE_OTHER);
     let own: serde_json::Value = citizen.get("/area-personale/dati.json").await.json().await.expect("json");
     assert_eq!(own["persona"]["codice_fiscale"], DEMO_CITIZEN_CF);
+    // Their area is the citizens' surface: its own navigation, no staff menus or Ambito list.
+    let area = citizen.get("/area-personale").await.text().await.expect("page");
+    assert!(area.contains("Area del cittadino") && area.contains(r#"href="/area-personale" aria-current="page""#), "portal layout");
+    assert!(!area.contains(r#"<span>Ambiti</span>"#), "no staff navigation on the portal");
     let lucia = person_id(&app, "VRDLCU90A41D969R").await;
     assert_eq!(citizen.get(&format!("/ambiti/ALTO_SEBINO/persone/{lucia}")).await.status(), StatusCode::FORBIDDEN);
     assert_eq!(citizen.get("/ambiti/ALTO_SEBINO").await.status(), StatusCode::FORBIDDEN);

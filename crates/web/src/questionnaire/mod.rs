@@ -5,9 +5,8 @@
 //! (`/{q}`, `/{q}/ondate`, `/{q}/link`), paper entry (`/{q}/cartaceo`), results (`/{q}/risultati`)
 //! and their export (`/{q}/esporta/{csv|xlsx}`).
 //!
-//! Public, no login: `/q/{token}`, the anonymous response page (GET shows it, POST answers).
+//! The anonymous response page `/q/{token}` is the citizens' surface: `crate::portal`.
 
-mod public;
 mod staff;
 pub mod views;
 
@@ -35,8 +34,6 @@ pub fn routes() -> Routes {
         )
         .get("/ambiti/{code}/questionari/{q}/esporta/{format}", Policy::Ambito(MANAGE), "Risultati in CSV o XLSX", staff::export)
         .audited()
-        .get("/q/{token}", Policy::Capability, "Pagina di risposta anonima", public::show)
-        .post("/q/{token}", Policy::Capability, "Invio anonimo delle risposte (una volta per link)", public::answer)
 }
 
 /// The value of the first form field called `name`, trimmed; empty when absent.

@@ -47,6 +47,7 @@ pub mod nav {
     pub const RELAZIONE: &str = "relazione";
     pub const QUESTIONARI: &str = "questionari";
     pub const PIANO: &str = "piano";
+    pub const AREA_PERSONALE: &str = "area_personale";
 }
 
 /// Data every page passes to `base.html`.
@@ -67,6 +68,8 @@ pub struct Layout {
     pub csrf: String,
     /// Links to pages the caller's roles open outside an Ambito (administration, audit).
     pub tools: Vec<(&'static str, &'static str)>,
+    /// A page of the citizens' surface (`crate::portal`): no staff navigation.
+    pub portal: bool,
 }
 
 /// One navbar entry, computed by [`Layout::nav_items`].
@@ -101,6 +104,12 @@ impl Layout {
         Layout { title: title.into(), user_name, csrf: caller.csrf, tools, ..Layout::default() }
     }
 
+    /// The layout of the citizens' surface: their own area is the only section, and no staff
+    /// tools are offered even to a citizen who also holds a staff role.
+    pub fn portal(title: impl Into<String>) -> Self {
+        Layout { portal: true, tools: Vec::new(), ..Layout::new(title) }
+    }
+
     pub fn with_ambito(mut self, code: impl Into<String>, name: impl Into<String>) -> Self {
         self.ambito = Some((code.into(), name.into()));
         self
@@ -123,6 +132,9 @@ impl Layout {
     /// `/ambiti/{code}/relazione`.
     pub fn nav_items(&self) -> Vec<NavItem> {
         let item = |key: &str, label: &'static str, href: String| NavItem { label, href, active: self.active == key };
+        if self.portal {
+            return vec![item(nav::AREA_PERSONALE, "Area personale", "/area-personale".to_owned())];
+        }
         match &self.ambito {
             None => vec![item(nav::AMBITI, "Ambiti", "/".to_owned())],
             Some((code, _)) => {
@@ -142,6 +154,9 @@ impl Layout {
 
     /// Text under the product name in the center header.
     pub fn tagline(&self) -> String {
+        if self.portal {
+            return "Area del cittadino".to_owned();
+        }
         match &self.ambito {
             Some((code, name)) => format!("{name} ({code})"),
             None => "Sistema informativo degli Ambiti territoriali sociali".to_owned(),

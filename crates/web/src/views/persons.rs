@@ -80,7 +80,7 @@ impl OwnAreaPage {
             .map(|a| a.iter().map(|c| (s(&c["ambito_code"]), s(&c["service_code"]), s(&c["opened_on"]), s(&c["closed_on"]))).collect())
             .unwrap_or_default();
         OwnAreaPage {
-            layout: Layout::new("Area personale"),
+            layout: Layout::portal("Area personale").with_active(super::nav::AREA_PERSONALE),
             name: format!("{} {}", s(&p["nome"]), s(&p["cognome"])),
             cases,
             accesses: data["accessi_ai_dati"].as_array().map_or(0, Vec::len),

@@ -1,8 +1,8 @@
 //! The anonymous response page, `/q/{token}`: no login, no cookie, nothing that identifies the
 //! person. An unknown token gets the same page whatever the reason, so links cannot be probed.
 
-use super::views::{MessagePage, RespondPage, form_questions};
 use crate::error::WebResult;
+use crate::questionnaire::views::{MessagePage, RespondPage, form_questions};
 use ambito_app::App;
 use ambito_app::questionnaire::tokens::{Submitted, TokenView};
 use axum::extract::{Form, Path, State};
@@ -56,7 +56,7 @@ fn form(token: &str, view: &TokenView, typed: &[(String, String)], errors: Vec<S
     })
 }
 
-pub async fn show(State(app): State<App>, Path(token): Path<String>) -> WebResult<Response> {
+pub(super) async fn show(State(app): State<App>, Path(token): Path<String>) -> WebResult<Response> {
     let view = app.token_view(&token).await?;
     Ok(match form(&token, &view, &[], vec![]) {
         Some(page) => private(StatusCode::OK, page),
@@ -64,7 +64,11 @@ pub async fn show(State(app): State<App>, Path(token): Path<String>) -> WebResul
     })
 }
 
-pub async fn answer(State(app): State<App>, Path(token): Path<String>, Form(fields): Form<Vec<(String, String)>>) -> WebResult<Response> {
+pub(super) async fn answer(
+    State(app): State<App>,
+    Path(token): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> WebResult<Response> {
     Ok(match app.submit_with_token(&token, &fields).await? {
         Submitted::Saved => {
             message(StatusCode::OK, "Grazie", "Le risposte sono state registrate in forma anonima. Può chiudere questa pagina.".into())
