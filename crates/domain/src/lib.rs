@@ -5,6 +5,7 @@ pub mod access;
 pub mod audit;
 pub mod change;
 pub mod codice_fiscale;
+pub mod deliveries;
 pub mod demography;
 pub mod expr;
 pub mod format;

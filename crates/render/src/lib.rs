@@ -7,6 +7,7 @@ pub mod audit_csv;
 pub mod chart;
 pub mod csv_out;
 pub mod csv_safe;
+pub mod deliveries_csv;
 pub mod figures;
 pub mod pdf;
 

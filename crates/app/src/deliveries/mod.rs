@@ -21,8 +21,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::time::Instant;
 
-pub const COLUMNS: [&str; 7] = ["data", "codice_servizio", "comune_istat", "codice_persona", "ore", "visita_domiciliare", "ente_erogatore"];
-const WITHDRAW: &str = "annulla";
+pub use ambito_domain::deliveries::{COLUMNS, WITHDRAW};
 /// Beyond this many, errors are counted but not listed: a broken 20-million-row file should not
 /// produce a 20-million-line report.
 const MAX_LISTED: usize = 1000;

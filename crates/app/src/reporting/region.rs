@@ -3,27 +3,14 @@
 
 use crate::intake::unscaled;
 use crate::{App, AppError, Result};
-use ambito_domain::format::it_number;
+use ambito_domain::deliveries::Delivery;
 use ambito_domain::indicator::{DisplayFormat, IndicatorDef};
-use ambito_render::csv_safe::CsvOut;
 use ambito_store as store;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 
-pub const REGION_COLUMNS: [&str; 8] =
-    ["codice_ambito", "codice_servizio", "persone", "ore", "visite", "ore_per_persona", "persone_per_1000", "costo_per_persona"];
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RegionRow {
-    pub ambito: String,
-    pub service: String,
-    pub persons: i64,
-    pub hours: Decimal,
-    pub visits: i64,
-    pub hours_per_person: String,
-    pub persons_per_1000: String,
-    pub cost_per_person: String,
-}
+pub use ambito_domain::deliveries::RegionRow;
+pub use ambito_render::deliveries_csv::REGION_COLUMNS;
 
 fn ratio(num: Option<Decimal>, den: Option<Decimal>, factor: i64) -> String {
     let def = IndicatorDef::new("r", "", "n", Some("d"), factor, DisplayFormat::Number(2)).ok();
@@ -75,22 +62,7 @@ impl App {
     }
 
     pub async fn region_csv(&self, year: i64) -> Result<Vec<u8>> {
-        let rows = self.region_table(year).await?;
-        let mut w = CsvOut::crlf();
-        w.record(REGION_COLUMNS)?;
-        for r in rows {
-            w.record([
-                r.ambito,
-                r.service,
-                it_number(Decimal::from(r.persons), 0),
-                it_number(r.hours, 2),
-                it_number(Decimal::from(r.visits), 0),
-                r.hours_per_person,
-                r.persons_per_1000,
-                r.cost_per_person,
-            ])?;
-        }
-        Ok(w.finish()?)
+        Ok(ambito_render::deliveries_csv::region_table(&self.region_table(year).await?)?)
     }
 
     /// One person's deliveries in one service, in the delivery import format.
@@ -102,23 +74,20 @@ impl App {
             .into_iter()
             .find(|s| s.code == service_code)
             .ok_or_else(|| AppError::Invalid(format!("servizio «{service_code}» inesistente")))?;
-        let rows = store::delivery_history(&mut conn, service.id, person).await?;
-        let mut w = CsvOut::crlf();
-        w.record(crate::deliveries::COLUMNS)?;
-        for r in rows {
-            let day = format!("{}-{:02}-{:02}", r.day / 10000, r.day / 100 % 100, r.day % 100);
-            let hours = unscaled(r.ore_e4, 4).normalize();
-            w.record([
-                day,
-                service_code.to_string(),
-                r.comune_istat,
-                person.to_string(),
-                it_number(hours, hours.scale().max(2)),
-                if r.home_visit { "si".into() } else { "no".into() },
-                r.provider,
-            ])?;
-        }
-        Ok(w.finish()?)
+        let rows: Vec<Delivery> = store::delivery_history(&mut conn, service.id, person)
+            .await?
+            .into_iter()
+            .map(|r| Delivery {
+                day: r.day,
+                service: service_code.to_string(),
+                comune_istat: r.comune_istat,
+                person: person.to_string(),
+                hours: unscaled(r.ore_e4, 4),
+                home_visit: r.home_visit,
+                provider: r.provider,
+            })
+            .collect();
+        Ok(ambito_render::deliveries_csv::delivery_history(&rows)?)
     }
 }
 
