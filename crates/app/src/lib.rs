@@ -20,6 +20,12 @@ pub mod problems;
 pub mod progress;
 
 pub use ambito_store::{Store, StoreError};
+
+/// The stored rows that read models hand to the shells as they are. Shells name them through
+/// here: they never depend on `ambito-store` itself, so they cannot run a query of their own.
+pub mod rows {
+    pub use ambito_store::{AmbitoRow, AuditQuery, EvaluationRow, IndicatorRow, PersonRow, PlanRow, RoleRow, UserRoleRow, UserRow};
+}
 pub use problems::{Findings, Lang, Msg, Problem};
 pub use progress::{NoProgress, Progress};
 

@@ -2,6 +2,7 @@
 //! Everything here is deterministic and unit-tested; the shells and the store call into it.
 
 pub mod access;
+pub mod activity;
 pub mod audit;
 pub mod change;
 pub mod codice_fiscale;

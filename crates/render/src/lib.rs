@@ -3,6 +3,7 @@
 //! web pages. Every figure is already computed by the domain; this crate only lays it out, using
 //! the Italian texts the domain produced (or its format helpers), never its own number formatting.
 
+pub mod activity_csv;
 pub mod audit_csv;
 pub mod chart;
 pub mod csv_out;

@@ -130,8 +130,8 @@ struct AuditSearch {
 }
 
 impl AuditSearch {
-    fn query(&self, ambito: Option<String>) -> ambito_store::AuditQuery {
-        ambito_store::AuditQuery {
+    fn query(&self, ambito: Option<String>) -> ambito_app::rows::AuditQuery {
+        ambito_app::rows::AuditQuery {
             person_id: blank_to_none(self.persona.clone()).and_then(|p| p.parse().ok()),
             username: blank_to_none(self.utente.clone()),
             from: blank_to_none(self.dal.clone()),

@@ -64,7 +64,7 @@ async fn healthz() -> &'static str {
 }
 
 /// The Ambiti the caller holds a role in (all of them for a global role).
-async fn visible_ambiti(app: &App) -> WebResult<Vec<ambito_store::AmbitoRow>> {
+async fn visible_ambiti(app: &App) -> WebResult<Vec<ambito_app::rows::AmbitoRow>> {
     let caller = crate::access::current();
     let Some(p) = caller.user() else { return Ok(vec![]) };
     let mine = p.ambiti();

@@ -282,6 +282,12 @@ impl App {
         Ok(())
     }
 
+    /// The account an OpenID provider's verified codice fiscale names, if any.
+    pub async fn user_by_codice_fiscale(&self, cf: &str) -> Result<Option<store::UserRow>> {
+        let mut conn = self.store.read().await?;
+        Ok(store::user_by_codice_fiscale(&mut conn, cf).await?)
+    }
+
     /// Logs in a user whose identity an OpenID provider has verified (no password, no TOTP
     /// here: the provider's level of assurance stands in for both).
     pub async fn login_verified(&self, user_id: i64, provider: &str, ip: Option<&str>) -> Result<SessionInfo> {

@@ -1,12 +1,11 @@
 //! Exports in the import formats, so what ambito holds can always be taken out and put back.
 
 use crate::intake::unscaled;
-use crate::reporting::import::activity::COLUMNS;
 use crate::{App, Result};
-use ambito_domain::format::it_number;
-use ambito_domain::measures::Measure;
-use ambito_render::csv_safe::CsvOut;
+use ambito_domain::activity::{ActivityLine, Target};
+use ambito_domain::measures::{Measure, Measures};
 use ambito_store as store;
+use rust_decimal::Decimal;
 use std::collections::HashMap;
 
 impl App {
@@ -20,35 +19,32 @@ impl App {
             store::aggregates(&mut conn, ambito.id, year).await?.into_iter().map(|a| (a.service_id, a)).collect();
         let years: HashMap<i64, store::ServiceYearRow> =
             store::service_years(&mut conn, ambito.id, year).await?.into_iter().map(|s| (s.service_id, s)).collect();
-        let mut w = CsvOut::crlf();
-        w.record(COLUMNS)?;
-        for s in &services {
-            let Some(a) = aggs.get(&s.id) else { continue };
-            let sy = years.get(&s.id);
-            let mut record =
-                vec![year.to_string(), s.area.clone(), s.code.clone(), s.name.clone(), s.parent_code.clone().unwrap_or_default()];
-            for m in Measure::ALL {
-                let v = a.measures[m.index()];
-                record.push(match v {
-                    None => String::new(),
-                    Some(v) if m.is_count() => v.to_string(),
-                    Some(v) => it_number(unscaled(v, 4).normalize(), unscaled(v, 4).normalize().scale()),
+        let lines: Vec<ActivityLine> = services
+            .iter()
+            .filter_map(|s| {
+                let a = aggs.get(&s.id)?;
+                let sy = years.get(&s.id);
+                let target = sy.and_then(|y| {
+                    y.target_name
+                        .clone()
+                        .map(Target::Named)
+                        .or_else(|| y.target_value.as_deref().and_then(|v| v.parse().ok()).map(Target::Value))
                 });
-            }
-            record.push(sy.and_then(|y| y.indicator.clone()).unwrap_or_default());
-            let target = sy.and_then(|y| {
-                y.target_name.clone().or_else(|| {
-                    y.target_value.as_deref().and_then(|v| v.parse().ok()).map(|v: rust_decimal::Decimal| it_number(v, v.scale()))
+                Some(ActivityLine {
+                    year,
+                    area: s.area.clone(),
+                    code: s.code.clone(),
+                    name: s.name.clone(),
+                    parent_code: s.parent_code.clone(),
+                    measures: Measures(
+                        Measure::ALL.map(|m| a.measures[m.index()].map(|v| if m.is_count() { Decimal::from(v) } else { unscaled(v, 4) })),
+                    ),
+                    indicator: sy.and_then(|y| y.indicator.clone()),
+                    target,
+                    budget: a.budget_cents.map(|c| unscaled(c, 2)),
                 })
-            });
-            record.push(target.unwrap_or_default());
-            record.push(match a.budget_cents {
-                None => String::new(),
-                Some(0) => "-".into(),
-                Some(c) => it_number(unscaled(c, 2), 2),
-            });
-            w.record(&record)?;
-        }
-        Ok(w.finish()?)
+            })
+            .collect();
+        Ok(ambito_render::activity_csv::activity(&lines)?)
     }
 }

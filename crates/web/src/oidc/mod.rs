@@ -155,11 +155,7 @@ pub async fn on_verified_login(app: &App, claims: VerifiedClaims) -> Response {
     let Some(cf) = claims.fiscal_code.as_deref() else {
         return refusal(StatusCode::FORBIDDEN, &format!("provider {} sent no valid fiscal code", claims.provider), None);
     };
-    let user = match app.store.read().await {
-        Ok(mut conn) => ambito_store::user_by_codice_fiscale(&mut conn, cf).await,
-        Err(e) => Err(e),
-    };
-    let user = match user {
+    let user = match app.user_by_codice_fiscale(cf).await {
         Ok(Some(u)) => u,
         Ok(None) => return refusal(StatusCode::FORBIDDEN, &format!("provider {}: no user with this fiscal code", claims.provider), None),
         Err(e) => return refusal(StatusCode::INTERNAL_SERVER_ERROR, &format!("user look-up: {e}"), None),

@@ -337,7 +337,7 @@ async fn indicator_page(
     app: &App,
     p: &ambito_app::plan::PlanView,
     card: &ambito_app::plan::Card,
-    original: Option<&ambito_store::IndicatorRow>,
+    original: Option<&ambito_app::rows::IndicatorRow>,
     form: IndicatorForm,
 ) -> WebResult<views::IndicatorFormPage> {
     let (links, targets) = app.plan_link_choices(&p.ambito.code).await?;

@@ -1,7 +1,7 @@
 //! Administration pages.
 
 use super::Layout;
-use ambito_store::{RoleRow, UserRoleRow, UserRow};
+use ambito_app::rows::{RoleRow, UserRoleRow, UserRow};
 use askama::Template;
 use askama_web::WebTemplate;
 

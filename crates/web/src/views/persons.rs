@@ -2,7 +2,7 @@
 
 use super::{Layout, encode_segment};
 use ambito_app::access::{NOTE_KINDS, PersonView};
-use ambito_store::PersonRow;
+use ambito_app::rows::PersonRow;
 use askama::Template;
 use askama_web::WebTemplate;
 

@@ -13,22 +13,7 @@ use ambito_store as store;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 
-pub const COLUMNS: [&str; 14] = [
-    "anno",
-    "area",
-    "codice_servizio",
-    "servizio",
-    "codice_padre",
-    "utenti_in_carico",
-    "domande_pervenute",
-    "beneficiari",
-    "ore_erogate",
-    "accessi",
-    "visite_domiciliari",
-    "indicatore",
-    "popolazione_target",
-    "budget",
-];
+pub use ambito_domain::activity::COLUMNS;
 /// Columns that may be left out: without them, stored parents and target populations stay as they
 /// are. A present but blank cell means "none".
 const KEEP_IF_ABSENT: [&str; 2] = ["codice_padre", "popolazione_target"];
