@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Json, Redirect, Response};
 use serde::Deserialize;
 
 use crate::access::{Policy, Routes};
-use ambito_domain::access::Perm;
+use ambito_domain::access::{Perm, UploadKind};
 
 const REPORT: &[Perm] = &[Perm::ReportRead, Perm::ReportReadSuppressed];
 const FULL_REPORT: &[Perm] = &[Perm::ReportRead];
@@ -49,8 +49,7 @@ pub fn routes() -> Routes {
 /// Evaluators read aggregates with small cells suppressed; everyone else with `report.read`
 /// sees every figure.
 fn suppressed_view(app_ambito_id: Option<i64>) -> bool {
-    let caller = crate::access::current();
-    caller.user().is_some_and(|p| !p.may(Perm::ReportRead, app_ambito_id))
+    crate::access::current().user().is_some_and(|p| ambito_domain::access::sees_suppressed_figures(p, app_ambito_id))
 }
 
 #[derive(Deserialize)]
@@ -334,12 +333,9 @@ async fn upload(State(app): State<App>, Path(code): Path<String>, mut form: Mult
         }
     }
     let Some(file) = file else { return Err(WebError::BadRequest("nessun file inviato".into())) };
-    // The route admits any of the upload permissions; each kind of file needs its own.
-    let needed = match kind.as_str() {
-        "attivita" => Perm::ImportWrite,
-        "budget" => Perm::BudgetWrite,
-        _ => Perm::DeliveryImport,
-    };
+    // The route admits any of the upload permissions; each kind of file needs its own (an unknown
+    // kind needs the delivery permission, so it is refused as before to anyone without it).
+    let needed = UploadKind::parse(&kind).unwrap_or(UploadKind::Deliveries).permission();
     let caller = crate::access::current();
     let Some(principal) = caller.user().filter(|p| p.may(needed, Some(ambito.id))) else { return Err(WebError::Forbidden) };
     let uploader = crate::jobs::Uploader {

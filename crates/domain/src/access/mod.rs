@@ -5,10 +5,12 @@
 pub mod password;
 mod person;
 mod roles;
+mod uploads;
 
 pub use password::{PasswordProblem, check_password, check_password_for};
 pub use person::{CaseFacts, PersonDecision, PersonFacts, person_access};
 pub use roles::{CITIZEN_ROLE, DEFAULT_ROLES, Perm, RoleDef};
+pub use uploads::{UploadKind, sees_suppressed_figures};
 
 use std::collections::BTreeSet;
 
@@ -97,7 +99,7 @@ impl Principal {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     pub(crate) fn grant(role: &str, ambito: Option<i64>) -> Grant {

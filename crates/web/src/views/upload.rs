@@ -2,7 +2,7 @@
 
 use super::{Layout, nav};
 use ambito_app::intake::ImportOutcome;
-use ambito_domain::access::Perm;
+use ambito_domain::access::{Perm, UploadKind};
 use askama::Template;
 use askama_web::WebTemplate;
 
@@ -20,18 +20,18 @@ pub struct UploadPage {
     pub own_providers: Option<String>,
 }
 
-const KINDS: [(&str, &str, Perm); 3] = [
-    ("attivita", "Attività per servizio e anno", Perm::ImportWrite),
-    ("budget", "Budget per fonte di finanziamento", Perm::BudgetWrite),
-    ("consegne", "Consegne degli enti erogatori", Perm::DeliveryImport),
-];
-
 impl UploadPage {
     pub fn new(code: &str, ambito_id: i64, name: &str, outcome: Option<ImportOutcome>) -> Self {
         // Offer only what the upload would accept from this caller.
         let caller = crate::access::current();
         let may = |perm: Perm| caller.user().is_some_and(|p| p.may(perm, Some(ambito_id)));
-        let kinds = KINDS.iter().filter(|k| may(k.2)).map(|k| (k.0, k.1)).collect();
+        let kinds = caller
+            .user()
+            .map(|p| UploadKind::allowed(p, ambito_id))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|k| (k.code(), k.label()))
+            .collect();
         let own_providers = caller
             .user()
             .filter(|_| may(Perm::DeliveryImport))
