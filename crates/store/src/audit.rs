@@ -3,23 +3,25 @@
 
 use crate::Result;
 use ambito_domain::audit::{AuditKey, Entry, entry_mac, switch_mac};
-use sqlx::{AnyConnection, FromRow};
+use sqlx::AnyConnection;
 
-#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
-struct EntryRow {
-    seq: i64,
-    at: String,
-    user_id: Option<i64>,
-    username: String,
-    action: String,
-    object: String,
-    person_id: Option<i64>,
-    ambito: Option<String>,
-    ip: Option<String>,
-    reason: Option<String>,
-    flagged: i64,
-    prev_hash: String,
-    hash: String,
+crate::from_row! {
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    struct EntryRow {
+        seq: i64,
+        at: String,
+        user_id: Option<i64>,
+        username: String,
+        action: String,
+        object: String,
+        person_id: Option<i64>,
+        ambito: Option<String>,
+        ip: Option<String>,
+        reason: Option<String>,
+        flagged: i64,
+        prev_hash: String,
+        hash: String,
+    }
 }
 
 impl EntryRow {
@@ -81,13 +83,15 @@ pub async fn append_audit(conn: &mut AnyConnection, key: &AuditKey, entry: Entry
     Ok(seq)
 }
 
-/// The anchor of the chain: the last entry, and where keyed links start (with its signature).
-#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
-pub struct AuditHead {
-    pub seq: i64,
-    pub hash: String,
-    pub keyed_from: Option<i64>,
-    pub keyed_mac: Option<String>,
+crate::from_row! {
+    /// The anchor of the chain: the last entry, and where keyed links start (with its signature).
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct AuditHead {
+        pub seq: i64,
+        pub hash: String,
+        pub keyed_from: Option<i64>,
+        pub keyed_mac: Option<String>,
+    }
 }
 
 pub async fn audit_head(conn: &mut AnyConnection) -> Result<AuditHead> {

@@ -8,11 +8,8 @@
 
 use crate::Result;
 use crate::db::{Backend, Store, StoreError};
-use sqlx::migrate::Migrator;
 use sqlx::{AnyConnection, Connection, Row};
 use std::path::{Path, PathBuf};
-
-static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 
 /// What a restore found in the backup.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -145,10 +142,10 @@ async fn check_sqlite_copy(original: &Path, copy: &Path) -> std::result::Result<
     }
     let applied: Vec<(i64, Vec<u8>)> =
         sqlx::query_as("SELECT version, checksum FROM _sqlx_migrations WHERE success = 1 ORDER BY version").fetch_all(&mut conn).await?;
-    let known_max = SQLITE_MIGRATIONS.iter().map(|m| m.version).max().unwrap_or(0);
+    let known_max = crate::migrations::SQLITE.iter().map(|m| m.version).max().unwrap_or(0);
     let mut version = 0;
     for (v, checksum) in &applied {
-        match SQLITE_MIGRATIONS.iter().find(|m| m.version == *v) {
+        match crate::migrations::SQLITE.iter().find(|m| m.version == *v) {
             Some(m) if m.checksum.as_ref() == checksum.as_slice() => version = *v,
             Some(_) => return Err(not_ambito(format!("la migrazione {v} non corrisponde a questo programma"))),
             None => return Err(BackupError::TooNew(original.to_path_buf(), *v, known_max)),

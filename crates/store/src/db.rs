@@ -80,8 +80,8 @@ impl Store {
             .connect_with(options)
             .await?;
         match backend {
-            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&pool).await?,
-            Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
+            Backend::Sqlite => crate::migrations::SQLITE.run(&pool).await?,
+            Backend::Postgres => crate::migrations::POSTGRES.run(&pool).await?,
         }
         Ok(Store { pool, backend, url: original })
     }

@@ -5,6 +5,24 @@
 //! Functions take `&mut AnyConnection` so callers compose them inside one transaction: an import
 //! is applied entirely or not at all.
 
+/// A row struct read by name from a query's columns (what `#[derive(sqlx::FromRow)]` wrote, without
+/// sqlx's proc-macro crate: see `build.rs`). Each field is read with `try_get` by its name.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! from_row {
+    ($(#[$m:meta])* $vis:vis struct $name:ident { $($(#[$fm:meta])* $fvis:vis $field:ident : $ty:ty),* $(,)? }) => {
+        $(#[$m])*
+        $vis struct $name { $($(#[$fm])* $fvis $field: $ty),* }
+
+        impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for $name {
+            fn from_row(row: &'r sqlx::any::AnyRow) -> std::result::Result<Self, sqlx::Error> {
+                use sqlx::Row;
+                Ok($name { $($field: row.try_get(stringify!($field))?),* })
+            }
+        }
+    };
+}
+
 mod access;
 mod activity;
 mod audit;
@@ -16,6 +34,7 @@ mod delivery_aggregates;
 mod demography;
 mod funding;
 mod imports;
+mod migrations;
 mod person;
 mod plan;
 mod questionnaire;

@@ -2,39 +2,45 @@
 
 use crate::Result;
 use crate::db::now_text;
-use sqlx::{AnyConnection, FromRow};
+use sqlx::AnyConnection;
 
-#[derive(Debug, Clone, PartialEq, Eq, FromRow, serde::Serialize)]
-pub struct PersonRow {
-    pub id: i64,
-    pub codice_fiscale: String,
-    pub cognome: String,
-    pub nome: String,
-    pub birth_date: String,
-    pub comune_istat: Option<String>,
-    pub pseudonym: String,
+crate::from_row! {
+    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+    pub struct PersonRow {
+        pub id: i64,
+        pub codice_fiscale: String,
+        pub cognome: String,
+        pub nome: String,
+        pub birth_date: String,
+        pub comune_istat: Option<String>,
+        pub pseudonym: String,
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, FromRow, serde::Serialize)]
-pub struct CaseRow {
-    pub id: i64,
-    pub person_id: i64,
-    pub ambito_id: i64,
-    pub ambito_code: String,
-    pub service_code: Option<String>,
-    pub provider: Option<String>,
-    pub opened_on: String,
-    pub closed_on: Option<String>,
+crate::from_row! {
+    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+    pub struct CaseRow {
+        pub id: i64,
+        pub person_id: i64,
+        pub ambito_id: i64,
+        pub ambito_code: String,
+        pub service_code: Option<String>,
+        pub provider: Option<String>,
+        pub opened_on: String,
+        pub closed_on: Option<String>,
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, FromRow, serde::Serialize)]
-pub struct NoteRow {
-    pub id: i64,
-    pub case_id: i64,
-    pub author: Option<String>,
-    pub kind: String,
-    pub body: String,
-    pub created_at: String,
+crate::from_row! {
+    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+    pub struct NoteRow {
+        pub id: i64,
+        pub case_id: i64,
+        pub author: Option<String>,
+        pub kind: String,
+        pub body: String,
+        pub created_at: String,
+    }
 }
 
 const PERSON_COLUMNS: &str = "id, codice_fiscale, cognome, nome, birth_date, comune_istat, pseudonym";
@@ -225,15 +231,17 @@ pub async fn purge_person(conn: &mut AnyConnection, person_id: i64, new_pseudony
     Ok(())
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, FromRow, serde::Serialize)]
-pub struct PersonDeliveryRow {
-    pub ambito: String,
-    pub service_code: String,
-    /// `YYYYMMDD`.
-    pub day: i64,
-    pub ore_e4: i64,
-    pub home_visit: i64,
-    pub provider: String,
+crate::from_row! {
+    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+    pub struct PersonDeliveryRow {
+        pub ambito: String,
+        pub service_code: String,
+        /// `YYYYMMDD`.
+        pub day: i64,
+        pub ore_e4: i64,
+        pub home_visit: i64,
+        pub provider: String,
+    }
 }
 
 /// Delivery events recorded under the person's pseudonymous key, in the Ambiti where the

@@ -2,15 +2,17 @@
 //! callback.
 
 use crate::Result;
-use sqlx::{AnyConnection, FromRow};
+use sqlx::AnyConnection;
 
-#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
-pub struct OidcPendingRow {
-    pub provider: String,
-    pub state: String,
-    pub nonce: String,
-    pub verifier: String,
-    pub created_unix: i64,
+crate::from_row! {
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct OidcPendingRow {
+        pub provider: String,
+        pub state: String,
+        pub nonce: String,
+        pub verifier: String,
+        pub created_unix: i64,
+    }
 }
 
 /// Stores a login in flight, after dropping those older than `expired_before` and, beyond `max`

@@ -1,15 +1,17 @@
 use crate::Result;
 use crate::db::now_text;
-use sqlx::{AnyConnection, FromRow};
+use sqlx::AnyConnection;
 
-#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
-pub struct SessionRow {
-    pub token_hash: String,
-    pub user_id: i64,
-    pub csrf: String,
-    pub pending_second_factor: i64,
-    pub created_at: String,
-    pub last_seen_at: String,
+crate::from_row! {
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct SessionRow {
+        pub token_hash: String,
+        pub user_id: i64,
+        pub csrf: String,
+        pub pending_second_factor: i64,
+        pub created_at: String,
+        pub last_seen_at: String,
+    }
 }
 
 pub async fn insert_session(
@@ -59,14 +61,16 @@ pub async fn delete_user_sessions(conn: &mut AnyConnection, user_id: i64) -> Res
     Ok(())
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
-pub struct ApiTokenRow {
-    pub id: i64,
-    pub user_id: i64,
-    pub name: String,
-    pub scopes: String,
-    pub expires_at: Option<String>,
-    pub revoked: i64,
+crate::from_row! {
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct ApiTokenRow {
+        pub id: i64,
+        pub user_id: i64,
+        pub name: String,
+        pub scopes: String,
+        pub expires_at: Option<String>,
+        pub revoked: i64,
+    }
 }
 
 pub async fn insert_api_token(
@@ -98,16 +102,18 @@ pub async fn api_token(conn: &mut AnyConnection, token_hash: &str) -> Result<Opt
         .await?)
 }
 
-/// An API token as `ambito token list` shows it (never its secret, which is not stored).
-#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
-pub struct ApiTokenInfo {
-    pub id: i64,
-    pub username: String,
-    pub name: String,
-    pub scopes: String,
-    pub created_at: String,
-    pub expires_at: Option<String>,
-    pub revoked: i64,
+crate::from_row! {
+    /// An API token as `ambito token list` shows it (never its secret, which is not stored).
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct ApiTokenInfo {
+        pub id: i64,
+        pub username: String,
+        pub name: String,
+        pub scopes: String,
+        pub created_at: String,
+        pub expires_at: Option<String>,
+        pub revoked: i64,
+    }
 }
 
 /// Every API token, or one user's, oldest first.

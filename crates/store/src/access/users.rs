@@ -1,38 +1,44 @@
 use crate::Result;
 use crate::db::now_text;
-use sqlx::{AnyConnection, FromRow};
+use sqlx::AnyConnection;
 
-#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
-pub struct UserRow {
-    pub id: i64,
-    pub username: String,
-    pub display_name: String,
-    pub password_hash: Option<String>,
-    pub totp_secret: Option<String>,
-    pub codice_fiscale: Option<String>,
-    pub suspended: i64,
-    pub failed_logins: i64,
-    pub locked_until: Option<String>,
+crate::from_row! {
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct UserRow {
+        pub id: i64,
+        pub username: String,
+        pub display_name: String,
+        pub password_hash: Option<String>,
+        pub totp_secret: Option<String>,
+        pub codice_fiscale: Option<String>,
+        pub suspended: i64,
+        pub failed_logins: i64,
+        pub locked_until: Option<String>,
+    }
 }
 
 const USER_COLUMNS: &str = "id, username, display_name, password_hash, totp_secret, codice_fiscale, suspended, failed_logins, locked_until";
 
-#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
-pub struct UserRoleRow {
-    pub id: i64,
-    pub user_id: i64,
-    pub role: String,
-    pub ambito_id: Option<i64>,
-    pub ambito_code: Option<String>,
-    pub comune_istat: Option<String>,
-    pub provider: Option<String>,
+crate::from_row! {
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct UserRoleRow {
+        pub id: i64,
+        pub user_id: i64,
+        pub role: String,
+        pub ambito_id: Option<i64>,
+        pub ambito_code: Option<String>,
+        pub comune_istat: Option<String>,
+        pub provider: Option<String>,
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
-pub struct RoleRow {
-    pub code: String,
-    pub name: String,
-    pub staff: i64,
+crate::from_row! {
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct RoleRow {
+        pub code: String,
+        pub name: String,
+        pub staff: i64,
+    }
 }
 
 pub async fn roles(conn: &mut AnyConnection) -> Result<Vec<RoleRow>> {
