@@ -8,6 +8,7 @@ pub mod demography;
 pub mod expr;
 pub mod format;
 pub mod indicator;
+pub mod jobs;
 pub mod likert;
 pub mod measures;
 pub mod number;

@@ -62,11 +62,17 @@ where
     router.layer(axum::middleware::map_response(security_headers))
 }
 
+/// Jobs a server runs at once. Imports take the write lock (SQLite) or contend for the same
+/// aggregates, so more would queue in the database instead of here.
+const JOB_WORKERS: usize = 2;
+
 /// Serves the application until the process is stopped, with the timeouts and connection limit
 /// of `web.limits`.
 pub async fn serve(listener: tokio::net::TcpListener, app: ambito_app::App, web: WebConfig) -> std::io::Result<()> {
     uploads::sweep();
     let limits = web.limits;
+    // The job queue's workers run beside the server and stop with it.
+    let _workers = app.start_job_workers(JOB_WORKERS);
     server::run(listener, router_with(app, web), limits).await
 }
 

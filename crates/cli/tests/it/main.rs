@@ -16,6 +16,7 @@ mod hardening;
 mod http;
 mod imports;
 mod isolation;
+mod jobs;
 mod matrix;
 mod oidc;
 mod plan;
