@@ -137,13 +137,8 @@ pub async fn claim_job(conn: &mut AnyConnection, worker: &str, now_ms: i64, leas
          rows_total = 0, rows_done = 0, phase_started_ms = $3, progress_ms = $3 \
          WHERE id = (SELECT id FROM job WHERE {CLAIMABLE} ORDER BY id LIMIT 1) AND {CLAIMABLE} RETURNING id"
     );
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(worker)
-        .bind(lease_until_ms)
-        .bind(now_ms)
-        .bind(phase)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row =
+        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(worker).bind(lease_until_ms).bind(now_ms).bind(phase).fetch_optional(&mut *conn).await?;
     Ok(row.map(|r| r.try_get(0)).transpose()?)
 }
 

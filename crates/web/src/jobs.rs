@@ -35,6 +35,14 @@ async fn job(app: &App, code: &str, id: i64) -> WebResult<Job> {
     found.ok_or_else(|| WebError::NotFound(format!("lavoro {id} non trovato")))
 }
 
+/// How many of an Ambito's latest jobs the upload form lists.
+const RECENT: i64 = 10;
+
+/// The Ambito's latest jobs that the caller may follow, newest first.
+pub async fn recent_for_caller(app: &App, code: &str) -> WebResult<Vec<Job>> {
+    Ok(app.recent_jobs(Some(code), RECENT).await?.into_iter().filter(visible).collect())
+}
+
 /// Who starts an import, and for which providers it may report.
 pub struct Uploader {
     pub ambito_id: i64,

@@ -319,7 +319,9 @@ async fn save_texts(
 
 async fn upload_form(State(app): State<App>, Path(code): Path<String>) -> WebResult<views::upload::UploadPage> {
     let ambito = app.ambito(&code).await?;
-    Ok(views::upload::UploadPage::new(&ambito.code, ambito.id, &ambito.name, None))
+    let jobs = crate::jobs::recent_for_caller(&app, &ambito.code).await?;
+    let lines = jobs.iter().map(|j| views::upload::JobLine::new(&ambito.code, j)).collect();
+    Ok(views::upload::UploadPage::new(&ambito.code, ambito.id, &ambito.name, None).with_jobs(lines))
 }
 
 async fn upload(State(app): State<App>, Path(code): Path<String>, mut form: Multipart) -> WebResult<Response> {

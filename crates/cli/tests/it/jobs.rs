@@ -92,6 +92,17 @@ async fn a_job_is_seen_from_another_app_and_its_outcome_survives_a_restart() {
     let recent = c.recent_jobs(Some("ALTO_SEBINO"), 10).await.expect("recent");
     assert_eq!(recent.iter().map(|j| j.id).collect::<Vec<_>>(), vec![id]);
     assert!(c.recent_jobs(Some("BASSO_SEBINO"), 10).await.expect("recent").is_empty(), "listed by Ambito");
+    // Another process indeed: the CLI lists it.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ambito"))
+        .args(["jobs", "list", "--ambito", "ALTO_SEBINO"])
+        .env("AMBITO_DATABASE_URL", &db.url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("ambito jobs list");
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(listed.starts_with(&format!("{id}\tALTO_SEBINO\tdone\t")), "{listed}");
+    assert!(listed.contains("consegne-2025.csv\t1 righe importate"), "{listed}");
     db.drop_pg().await;
 }
 
@@ -161,6 +172,30 @@ async fn a_live_lease_is_not_stolen_and_a_job_interrupted_too_often_fails_with_a
     db.drop_pg().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_claims_from_two_apps_hand_each_job_to_one_worker() {
+    let db = TestDb::new().await;
+    let a = demo_app(&db).await;
+    let b = db.app().await;
+    let mut queued = BTreeSet::new();
+    for _ in 0..3 {
+        queued.insert(enqueue(&a, "alto.responsabile", None, &one_row()).await);
+    }
+    let claims: Vec<_> = (0..12)
+        .map(|i| {
+            let app = if i % 2 == 0 { a.clone() } else { b.clone() };
+            tokio::spawn(async move { app.claim_job(&format!("racer-{i}")).await.expect("claim").map(|j| j.id) })
+        })
+        .collect();
+    let mut won = Vec::new();
+    for c in claims {
+        won.extend(c.await.expect("task"));
+    }
+    won.sort_unstable();
+    assert_eq!(won, queued.into_iter().collect::<Vec<_>>(), "each job claimed once, by one of the racers");
+    db.drop_pg().await;
+}
+
 #[tokio::test]
 async fn an_ente_gestore_never_sees_another_providers_job_from_any_server() {
     let db = TestDb::new().await;
@@ -181,6 +216,13 @@ async fn an_ente_gestore_never_sees_another_providers_job_from_any_server() {
     for id in [office_job, own_job] {
         assert_eq!(wait_until_over(&b, id).await.state, JobState::Done);
     }
+    // The upload form lists the recent jobs by the same rule.
+    let link = |id: i64| format!("href=\"/ambiti/ALTO_SEBINO/importa/lavori/{id}\"");
+    let form = coop.get(format!("{base}/ambiti/ALTO_SEBINO/importa")).send().await.expect("GET").text().await.expect("html");
+    assert!(form.contains(&link(own_job)) && !form.contains(&link(office_job)), "{form}");
+    assert!(form.contains("1 righe importate"), "{form}");
+    let form = office.get(format!("{base}/ambiti/ALTO_SEBINO/importa")).send().await.expect("GET").text().await.expect("html");
+    assert!(form.contains(&link(own_job)) && form.contains(&link(office_job)), "{form}");
     db.drop_pg().await;
 }
 
