@@ -10,6 +10,10 @@ pub const LEASE_MS: i64 = 60_000;
 pub const PROGRESS_EVERY_MS: i64 = 500;
 /// Without new progress, the lease is still renewed this often (well inside `LEASE_MS`).
 pub const RENEW_EVERY_MS: i64 = LEASE_MS / 4;
+// Renewed well before it lapses, at compile time.
+const _: () = assert!(RENEW_EVERY_MS * 2 < LEASE_MS);
+/// A finished job (its outcome, which names the rows it refused) is kept this long, then deleted.
+pub const KEPT_MS: i64 = 30 * 24 * 3600 * 1000;
 /// Runs a job may start; a job interrupted this many times is failed instead of claimed again.
 pub const MAX_ATTEMPTS: i64 = 3;
 
@@ -86,7 +90,6 @@ mod tests {
         assert!(progress_due(10_000, 10_001, true, false), "a new phase");
         assert!(!progress_due(10_000, 10_000 + RENEW_EVERY_MS - 1, false, false), "nothing new");
         assert!(progress_due(10_000, 10_000 + RENEW_EVERY_MS, false, false), "the lease is renewed");
-        assert!(RENEW_EVERY_MS * 2 < LEASE_MS, "renewed well before it lapses");
     }
 
     #[test]

@@ -126,6 +126,26 @@ pub async fn recent_jobs(conn: &mut AnyConnection, ambito_id: Option<i64>, limit
     rows.iter().map(job_row).collect()
 }
 
+/// Whether any job awaits a worker at `now_ms` (queued, or running under a lapsed lease): a read,
+/// so that idle workers do not queue for SQLite's write lock behind a running import.
+pub async fn jobs_waiting(conn: &mut AnyConnection, now_ms: i64) -> Result<bool> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) FROM job WHERE state = 'queued' OR (state = 'running' AND (lease_until_ms IS NULL OR lease_until_ms <= $1))",
+    )
+    .bind(now_ms)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get::<i64, _>(0)? > 0)
+}
+
+/// Deletes the jobs that ended before `before_ms`; returns how many. Their outcomes name persons
+/// (a refused delivery file lists its rows), so they are not kept for ever.
+pub async fn purge_jobs(conn: &mut AnyConnection, before_ms: i64) -> Result<u64> {
+    let done =
+        sqlx::query("DELETE FROM job WHERE state IN ('done', 'failed') AND finished_ms < $1").bind(before_ms).execute(&mut *conn).await?;
+    Ok(done.rows_affected())
+}
+
 /// Claims the oldest job that is queued, or running under a lease that lapsed at `now_ms`, and
 /// has attempts left: `worker` holds it until `lease_until_ms` and the attempt is counted.
 /// Progress starts over, since the run does. `None`: nothing to claim (or another worker won).

@@ -5,7 +5,7 @@
 
 use super::{Job, JobKind, kinds, now_ms, spool};
 use crate::{App, Progress, Result};
-use ambito_domain::jobs::{LEASE_MS, MAX_ATTEMPTS, PROGRESS_EVERY_MS, progress_due};
+use ambito_domain::jobs::{KEPT_MS, LEASE_MS, MAX_ATTEMPTS, PROGRESS_EVERY_MS, progress_due};
 use ambito_store::{self as store, JobProgressRow};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -115,10 +115,18 @@ impl App {
     }
 
     /// Claims the next job for `worker`, with a lease of `LEASE_MS`; `None`: nothing to claim.
-    /// Jobs interrupted too often are failed first.
+    /// Jobs interrupted too often are failed first, and finished ones past `KEPT_MS` deleted
+    /// (whenever a job is claimed: the table stays small without a timer of its own).
     pub async fn claim_job(&self, worker: &str) -> Result<Option<Job>> {
         let now = now_ms();
+        let mut conn = self.store.read().await?;
+        let waiting = store::jobs_waiting(&mut conn, now).await?;
+        drop(conn);
+        if !waiting {
+            return Ok(None);
+        }
         let mut tx = self.store.write_untracked().await?;
+        let purged = store::purge_jobs(&mut tx, now - KEPT_MS).await?;
         let given_up = store::give_up_jobs(&mut tx, now, &gave_up_message()).await?;
         let claimed = store::claim_job(&mut tx, worker, now, now + LEASE_MS, STARTING_PHASE).await?;
         let row = match claimed {
@@ -126,6 +134,9 @@ impl App {
             None => None,
         };
         tx.commit().await?;
+        if purged > 0 {
+            tracing::info!(purged, "finished jobs past their keeping time deleted");
+        }
         for (id, input) in given_up {
             tracing::warn!(job = id, attempts = MAX_ATTEMPTS, "job interrupted too often: failed");
             spool::remove(&self.jobs.spool, &input);

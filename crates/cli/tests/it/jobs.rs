@@ -169,6 +169,17 @@ async fn a_live_lease_is_not_stolen_and_a_job_interrupted_too_often_fails_with_a
     let reason = failed.failure.clone().unwrap_or_default();
     assert!(reason.contains(&format!("interrotto {MAX_ATTEMPTS} volte")) && reason.contains("inviare di nuovo il file"), "{reason}");
     assert!(!input.exists(), "a failed job's input is removed");
+
+    // Finished jobs are kept `KEPT_MS`, then deleted when a worker next claims a job.
+    sqlx::query("UPDATE job SET finished_ms = 1 WHERE id = $1")
+        .bind(id)
+        .execute(&mut *a.store.read().await.expect("conn"))
+        .await
+        .expect("age");
+    let next = enqueue(&a, "alto.responsabile", None, &one_row()).await;
+    assert_eq!(b.claim_job("w5").await.expect("claim").map(|j| j.id), Some(next));
+    assert!(a.job(id).await.expect("job").is_none(), "an old finished job is purged");
+    assert!(a.job(next).await.expect("job").is_some());
     db.drop_pg().await;
 }
 
