@@ -62,9 +62,15 @@ where
     router.layer(axum::middleware::map_response(security_headers))
 }
 
-/// Jobs a server runs at once. Imports take the write lock (SQLite) or contend for the same
-/// aggregates, so more would queue in the database instead of here.
-const JOB_WORKERS: usize = 2;
+/// Jobs a server runs at once. On SQLite an import holds the one write lock for its whole
+/// transaction, so a second would only wait for it (and fail past the busy timeout): one at a
+/// time. PostgreSQL runs two side by side.
+fn job_workers(backend: ambito_store::Backend) -> usize {
+    match backend {
+        ambito_store::Backend::Sqlite => 1,
+        ambito_store::Backend::Postgres => 2,
+    }
+}
 
 /// Serves the application until the process is stopped, with the timeouts and connection limit
 /// of `web.limits`.
@@ -72,7 +78,7 @@ pub async fn serve(listener: tokio::net::TcpListener, app: ambito_app::App, web:
     uploads::sweep();
     let limits = web.limits;
     // The job queue's workers run beside the server and stop with it.
-    let _workers = app.start_job_workers(JOB_WORKERS);
+    let _workers = app.start_job_workers(job_workers(app.store.backend()));
     server::run(listener, router_with(app, web), limits).await
 }
 

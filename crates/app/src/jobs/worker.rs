@@ -13,6 +13,8 @@ use std::time::Duration;
 /// How often an idle worker looks for work queued by another process or left by a dead worker;
 /// this process's own jobs wake it at once.
 const POLL: Duration = Duration::from_secs(1);
+/// Tries to record a job's end before giving up (each try waits up to SQLite's busy timeout).
+const FINISH_TRIES: u32 = 30;
 /// The phase a claimed job shows until its kind reports one.
 const STARTING_PHASE: &str = "avvio";
 
@@ -90,6 +92,26 @@ fn row_progress(s: &Snapshot) -> JobProgressRow<'_> {
 }
 
 impl App {
+    /// The last progress, then the end: both or neither. `false`: the lease is another's.
+    async fn record_end(
+        &self,
+        id: i64,
+        worker: &str,
+        last: &Snapshot,
+        outcome: std::result::Result<&str, &str>,
+        ours: bool,
+    ) -> Result<bool> {
+        if !ours {
+            return Ok(false);
+        }
+        let now = now_ms();
+        let mut tx = self.store.write_untracked().await?;
+        let finished = store::renew_job(&mut tx, id, worker, now + LEASE_MS, now, &row_progress(last)).await?
+            && store::finish_job(&mut tx, id, worker, now, outcome).await?;
+        tx.commit().await?;
+        Ok(finished)
+    }
+
     /// Starts `n` workers in the background (a Tokio runtime must be running).
     pub fn start_job_workers(&self, n: usize) -> WorkerHandle {
         let tasks = (0..n)
@@ -184,14 +206,22 @@ impl App {
             tracing::error!(job = id, %cause, "job failed");
             failed_message(job.kind, id)
         });
-        let mut tx = self.store.write_untracked().await?;
-        // The last progress, then the end: both or neither.
+        let outcome = outcome.as_deref().map_err(String::as_str);
         let snapshot = live.snapshot();
-        let now = now_ms();
-        let finished = still_ours
-            && store::renew_job(&mut tx, id, worker, now + LEASE_MS, now, &row_progress(&snapshot)).await?
-            && store::finish_job(&mut tx, id, worker, now, outcome.as_deref().map_err(String::as_str)).await?;
-        tx.commit().await?;
+        let mut tries = 0;
+        let finished = loop {
+            // SQLite may be busy with another process's import for longer than its busy timeout:
+            // the work is done, so keep trying rather than leave it to be run again.
+            match self.record_end(id, worker, &snapshot, outcome, still_ours).await {
+                Ok(finished) => break finished,
+                Err(e) if tries < FINISH_TRIES => {
+                    tries += 1;
+                    tracing::warn!(job = id, error = %e, "job end not recorded yet; trying again");
+                    tokio::time::sleep(POLL).await;
+                }
+                Err(e) => return Err(e),
+            }
+        };
         if finished {
             spool::remove(&self.jobs.spool, &input_file);
         } else {
