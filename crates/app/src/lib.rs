@@ -15,6 +15,7 @@ pub mod backup;
 pub mod cache;
 pub mod demo;
 pub mod intake;
+pub mod jobs;
 pub mod limits;
 pub mod problems;
 pub mod progress;
@@ -73,6 +74,8 @@ pub struct App {
     audit_writer: access::AuditWriter,
     /// The audit chain's key, from outside the database (`access::audit_key`).
     audit_key: std::sync::Arc<ambito_domain::audit::AuditKey>,
+    /// The job queue's spool, wake-up and live progress (`jobs`).
+    pub(crate) jobs: std::sync::Arc<jobs::Queue>,
 }
 
 /// (role, permission) pairs, ordered.
@@ -94,6 +97,7 @@ impl App {
             role_table: Default::default(),
             audit_writer: Default::default(),
             audit_key: std::sync::Arc::new(audit_key),
+            jobs: jobs::Queue::new(database_url),
         };
         app.ensure_default_roles().await?;
         // A database that had targets and population before `target_value` existed: value them once.

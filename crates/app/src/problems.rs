@@ -1,6 +1,6 @@
 //! What an import found wrong, located to file, line and column, readable in Italian and English.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,7 +20,7 @@ impl Lang {
 }
 
 /// One message in both languages; the web UI shows Italian, the CLI follows the locale.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Msg {
     pub it: String,
     pub en: String,
@@ -39,7 +39,7 @@ impl Msg {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
     pub file: String,
     /// 1-based line of the file (for XLSX, the sheet row).
@@ -69,7 +69,7 @@ impl fmt::Display for Problem {
 }
 
 /// Collects errors and warnings while validating; errors block the import, warnings do not.
-#[derive(Debug, Default, Clone, Serialize)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Findings {
     pub errors: Vec<Problem>,
     pub warnings: Vec<Problem>,

@@ -95,6 +95,9 @@ enum Command {
     /// Likert questionnaires.
     #[command(subcommand)]
     Questionnaire(QuestionnaireCmd),
+    /// The job queue (imports started from the browser).
+    #[command(subcommand)]
+    Jobs(JobsCmd),
     /// Time the benchmark's questions 2–4 in this process, on the open database (bench/run.py).
     #[command(subcommand)]
     Bench(BenchCmd),
@@ -273,6 +276,18 @@ enum TableFormat {
 }
 
 #[derive(Subcommand)]
+enum JobsCmd {
+    /// The latest jobs, newest first: id, Ambito, state, phase, rows, attempts, file.
+    List {
+        /// Only this Ambito's jobs.
+        #[arg(long)]
+        ambito: Option<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: i64,
+    },
+}
+
+#[derive(Subcommand)]
 enum DeliveriesCmd {
     /// One person's deliveries in one service, oldest first.
     History {
@@ -412,6 +427,28 @@ async fn dispatch(app: &App, cli: Cli, bar: &Bar, open_seconds: f64) -> anyhow::
         Command::Demo => {
             let done = app.load_demo(bar).await?;
             println!("dati demo caricati: {} file, {} righe", done.len(), done.iter().map(|o| o.rows).sum::<usize>());
+        }
+        Command::Jobs(JobsCmd::List { ambito, limit }) => {
+            for job in app.recent_jobs(ambito.as_deref(), limit).await? {
+                let outcome = match (job.import_outcome(), &job.failure) {
+                    (Some(o), _) if o.applied => format!("{} righe importate", o.rows),
+                    (Some(o), _) => format!("rifiutato: {} errori", o.findings.errors.len()),
+                    (None, Some(reason)) => reason.clone(),
+                    (None, None) => String::new(),
+                };
+                println!(
+                    "{}\t{}\t{}\t{}\t{}/{}\ttentativi {}\t{}\t{}",
+                    job.id,
+                    job.ambito_code,
+                    job.state.code(),
+                    job.phase,
+                    job.rows_done,
+                    job.rows_total,
+                    job.attempts,
+                    job.display_name,
+                    outcome
+                );
+            }
         }
         Command::User(cmd) => return access_cmd::user(app, cmd).await,
         Command::Token(cmd) => return access_cmd::token(app, cmd).await,

@@ -12,6 +12,7 @@ pub mod expr;
 pub mod format;
 pub mod ids;
 pub mod indicator;
+pub mod jobs;
 pub mod likert;
 pub mod measures;
 pub mod number;

@@ -1,23 +1,18 @@
-//! Long imports run as jobs. Uploading a delivery file starts one and redirects to its page; the
-//! page shows a progress bar that `job-progress.js` feeds from a JSON endpoint (rows done, rows/s,
-//! ETA) and, once the job is over, the outcome. Without JavaScript the page refreshes itself.
-//! Jobs live in this process's memory: the last `KEPT` are kept, a restart forgets them.
+//! The pages of long imports, which run as jobs of the persisted queue (`ambito_app::jobs`).
+//! Uploading a delivery file queues one and redirects to its page; the page shows a progress bar
+//! that `job-progress.js` feeds from a JSON endpoint (rows done, rows/s, ETA) and, once the job
+//! is over, the outcome. Without JavaScript the page refreshes itself. Both read the job's row
+//! through `App`, so they answer from any server process and after a restart.
 
 use crate::error::{WebError, WebResult};
 use crate::views;
-use ambito_app::intake::ImportOutcome;
-use ambito_app::{App, Progress};
+use ambito_app::App;
+use ambito_app::jobs::{Job, JobKind, JobState, NewJob};
 use ambito_domain::access::Perm;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Json, Response};
+use axum::response::{Html, IntoResponse, Json, Response};
 use serde::Serialize;
-use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, LazyLock, Mutex};
-use std::time::Instant;
-
-const KEPT: usize = 64;
 
 pub fn routes() -> crate::access::Routes {
     use crate::access::Policy;
@@ -27,53 +22,25 @@ pub fn routes() -> crate::access::Routes {
         .get("/api/v1/ambiti/{code}/lavori/{id}", Policy::Ambito(UPLOAD), "Avanzamento di un'importazione (JSON)", job_status)
 }
 
-/// One running or finished import.
-pub struct Job {
-    ambito: String,
-    ambito_id: i64,
-    /// Who uploaded the file, and the providers it may report for (`None`: any).
-    owner: i64,
-    providers: Option<std::collections::BTreeSet<String>>,
-    file: String,
-    progress: JobProgress,
-    outcome: Mutex<Option<Result<ImportOutcome, String>>>,
-}
-
-/// Progress as the importer reports it, readable from any request.
-struct JobProgress {
-    phase: Mutex<(String, Instant)>,
-    total: AtomicU64,
-    done: AtomicU64,
-}
-
-impl Progress for JobProgress {
-    fn start(&self, phase: &str, total: u64) {
-        if let Ok(mut p) = self.phase.lock() {
-            *p = (phase.to_string(), Instant::now());
-        }
-        self.total.store(total, Ordering::Relaxed);
-        self.done.store(0, Ordering::Relaxed);
-    }
-    fn advance(&self, n: u64) {
-        self.done.fetch_add(n, Ordering::Relaxed);
-    }
-    fn finish(&self) {}
-}
-
-/// The last id handed out, and the jobs by id.
-type Registry = (u64, BTreeMap<u64, Arc<Job>>);
-
-static JOBS: LazyLock<Mutex<Registry>> = LazyLock::new(|| Mutex::new((0, BTreeMap::new())));
-
-/// A job of this Ambito that the caller may follow: its own, or any when the caller is not bound
-/// to a provider (an ente gestore never sees another provider's upload and its errors).
-fn job(code: &str, id: u64) -> WebResult<Arc<Job>> {
-    let jobs = JOBS.lock().map_err(|_| WebError::Internal("registro dei lavori non disponibile".into()))?;
-    let found = jobs.1.get(&id).filter(|j| j.ambito == code).cloned();
+/// Whether the caller may follow `job`: its own, or any when the caller is not bound to a
+/// provider (an ente gestore never sees another provider's upload and its errors).
+fn visible(job: &Job) -> bool {
     let caller = crate::access::current();
-    let visible =
-        |j: &Job| caller.user().is_some_and(|p| p.user_id == j.owner || p.providers_for(Perm::DeliveryImport, j.ambito_id).is_none());
-    found.filter(|j| visible(j)).ok_or_else(|| WebError::NotFound(format!("lavoro {id} non trovato")))
+    caller.user().is_some_and(|p| p.user_id == job.owner_user_id || p.providers_for(Perm::DeliveryImport, job.ambito_id).is_none())
+}
+
+/// A job of this Ambito that the caller may follow; any other is not found, not forbidden.
+async fn job(app: &App, code: &str, id: i64) -> WebResult<Job> {
+    let found = app.job(id).await?.filter(|j| j.ambito_code == code && visible(j));
+    found.ok_or_else(|| WebError::NotFound(format!("lavoro {id} non trovato")))
+}
+
+/// How many of an Ambito's latest jobs the upload form lists.
+const RECENT: i64 = 10;
+
+/// The Ambito's latest jobs that the caller may follow, newest first.
+pub async fn recent_for_caller(app: &App, code: &str) -> WebResult<Vec<Job>> {
+    Ok(app.recent_jobs(Some(code), RECENT).await?.into_iter().filter(visible).collect())
 }
 
 /// Who starts an import, and for which providers it may report.
@@ -83,100 +50,81 @@ pub struct Uploader {
     pub providers: Option<std::collections::BTreeSet<String>>,
 }
 
-/// Starts importing a spooled delivery file in the background; the file is removed when the job
-/// ends, however it ends. Returns the job's id.
-pub fn start_delivery_import(app: App, ambito: &str, upload: crate::uploads::Spooled, by: Uploader) -> u64 {
-    let job = Arc::new(Job {
-        ambito: ambito.to_string(),
+/// Queues the import of a spooled delivery file: the queue takes the file into its own spool
+/// (and the upload's copy goes away with `upload`). Returns the job's id.
+pub async fn start_delivery_import(app: &App, upload: crate::uploads::Spooled, by: Uploader) -> WebResult<i64> {
+    let job = NewJob {
+        kind: JobKind::DeliveryImport,
         ambito_id: by.ambito_id,
-        owner: by.user_id,
+        owner_user_id: by.user_id,
         providers: by.providers,
-        file: upload.name.clone(),
-        progress: JobProgress { phase: Mutex::new(("in coda".into(), Instant::now())), total: AtomicU64::new(0), done: AtomicU64::new(0) },
-        outcome: Mutex::new(None),
-    });
-    let id = match JOBS.lock() {
-        Ok(mut jobs) => {
-            jobs.0 += 1;
-            let id = jobs.0;
-            jobs.1.insert(id, job.clone());
-            while jobs.1.len() > KEPT {
-                jobs.1.pop_first();
-            }
-            id
-        }
-        Err(_) => 0,
+        input: upload.path(),
+        display_name: &upload.name,
     };
-    tokio::spawn(async move {
-        let opts = ambito_app::deliveries::DeliveryImport { ambito_code: &job.ambito, year: None, providers: job.providers.clone() };
-        // Messages name the file as it was uploaded, never the spooled copy's path.
-        let result = app.import_deliveries_named(upload.path(), &job.file, opts, &job.progress).await;
-        drop(upload);
-        let result = result.map_err(|e| e.to_string());
-        if let Ok(mut slot) = job.outcome.lock() {
-            *slot = Some(result);
-        }
-    });
-    id
+    Ok(app.enqueue_job(job).await?)
 }
 
 /// The job's URL, where the upload redirects.
-pub fn page_url(code: &str, id: u64) -> String {
+pub fn page_url(code: &str, id: i64) -> String {
     format!("/ambiti/{}/importa/lavori/{id}", views::encode_segment(code))
 }
 
 #[derive(Serialize)]
 struct Status {
+    stato: &'static str,
     fase: String,
     righe: u64,
     totale: u64,
     righe_al_secondo: Option<u64>,
     secondi_alla_fine: Option<u64>,
     finito: bool,
+    /// Whether the file was applied, once the job is over (`false` for a failed job too).
     applicato: Option<bool>,
+    /// The reason of a failed job.
+    errore: Option<String>,
 }
 
 fn status(job: &Job) -> Status {
-    let (fase, since) = job.progress.phase.lock().map(|p| p.clone()).unwrap_or_else(|_| (String::new(), Instant::now()));
-    let (done, total) = (job.progress.done.load(Ordering::Relaxed), job.progress.total.load(Ordering::Relaxed));
-    let seconds = since.elapsed().as_secs_f64();
-    let rate = (seconds > 0.5 && done > 0).then(|| done as f64 / seconds);
-    let outcome = job.outcome.lock().ok().and_then(|o| o.as_ref().map(|r| r.as_ref().map(|o| o.applied).unwrap_or(false)));
+    let over = job.state.is_over();
     Status {
-        fase,
-        righe: done,
-        totale: total,
-        righe_al_secondo: rate.map(|r| r.round() as u64),
-        secondi_alla_fine: rate.filter(|_| total > done).map(|r| ((total - done) as f64 / r).ceil() as u64),
-        finito: outcome.is_some(),
-        applicato: outcome,
+        stato: job.state.code(),
+        fase: job.phase.clone(),
+        righe: job.rows_done,
+        totale: job.rows_total,
+        righe_al_secondo: job.pace.rows_per_second,
+        secondi_alla_fine: job.pace.seconds_left,
+        finito: over,
+        applicato: over.then(|| job.import_outcome().is_some_and(|o| o.applied)),
+        errore: job.failure.clone(),
     }
 }
 
-async fn job_status(Path((code, id)): Path<(String, u64)>) -> WebResult<Json<Status>> {
-    Ok(Json(status(&*job(&code, id)?)))
+async fn job_status(State(app): State<App>, Path((code, id)): Path<(String, i64)>) -> WebResult<Json<Status>> {
+    Ok(Json(status(&job(&app, &code, id).await?)))
 }
 
-async fn job_page(State(app): State<App>, Path((code, id)): Path<(String, u64)>) -> WebResult<Response> {
+async fn job_page(State(app): State<App>, Path((code, id)): Path<(String, i64)>) -> WebResult<Response> {
     let ambito = app.ambito(&code).await?;
-    let job = job(&ambito.code, id)?;
-    let finished = job.outcome.lock().ok().and_then(|o| o.clone());
-    match finished {
-        Some(Ok(outcome)) => {
+    let job = job(&app, &ambito.code, id).await?;
+    match job.state {
+        JobState::Done => {
+            let outcome = job.import_outcome().ok_or_else(|| WebError::Internal(format!("job {id}: outcome unreadable")))?;
             let code = if outcome.applied { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
             Ok((code, views::upload::UploadPage::new(&ambito.code, ambito.id, &ambito.name, Some(outcome))).into_response())
         }
-        Some(Err(cause)) => Err(WebError::Internal(cause)),
-        None => {
-            let s = status(&job);
+        JobState::Failed => {
+            // The reason is written for the user; the cause is in the log under the job's id.
+            let reason = job.failure.unwrap_or_default();
+            let page = views::home::ErrorPage::new("Importazione non riuscita", &format!("{}: {reason}", job.display_name));
+            let body = askama::Template::render(&page).map_err(|e| WebError::Internal(e.to_string()))?;
+            Ok((StatusCode::INTERNAL_SERVER_ERROR, Html(body)).into_response())
+        }
+        JobState::Queued | JobState::Running => {
             let page = views::job::JobPage::new(
                 &ambito.code,
                 &ambito.name,
-                &job.file,
+                &job,
                 &format!("/api/v1/ambiti/{}/lavori/{id}", views::encode_segment(&ambito.code)),
-                &s.fase,
-                s.righe,
-                s.totale,
             );
             Ok(page.into_response())
         }

@@ -68,6 +68,8 @@ where
 pub async fn serve(listener: tokio::net::TcpListener, app: ambito_app::App, web: WebConfig) -> std::io::Result<()> {
     uploads::sweep();
     let limits = web.limits;
+    // The job queue's workers run beside the server and stop with it.
+    let _workers = app.start_job_workers(app.job_workers_per_server());
     server::run(listener, router_with(app, web), limits).await
 }
 

@@ -318,7 +318,9 @@ async fn save_texts(
 
 async fn upload_form(State(app): State<App>, Path(code): Path<String>) -> WebResult<views::upload::UploadPage> {
     let ambito = app.ambito(&code).await?;
-    Ok(views::upload::UploadPage::new(&ambito.code, ambito.id, &ambito.name, None))
+    let jobs = crate::jobs::recent_for_caller(&app, &ambito.code).await?;
+    let lines = jobs.iter().map(|j| views::upload::JobLine::new(&ambito.code, j)).collect();
+    Ok(views::upload::UploadPage::new(&ambito.code, ambito.id, &ambito.name, None).with_jobs(lines))
 }
 
 async fn upload(State(app): State<App>, Path(code): Path<String>, mut form: Multipart) -> WebResult<Response> {
@@ -327,7 +329,7 @@ async fn upload(State(app): State<App>, Path(code): Path<String>, mut form: Mult
     while let Some(field) = form.next_field().await.map_err(crate::uploads::form_error)? {
         match field.name() {
             Some("tipo") => kind = field.text().await.map_err(crate::uploads::form_error)?,
-            // On disk as it arrives; removed when `file` is dropped (or by the job that takes it).
+            // On disk as it arrives; removed when `file` is dropped (a job moves it into its spool).
             Some("file") => file = Some(crate::uploads::spool(field).await?),
             _ => {}
         }
@@ -351,7 +353,7 @@ async fn upload(State(app): State<App>, Path(code): Path<String>, mut form: Mult
         "budget" => app.import_budget(&file.name, &file.read().await?, &ambito.code, &ambito_app::NoProgress).await?,
         "consegne" => {
             // Large files take a while: the import runs as a job and the browser follows it.
-            let id = crate::jobs::start_delivery_import(app.clone(), &ambito.code, file, uploader);
+            let id = crate::jobs::start_delivery_import(&app, file, uploader).await?;
             return Ok(Redirect::to(&crate::jobs::page_url(&ambito.code, id)).into_response());
         }
         other => return Err(WebError::BadRequest(format!("tipo di dati sconosciuto «{other}»"))),

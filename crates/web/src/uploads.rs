@@ -2,8 +2,9 @@
 //!
 //! Each file goes into a directory of this process alone, created fresh (mode 0700) under the
 //! system's temporary directory (`TMPDIR`), as a file of mode 0600 whose name owes nothing to
-//! the uploaded one. A `Spooled` removes its file when dropped: at the end of the request, or of
-//! the import job that took it, whether the import succeeded, was refused, failed or panicked.
+//! the uploaded one. A `Spooled` removes its file when dropped, at the end of the request; a
+//! delivery upload's file is moved first into the job queue's spool in the data directory
+//! (`ambito_app::jobs`), which keeps it until its job ends, across restarts.
 //! A process killed in the middle leaves its directory behind; the next server to start removes
 //! the directories of processes that are gone (`sweep`).
 

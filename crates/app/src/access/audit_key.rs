@@ -35,13 +35,18 @@ pub fn resolve(database_url: &str) -> Result<AuditKey> {
 
 /// `audit.key` in the data directory; `None` for an in-memory SQLite database.
 pub fn default_path(database_url: &str) -> Option<PathBuf> {
-    let Some(rest) = database_url.strip_prefix("sqlite:") else { return Some(Path::new("data").join(DEFAULT_KEY_FILE)) };
+    data_dir(database_url).map(|dir| dir.join(DEFAULT_KEY_FILE))
+}
+
+/// The data directory: beside a SQLite database, `./data` for PostgreSQL; `None` for an
+/// in-memory SQLite database. The job queue's spool lives there too.
+pub fn data_dir(database_url: &str) -> Option<PathBuf> {
+    let Some(rest) = database_url.strip_prefix("sqlite:") else { return Some(PathBuf::from("data")) };
     let path = rest.trim_start_matches("//").split('?').next().unwrap_or("");
     if path.is_empty() || path == ":memory:" {
         return None;
     }
-    let dir = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    Some(dir.join(DEFAULT_KEY_FILE))
+    Some(Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf())
 }
 
 fn parse(bytes: &[u8], origin: &str) -> Result<AuditKey> {

@@ -13,10 +13,10 @@ pub use cells::{Cells, Reported, scaled, unscaled};
 use crate::problems::Findings;
 use crate::{App, Result};
 use ambito_store::{self as store, WriteTx};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-#[derive(Debug, Default, Clone, Serialize)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct ImportOutcome {
     pub file: String,
     pub rows: usize,

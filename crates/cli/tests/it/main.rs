@@ -16,6 +16,7 @@ mod hardening;
 mod http;
 mod imports;
 mod isolation;
+mod jobs;
 mod layering;
 mod matrix;
 mod oidc;

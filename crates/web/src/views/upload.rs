@@ -18,9 +18,43 @@ pub struct UploadPage {
     pub kinds: Vec<(&'static str, &'static str)>,
     /// For an ente gestore: the providers whose deliveries it may send.
     pub own_providers: Option<String>,
+    /// The Ambito's latest jobs this caller may follow (on the form only).
+    pub recent_jobs: Vec<JobLine>,
+}
+
+/// One row of the recent jobs: link, file, state and how it ended.
+pub struct JobLine {
+    pub url: String,
+    pub file: String,
+    pub state: &'static str,
+    pub outcome: String,
+}
+
+impl JobLine {
+    pub fn new(code: &str, job: &ambito_app::jobs::Job) -> JobLine {
+        use ambito_app::jobs::JobState;
+        let state = match job.state {
+            JobState::Queued => "in coda",
+            JobState::Running => "in corso",
+            JobState::Done => "finito",
+            JobState::Failed => "non riuscito",
+        };
+        let outcome = match (job.import_outcome(), &job.failure) {
+            (Some(o), _) if o.applied => format!("{} righe importate", o.rows),
+            (Some(o), _) => format!("{} errori, nessuna modifica applicata", o.findings.errors.len()),
+            (None, Some(reason)) => reason.clone(),
+            (None, None) => format!("{}: {} di {} righe", job.phase, job.rows_done, job.rows_total),
+        };
+        JobLine { url: crate::jobs::page_url(code, job.id), file: job.display_name.clone(), state, outcome }
+    }
 }
 
 impl UploadPage {
+    pub fn with_jobs(mut self, jobs: Vec<JobLine>) -> Self {
+        self.recent_jobs = jobs;
+        self
+    }
+
     pub fn new(code: &str, ambito_id: i64, name: &str, outcome: Option<ImportOutcome>) -> Self {
         // Offer only what the upload would accept from this caller.
         let caller = crate::access::current();
@@ -46,6 +80,6 @@ impl UploadPage {
         let render = |p: &ambito_app::Problem| p.render(ambito_app::Lang::It);
         let errors = outcome.as_ref().map(|o| o.findings.errors.iter().map(render).collect()).unwrap_or_default();
         let warnings = outcome.as_ref().map(|o| o.findings.warnings.iter().map(render).collect()).unwrap_or_default();
-        UploadPage { layout, code: code.into(), outcome, errors, warnings, kinds, own_providers }
+        UploadPage { layout, code: code.into(), outcome, errors, warnings, kinds, own_providers, recent_jobs: Vec::new() }
     }
 }
