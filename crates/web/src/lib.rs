@@ -6,6 +6,7 @@
 //! - [`with_security_headers`] adds CSP and friends to every response.
 
 pub mod access;
+mod api;
 mod admin;
 pub mod assets;
 mod auth;
@@ -80,11 +81,7 @@ pub fn all_routes() -> Routes {
         .merge(questionnaire::routes())
         .merge(plan::routes())
         .merge(oidc::routes())
-        .get("/api/v1/openapi.json", Policy::Public, "Questo documento OpenAPI", openapi_json)
-}
-
-async fn openapi_json() -> axum::Json<serde_json::Value> {
-    axum::Json(openapi::document(all_routes().specs()))
+        .merge(api::routes())
 }
 
 /// The route table, for tests and documentation.
