@@ -91,7 +91,7 @@ pub fn rejected_import() -> Value {
 }
 
 fn multipart(props: Value, required: &[&str]) -> Value {
-    json!({"required": true, "content": {"multipart/form-data": {"schema": {"type": "object", "required": required, "properties": props}}}})
+    json!({"required": true, "content": {"multipart/form-data": {"schema": {"type": "object", "required": required, "properties": props, "additionalProperties": false}}}})
 }
 
 fn indicator() -> Value {
@@ -353,6 +353,7 @@ pub fn path_param(name: &str) -> Value {
         "id" => json!({"type": "integer", "minimum": 0, "maximum": 9_007_199_254_740_991_i64}),
         "tri" => json!({"type": "string", "pattern": "^[0-9]{4}-[0-9]{4}$", "examples": ["2021-2023"]}),
         "code" => json!({"type": "string", "minLength": 1, "examples": ["ALTO_SEBINO"]}),
+        "q" => json!({"type": "string", "minLength": 1, "examples": ["ADM_FAMIGLIE"]}),
         _ => json!({"type": "string", "minLength": 1}),
     }
 }

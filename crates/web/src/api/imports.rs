@@ -78,15 +78,21 @@ pub(super) fn outcome_response(o: ImportOutcome) -> Response {
     (StatusCode::UNPROCESSABLE_ENTITY, [(header::CONTENT_TYPE, ct)], body.to_string()).into_response()
 }
 
-/// The bytes and name of the multipart field `file` (other fields are ignored).
+/// A field the API does not take: refused, so that a misspelt field is not silently dropped.
+fn unknown_field(name: Option<&str>) -> WebError {
+    WebError::BadRequest(format!("campo «{}» non previsto", name.unwrap_or_default()))
+}
+
+/// The bytes and name of the multipart field `file`, the only field there may be.
 pub(super) async fn multipart_file(mut form: Multipart, default_name: &str) -> WebResult<Option<(String, Vec<u8>)>> {
     let mut file = None;
     while let Some(f) = form.next_field().await.map_err(crate::uploads::form_error)? {
-        if f.name() == Some("file") {
-            let name = f.file_name().unwrap_or(default_name).to_string();
-            let bytes = f.bytes().await.map_err(crate::uploads::form_error)?;
-            file = Some((name, bytes.to_vec()));
+        if f.name() != Some("file") {
+            return Err(unknown_field(f.name()));
         }
+        let name = f.file_name().unwrap_or(default_name).to_string();
+        let bytes = f.bytes().await.map_err(crate::uploads::form_error)?;
+        file = Some((name, bytes.to_vec()));
     }
     Ok(file)
 }
@@ -100,7 +106,7 @@ async fn upload(State(app): State<App>, Path(code): Path<String>, mut form: Mult
         match field.name() {
             Some("tipo") => kind = field.text().await.map_err(crate::uploads::form_error)?,
             Some("file") => file = Some(crate::uploads::spool(field).await?),
-            _ => {}
+            other => return Err(unknown_field(other)),
         }
     }
     let needed = match kind.as_str() {
