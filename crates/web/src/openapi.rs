@@ -20,7 +20,7 @@ pub fn document(specs: &[RouteSpec]) -> Value {
             responses.insert(status.to_string(), json!({"description": "OK", "content": {"application/json": {"schema": schema}}}));
         }
         let public = spec.policy == Policy::Public;
-        let mut errors: Vec<u16> = if public { vec![400, 500] } else { vec![400, 401, 403, 404, 500] };
+        let mut errors: Vec<u16> = vec![400, 401, 403, 404, 500];
         errors.extend(doc.errors);
         errors.sort_unstable();
         errors.dedup();
