@@ -36,11 +36,12 @@ pub async fn find_import(conn: &mut AnyConnection, ambito_id: Option<i64>, kind:
 
 /// The import log of an Ambito, newest first, at most `limit` batches.
 pub async fn list_imports(conn: &mut AnyConnection, ambito_id: i64, limit: i64) -> Result<Vec<ImportBatch>> {
-    let rows = sqlx::query("SELECT id, kind, file_name, rows, imported_at FROM import_batch WHERE ambito_id = $1 ORDER BY id DESC LIMIT $2")
-        .bind(ambito_id)
-        .bind(limit)
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows =
+        sqlx::query("SELECT id, kind, file_name, rows, imported_at FROM import_batch WHERE ambito_id = $1 ORDER BY id DESC LIMIT $2")
+            .bind(ambito_id)
+            .bind(limit)
+            .fetch_all(&mut *conn)
+            .await?;
     rows.into_iter()
         .map(|r| {
             Ok(ImportBatch {

@@ -6,8 +6,8 @@
 //! - [`with_security_headers`] adds CSP and friends to every response.
 
 pub mod access;
-mod api;
 mod admin;
+mod api;
 pub mod assets;
 mod auth;
 mod error;

@@ -260,8 +260,10 @@ async fn uploads_import_all_or_nothing_and_locate_every_finding() {
     const HEADER: &str = "anno;area;codice_servizio;servizio;codice_padre;utenti_in_carico;domande_pervenute;beneficiari;ore_erogate;\
                           accessi;visite_domiciliari;indicatore;popolazione_target;budget";
     let csv = |users: &str| {
-        format!("{HEADER}\n2025;Anziani;SAD;Servizio di Assistenza Domiciliare (SAD);;{users};51;;7.595,25;10462;6774;ore/utenti;;263.971,21\n")
-            .into_bytes()
+        format!(
+            "{HEADER}\n2025;Anziani;SAD;Servizio di Assistenza Domiciliare (SAD);;{users};51;;7.595,25;10462;6774;ore/utenti;;263.971,21\n"
+        )
+        .into_bytes()
     };
     let url = "/api/v1/ambiti/ALTO_SEBINO/importazioni";
 

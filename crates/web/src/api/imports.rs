@@ -17,15 +17,13 @@ use serde_json::{Value, json};
 
 pub fn routes() -> Routes {
     let upload = axum::routing::post(upload).layer(DefaultBodyLimit::max(crate::uploads::UPLOAD_LIMIT));
-    Routes::new()
-        .get("/api/v1/ambiti/{code}/importazioni", Policy::Ambito(UPLOAD), "Registro dei file importati nell'Ambito", log)
-        .at_with(
-            Method::POST,
-            "/api/v1/ambiti/{code}/importazioni",
-            Policy::Ambito(UPLOAD),
-            "Importa un file di attività, budget o consegne (multipart: tipo, file)",
-            upload,
-        )
+    Routes::new().get("/api/v1/ambiti/{code}/importazioni", Policy::Ambito(UPLOAD), "Registro dei file importati nell'Ambito", log).at_with(
+        Method::POST,
+        "/api/v1/ambiti/{code}/importazioni",
+        Policy::Ambito(UPLOAD),
+        "Importa un file di attività, budget o consegne (multipart: tipo, file)",
+        upload,
+    )
 }
 
 async fn log(State(app): State<App>, Path(code): Path<String>) -> WebResult<Json<Value>> {

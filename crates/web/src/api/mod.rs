@@ -17,12 +17,12 @@ use axum::Json;
 
 /// Every route of the JSON API (the jobs route lives with the jobs, in `crate::jobs`).
 pub fn routes() -> Routes {
-    reporting::routes()
-        .merge(plan::routes())
-        .merge(questionnaires::routes())
-        .merge(imports::routes())
-        .merge(session::routes())
-        .get("/api/v1/openapi.json", Policy::Public, "Questo documento OpenAPI", openapi_json)
+    reporting::routes().merge(plan::routes()).merge(questionnaires::routes()).merge(imports::routes()).merge(session::routes()).get(
+        "/api/v1/openapi.json",
+        Policy::Public,
+        "Questo documento OpenAPI",
+        openapi_json,
+    )
 }
 
 async fn openapi_json() -> Json<serde_json::Value> {

@@ -14,9 +14,12 @@ use serde_json::{Value, json};
 const MANAGE: &[Perm] = &[Perm::QuestionnaireManage];
 
 pub fn routes() -> Routes {
-    Routes::new()
-        .get("/api/v1/ambiti/{code}/questionari", Policy::Ambito(MANAGE), "Questionari dell'Ambito", list)
-        .get("/api/v1/ambiti/{code}/questionari/{q}/risultati", Policy::Ambito(MANAGE), "Risultati di un questionario", results)
+    Routes::new().get("/api/v1/ambiti/{code}/questionari", Policy::Ambito(MANAGE), "Questionari dell'Ambito", list).get(
+        "/api/v1/ambiti/{code}/questionari/{q}/risultati",
+        Policy::Ambito(MANAGE),
+        "Risultati di un questionario",
+        results,
+    )
 }
 
 async fn list(State(app): State<App>, Path(code): Path<String>) -> WebResult<Json<Value>> {

@@ -19,8 +19,18 @@ pub fn routes() -> Routes {
         .get("/api/v1/ambiti", Policy::Authenticated, "Ambiti accessibili al chiamante", ambiti)
         .get("/api/v1/ambiti/{code}/servizi", Policy::Ambito(FULL_REPORT), "Catalogo dei servizi dell'Ambito", services)
         .get("/api/v1/ambiti/{code}/attivita", Policy::Ambito(ACTIVITY), "Anni con dati di attività", activity_years)
-        .get("/api/v1/ambiti/{code}/attivita/{year}", Policy::Ambito(ACTIVITY), "Dati di attività e budget per servizio in un anno", activity)
-        .get("/api/v1/ambiti/{code}/budget/{year}", Policy::Ambito(FULL_REPORT), "Spesa per area e fonte di finanziamento in un anno", budget)
+        .get(
+            "/api/v1/ambiti/{code}/attivita/{year}",
+            Policy::Ambito(ACTIVITY),
+            "Dati di attività e budget per servizio in un anno",
+            activity,
+        )
+        .get(
+            "/api/v1/ambiti/{code}/budget/{year}",
+            Policy::Ambito(FULL_REPORT),
+            "Spesa per area e fonte di finanziamento in un anno",
+            budget,
+        )
         .get("/api/v1/ambiti/{code}/demografia", Policy::Ambito(FULL_REPORT), "Contesto demografico dell'ultimo anno", demography_latest)
         .get("/api/v1/ambiti/{code}/demografia/{year}", Policy::Ambito(FULL_REPORT), "Contesto demografico di un anno", demography)
         .get("/api/v1/ambiti/{code}/relazione/{year}", Policy::Ambito(REPORT), "Relazione annuale in JSON", report)
@@ -68,11 +78,17 @@ async fn budget(State(app): State<App>, Path((code, y)): Path<(String, i64)>) ->
     Ok(Json(json!({"ambito": code, "anno": y, "budget": r.total.budget, "spesa": r.spending})))
 }
 
-async fn demography_latest(State(app): State<App>, Path(code): Path<String>) -> WebResult<Json<ambito_app::reporting::queries::Demography>> {
+async fn demography_latest(
+    State(app): State<App>,
+    Path(code): Path<String>,
+) -> WebResult<Json<ambito_app::reporting::queries::Demography>> {
     Ok(Json(app.demography(&code, None).await?))
 }
 
-async fn demography(State(app): State<App>, Path((code, y)): Path<(String, i64)>) -> WebResult<Json<ambito_app::reporting::queries::Demography>> {
+async fn demography(
+    State(app): State<App>,
+    Path((code, y)): Path<(String, i64)>,
+) -> WebResult<Json<ambito_app::reporting::queries::Demography>> {
     let y = year(y)?;
     let d = app.demography(&code, Some(y)).await?;
     // The read model falls back to the latest year; a client asking for one year gets that or 404.

@@ -53,4 +53,3 @@ async fn api_login(State(app): State<App>, Json(body): Json<ApiLogin>) -> WebRes
     let token = app.api_token_for_session(&session.token, caller.ip.as_deref()).await.map_err(WebError::from)?;
     Ok(Json(serde_json::json!({"token": token, "tipo": "Bearer", "scadenza_ore": 12})).into_response())
 }
-
