@@ -8,7 +8,7 @@ pub struct AreaRow {
     pub position: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ServiceRow {
     pub id: i64,
     pub code: String,

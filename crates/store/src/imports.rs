@@ -2,7 +2,7 @@ use crate::Result;
 use crate::db::now_text;
 use sqlx::{AnyConnection, Row};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ImportBatch {
     pub id: i64,
     pub kind: String,
@@ -32,6 +32,27 @@ pub async fn find_import(conn: &mut AnyConnection, ambito_id: Option<i64>, kind:
         })
     })
     .transpose()
+}
+
+/// The import log of an Ambito, newest first, at most `limit` batches.
+pub async fn list_imports(conn: &mut AnyConnection, ambito_id: i64, limit: i64) -> Result<Vec<ImportBatch>> {
+    let rows =
+        sqlx::query("SELECT id, kind, file_name, rows, imported_at FROM import_batch WHERE ambito_id = $1 ORDER BY id DESC LIMIT $2")
+            .bind(ambito_id)
+            .bind(limit)
+            .fetch_all(&mut *conn)
+            .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(ImportBatch {
+                id: r.try_get(0)?,
+                kind: r.try_get(1)?,
+                file_name: r.try_get(2)?,
+                rows: r.try_get(3)?,
+                imported_at: r.try_get(4)?,
+            })
+        })
+        .collect()
 }
 
 pub async fn record_import(

@@ -4,7 +4,7 @@
 use crate::Result;
 use sqlx::{AnyConnection, Row};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct QuestionnaireRow {
     pub id: i64,
     pub ambito_id: i64,

@@ -1,7 +1,7 @@
 use crate::Result;
 use sqlx::{AnyConnection, Row};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AmbitoRow {
     pub id: i64,
     pub code: String,

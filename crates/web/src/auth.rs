@@ -1,11 +1,10 @@
-//! Login, second factor, logout, password reset and the API's token login.
+//! Login, second factor, logout and password reset (the API's token login is in `crate::api`).
 
 use crate::access::{self, Policy, Routes, SESSION_COOKIE};
-use crate::error::{WebError, WebResult};
+use crate::error::WebResult;
 use crate::views::auth::{LoginPage, ResetPage, TotpPage};
 use ambito_app::App;
 use ambito_app::access::LoginOutcome;
-use axum::Json;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -28,18 +27,11 @@ pub fn routes() -> Routes {
             "Reimposta la password con un collegamento monouso",
             small(post(reset)),
         )
-        .at_with(
-            Method::POST,
-            "/api/v1/sessione",
-            Policy::Public,
-            "Accesso API: restituisce un token (Bearer) valido 12 ore",
-            small(post(api_login)),
-        )
 }
 
 /// The forms anyone can send before logging in hold a name, a password and a code: 16 KiB is
 /// plenty, and nobody gets to make the server read 2 MB of "username" (413 past it).
-fn small(route: MethodRouter<App>) -> MethodRouter<App> {
+pub(crate) fn small(route: MethodRouter<App>) -> MethodRouter<App> {
     route.layer(DefaultBodyLimit::max(16 * 1024))
 }
 
@@ -159,38 +151,6 @@ async fn reset(State(app): State<App>, Path(token): Path<String>, Form(f): Form<
         }
         Err(e) => Err(e.into()),
     }
-}
-
-#[derive(Deserialize)]
-struct ApiLogin {
-    username: String,
-    password: String,
-    /// Required for accounts with a second factor.
-    codice_totp: Option<String>,
-}
-
-/// API login: the same checks as the browser (password, lockout, TOTP), then a token whose
-/// scopes are the user's own permissions, valid for 12 hours.
-async fn api_login(State(app): State<App>, Json(body): Json<ApiLogin>) -> WebResult<Response> {
-    let caller = access::current();
-    let refused = || crate::problem::response(StatusCode::UNAUTHORIZED, "Accesso rifiutato", ambito_app::access::LOGIN_REFUSED);
-    let session = match app.login(&body.username, &body.password, caller.ip.as_deref()).await? {
-        LoginOutcome::Refused(_) => return Ok(refused()),
-        LoginOutcome::Session(s) if s.must_enrol => {
-            app.logout(&s.token, caller.ip.as_deref()).await?;
-            return Ok(refused());
-        }
-        LoginOutcome::Session(s) if s.second_factor_due => {
-            let code = body.codice_totp.unwrap_or_default();
-            match app.second_factor(&s.token, &code, caller.ip.as_deref()).await? {
-                LoginOutcome::Session(s) => s,
-                LoginOutcome::Refused(_) => return Ok(refused()),
-            }
-        }
-        LoginOutcome::Session(s) => s,
-    };
-    let token = app.api_token_for_session(&session.token, caller.ip.as_deref()).await.map_err(WebError::from)?;
-    Ok(Json(serde_json::json!({"token": token, "tipo": "Bearer", "scadenza_ore": 12})).into_response())
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 
 pub mod access;
 mod admin;
+mod api;
 pub mod assets;
 mod auth;
 mod error;
@@ -84,11 +85,7 @@ pub fn all_routes() -> Routes {
         .merge(questionnaire::routes())
         .merge(plan::routes())
         .merge(oidc::routes())
-        .get("/api/v1/openapi.json", Policy::Public, "Questo documento OpenAPI", openapi_json)
-}
-
-async fn openapi_json() -> axum::Json<serde_json::Value> {
-    axum::Json(openapi::document(all_routes().specs()))
+        .merge(api::routes())
 }
 
 /// The route table, for tests and documentation.

@@ -2,6 +2,7 @@
 //! router, so it lists every `/api/` route with its access policy.
 
 use crate::access::{Policy, RouteSpec};
+use crate::api::docs;
 use serde_json::{Map, Value, json};
 
 pub fn document(specs: &[RouteSpec]) -> Value {
@@ -11,31 +12,39 @@ pub fn document(specs: &[RouteSpec]) -> Value {
             .path
             .split('/')
             .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": if name == "year" { "integer" } else { "string" }}}))
+            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": docs::path_param(name)}))
             .collect();
+        let doc = docs::doc(&spec.method, spec.path).unwrap_or(docs::Doc { ok: vec![(200, json!({}))], body: None, errors: &[] });
+        let mut responses = Map::new();
+        for (status, schema) in doc.ok {
+            responses.insert(status.to_string(), json!({"description": "OK", "content": {"application/json": {"schema": schema}}}));
+        }
+        let public = spec.policy == Policy::Public;
+        let mut errors: Vec<u16> = vec![400, 401, 403, 404, 500];
+        errors.extend(doc.errors);
+        errors.sort_unstable();
+        errors.dedup();
+        for status in errors {
+            let response = match status {
+                422 if doc.body.as_ref().is_some_and(|b| b["content"].get("multipart/form-data").is_some()) => {
+                    json!({"description": description(status), "content": {crate::problem::PROBLEM_JSON: {"schema": docs::rejected_import()}}})
+                }
+                _ => problem(description(status)),
+            };
+            responses.insert(status.to_string(), response);
+        }
         let mut op = json!({
             "summary": spec.summary,
             "operationId": operation_id(spec),
             "parameters": params,
             "x-ambito-policy": policy_text(spec.policy),
-            "responses": {
-                "200": {"description": "OK", "content": {"application/json": {}}},
-                "400": problem("Richiesta non valida"),
-                "401": problem("Autenticazione richiesta"),
-                "403": problem("Accesso negato"),
-                "404": problem("Ambito, anno o oggetto inesistente"),
-                "429": problem("Troppi tentativi: riprovare dopo Retry-After secondi"),
-                "500": problem("Errore interno (con un riferimento per il registro)")
-            }
+            "responses": responses,
         });
-        if spec.policy == Policy::Public {
+        if public {
             op["security"] = json!([]);
         }
-        if spec.path == "/api/v1/sessione" {
-            op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {
-                "type": "object", "required": ["username", "password"],
-                "properties": {"username": {"type": "string"}, "password": {"type": "string"}, "codice_totp": {"type": "string"}}
-            }}}});
+        if let Some(body) = doc.body {
+            op["requestBody"] = body;
         }
         let path = paths.entry(spec.path.to_string()).or_insert_with(|| json!({}));
         path[spec.method.as_str().to_lowercase()] = op;
@@ -54,6 +63,19 @@ pub fn document(specs: &[RouteSpec]) -> Value {
         "security": [{"bearer": []}, {"cookie": []}],
         "paths": paths,
     })
+}
+
+fn description(status: u16) -> &'static str {
+    match status {
+        400 => "Richiesta non valida (parametro, modulo o corpo non leggibile)",
+        401 => "Autenticazione richiesta",
+        403 => "Accesso negato",
+        404 => "Ambito, anno o oggetto inesistente",
+        413 => "Corpo della richiesta troppo grande",
+        415 => "Tipo di contenuto non supportato (serve application/json)",
+        422 => "Dati non validi: nulla è stato scritto",
+        _ => "Errore interno (con un riferimento per il registro)",
+    }
 }
 
 /// An error response: a problem document (RFC 9457), as `problem::api_problems` writes it.

@@ -1,4 +1,4 @@
-//! Handlers: each parses the request, calls one application service and returns a page or file.
+//! Page handlers (the JSON API is in `crate::api`): each parses the request, calls one application service and returns a page or file.
 //! Access control arrives with accounts and roles; every route is already scoped by Ambito code.
 
 use crate::error::{WebError, WebResult};
@@ -8,17 +8,17 @@ use ambito_app::reporting::edit::GridEntry;
 use ambito_domain::measures::Measure;
 use axum::extract::{DefaultBodyLimit, Form, Multipart, Path, Query, State};
 use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Json, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::access::{Policy, Routes};
 use ambito_domain::access::{Perm, UploadKind};
 
-const REPORT: &[Perm] = &[Perm::ReportRead, Perm::ReportReadSuppressed];
-const FULL_REPORT: &[Perm] = &[Perm::ReportRead];
+pub(crate) const REPORT: &[Perm] = &[Perm::ReportRead, Perm::ReportReadSuppressed];
+pub(crate) const FULL_REPORT: &[Perm] = &[Perm::ReportRead];
 pub(crate) const UPLOAD: &[Perm] = &[Perm::ImportWrite, Perm::BudgetWrite, Perm::DeliveryImport];
 
-/// The core pages and API: territory, activity, demography and the annual report.
+/// The core pages: territory, activity, demography and the annual report.
 pub fn routes() -> Routes {
     Routes::new()
         .get("/", Policy::Authenticated, "Elenco degli Ambiti accessibili", home)
@@ -41,14 +41,11 @@ pub fn routes() -> Routes {
             "Importa un file di attività, budget o prestazioni",
             axum::routing::post(upload).layer(DefaultBodyLimit::max(crate::uploads::UPLOAD_LIMIT)),
         )
-        .get("/api/v1/ambiti", Policy::Authenticated, "Ambiti accessibili al chiamante", api_ambiti)
-        .get("/api/v1/ambiti/{code}/relazione/{year}", Policy::Ambito(REPORT), "Relazione annuale in JSON", api_report)
-        .audited()
 }
 
 /// Evaluators read aggregates with small cells suppressed; everyone else with `report.read`
 /// sees every figure.
-fn suppressed_view(app_ambito_id: Option<i64>) -> bool {
+pub(crate) fn suppressed_view(app_ambito_id: Option<i64>) -> bool {
     crate::access::current().user().is_some_and(|p| ambito_domain::access::sees_suppressed_figures(p, app_ambito_id))
 }
 
@@ -63,7 +60,7 @@ async fn healthz() -> &'static str {
 }
 
 /// The Ambiti the caller holds a role in (all of them for a global role).
-async fn visible_ambiti(app: &App) -> WebResult<Vec<ambito_app::rows::AmbitoRow>> {
+pub(crate) async fn visible_ambiti(app: &App) -> WebResult<Vec<ambito_app::rows::AmbitoRow>> {
     let caller = crate::access::current();
     let Some(p) = caller.user() else { return Ok(vec![]) };
     let mine = p.ambiti();
@@ -83,7 +80,7 @@ async fn latest_year(app: &App, code: &str) -> WebResult<Option<i64>> {
     Ok(app.activity_years(code).await?.first().copied())
 }
 
-fn year_i32(y: i64) -> WebResult<i32> {
+pub(crate) fn year_i32(y: i64) -> WebResult<i32> {
     i32::try_from(y).ok().filter(|y| (1990..=2100).contains(y)).ok_or_else(|| WebError::BadRequest(format!("anno non valido: {y}")))
 }
 
@@ -249,48 +246,6 @@ async fn report_file(State(app): State<App>, Path((code, file)): Path<(String, S
     let name = format!("relazione-{}-{year}.{ext}", r.ambito_code.to_lowercase());
     let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")).map_err(|e| WebError::Internal(e.to_string()))?;
     Ok(([(header::CONTENT_TYPE, HeaderValue::from_static(mime)), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
-}
-
-#[derive(serde::Serialize)]
-struct AmbitoJson {
-    code: String,
-    name: String,
-    distretto: Option<String>,
-    ats: Option<String>,
-    regione: Option<String>,
-}
-
-async fn api_ambiti(State(app): State<App>) -> WebResult<Json<Vec<AmbitoJson>>> {
-    Ok(Json(
-        visible_ambiti(&app)
-            .await?
-            .into_iter()
-            .map(|a| AmbitoJson { code: a.code, name: a.name, distretto: a.distretto, ats: a.ats, regione: a.regione })
-            .collect(),
-    ))
-}
-
-async fn api_report(State(app): State<App>, Path((code, year)): Path<(String, i64)>) -> WebResult<Response> {
-    let year = year_i32(year)?;
-    if suppressed_view(app.ambito_id(&code).await?) {
-        let r = app.annual_report(&code, year).await?;
-        let rows = ambito_render::csv_out::annual_suppressed_records(&r, ambito_domain::suppression::DEFAULT_THRESHOLD);
-        let header = ambito_render::csv_out::HEADER;
-        let objects: Vec<serde_json::Map<String, serde_json::Value>> = rows
-            .into_iter()
-            .map(|row| header.iter().map(|h| h.to_string()).zip(row.into_iter().map(serde_json::Value::String)).collect())
-            .collect();
-        return Ok(
-            Json(serde_json::json!({"ambito": code, "anno": year, "soppressione_celle_piccole": true, "righe": objects})).into_response()
-        );
-    }
-    let body = app
-        .cached(format!("json/relazione/{code}/{year}"), || async {
-            let r = app.annual_report(&code, year).await?;
-            serde_json::to_vec(r.as_ref()).map_err(|e| ambito_app::AppError::Invalid(e.to_string()))
-        })
-        .await?;
-    Ok(([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body.as_ref().clone()).into_response())
 }
 
 async fn texts(State(app): State<App>, Path((code, year)): Path<(String, i64)>) -> WebResult<views::texts::TextsPage> {

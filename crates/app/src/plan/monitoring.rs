@@ -19,7 +19,7 @@ use rust_decimal::Decimal;
 use std::collections::HashMap;
 
 /// One indicator in one round, as shown.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct RoundLine {
     pub objective_id: i64,
     pub card_code: String,
@@ -40,7 +40,7 @@ pub struct RoundLine {
     pub correction: Option<(Option<Decimal>, Option<Decimal>)>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct RoundView {
     pub round: store::RoundRow,
     pub lines: Vec<RoundLine>,

@@ -5,7 +5,7 @@ use crate::access::Actor;
 use crate::{App, AppError, Result};
 use ambito_store::{self as store, AmbitoRow, AnyConnection, Scopes};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Card {
     pub objective: store::ObjectiveRow,
     /// Who owns the card: "Ambito", "Distretto Bergamo Est", "ATS Bergamo".
@@ -19,9 +19,11 @@ pub struct Card {
     pub ancestor: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct PlanView {
     pub ambito: AmbitoRow,
+    /// Internal ids of the Ambito's Distretto and ATS: the API shows the names on the cards.
+    #[serde(skip)]
     pub scopes: Scopes,
     pub plan: store::PlanRow,
     pub macroareas: Vec<store::MacroareaRow>,

@@ -23,8 +23,10 @@ pub struct ComuneDemography {
     pub indices: Vec<(Index, Value)>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Demography {
+    /// Named by the request already.
+    #[serde(skip)]
     pub ambito: AmbitoRow,
     pub years: Vec<i64>,
     pub year: Option<i64>,

@@ -3,7 +3,7 @@ use sqlx::{AnyConnection, Row};
 
 /// The end-of-cycle evaluation of one objective by one Ambito (seed 004 and plan §4 fields).
 /// Percentages are decimal text; answers `si` | `no` | `parziale`.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct EvaluationRow {
     pub objective_id: i64,
     pub ambito_id: i64,
@@ -99,7 +99,7 @@ pub async fn evaluation_of(conn: &mut AnyConnection, objective_id: i64, ambito_i
 }
 
 /// A record of qualitative evidence: an interview, focus group or workshop.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct EvidenceRow {
     pub id: i64,
     pub objective_id: i64,

@@ -3,7 +3,7 @@ use sqlx::{AnyConnection, Row};
 
 /// One indicator of an objective's set. Codes of kind, level, measure, direction and frequency
 /// are those of `ambito_domain::plan`; `link` is a `LinkRef` text, or `None` for manual entry.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct IndicatorRow {
     pub id: i64,
     pub objective_id: i64,

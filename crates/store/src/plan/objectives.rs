@@ -2,7 +2,7 @@ use crate::Result;
 use sqlx::{AnyConnection, Row};
 
 /// One objective card (DGR 4563/2021 format). Yes/no answers are `si` | `no` | `parziale`.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ObjectiveRow {
     pub id: i64,
     /// `ambito` | `distretto` | `provincia`; `scope_id` is the Ambito, Distretto or ATS id.
@@ -223,7 +223,7 @@ pub async fn delete_objective(conn: &mut AnyConnection, id: i64) -> Result<()> {
     Ok(())
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ResourceRow {
     pub source: String,
     pub amount_cents: i64,
@@ -251,7 +251,7 @@ pub async fn resources(conn: &mut AnyConnection, objective_id: i64) -> Result<Ve
     rows.iter().map(|r| Ok(ResourceRow { source: r.try_get(0)?, amount_cents: r.try_get(1)? })).collect()
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ActionRow {
     pub text: String,
     pub deadline: Option<String>,

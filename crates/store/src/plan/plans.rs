@@ -1,7 +1,7 @@
 use crate::Result;
 use sqlx::{AnyConnection, Row};
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct PlanRow {
     pub id: i64,
     pub ambito_id: i64,
@@ -82,7 +82,7 @@ pub async fn plans_of_triennium(conn: &mut AnyConnection, triennium: &str) -> Re
     rows.iter().map(plan_from).collect()
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct MacroareaRow {
     pub code: String,
     pub name: String,
@@ -114,7 +114,7 @@ pub async fn macroareas(conn: &mut AnyConnection, plan_id: i64) -> Result<Vec<Ma
 }
 
 /// Where an Ambito sits: its own id, its Distretto's and its ATS's (the province), with codes.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Scopes {
     pub ambito_id: i64,
     pub distretto: Option<(i64, String, String)>,

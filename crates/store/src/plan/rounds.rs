@@ -2,7 +2,7 @@ use crate::Result;
 use crate::db::now_text;
 use sqlx::{AnyConnection, Row};
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct RoundRow {
     pub id: i64,
     pub plan_id: i64,
@@ -95,7 +95,7 @@ pub async fn delete_rounds_of(conn: &mut AnyConnection, plan_id: i64) -> Result<
 
 /// One indicator's value in one round. Decimals as canonical text; `status` is a
 /// `ambito_domain::plan::rules::Status` code; `source` is `manual` or `linked`.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ValueRow {
     pub round_id: i64,
     pub indicator_id: i64,

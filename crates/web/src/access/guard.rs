@@ -58,6 +58,12 @@ pub(crate) async fn guard(State(state): State<Arc<GuardState>>, params: RawPathP
         why,
     };
     let Some(spec) = state.specs.iter().find(|s| s.method == method && s.path == path).cloned() else {
+        // Every handler is registered with its policy, so another method on a known path has no
+        // handler at all: 405 with the methods there are, as HTTP says, and nothing runs.
+        let allowed: Vec<&str> = state.specs.iter().filter(|s| s.path == path).map(|s| s.method.as_str()).collect();
+        if !allowed.is_empty() {
+            return method_not_allowed(&path, &allowed);
+        }
         tracing::warn!(%path, %method, "route without an access policy: denied");
         refusal(None, "rotta senza regola di accesso").audit(&state, None).await;
         return deny(&path);
@@ -323,6 +329,23 @@ fn deny(path: &str) -> Response {
         crate::views::home::ErrorPage::new("Accesso negato", "Il profilo con cui si è entrati non consente di aprire questa pagina.");
     let body = askama::Template::render(&page).unwrap_or_else(|_| "Accesso negato".into());
     (StatusCode::FORBIDDEN, axum::response::Html(body)).into_response()
+}
+
+fn method_not_allowed(path: &str, allowed: &[&str]) -> Response {
+    let mut methods: Vec<&str> = allowed.to_vec();
+    if methods.contains(&"GET") {
+        methods.push("HEAD");
+    }
+    let detail = format!("metodo non consentito: usare {}", methods.join(", "));
+    let mut res = if path.starts_with("/api/") {
+        crate::problem::response(StatusCode::METHOD_NOT_ALLOWED, "Metodo non consentito", &detail)
+    } else {
+        (StatusCode::METHOD_NOT_ALLOWED, detail).into_response()
+    };
+    if let Ok(v) = HeaderValue::from_str(&methods.join(", ")) {
+        res.headers_mut().insert(header::ALLOW, v);
+    }
+    res
 }
 
 fn unauthorized(api: bool) -> Response {

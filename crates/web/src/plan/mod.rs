@@ -20,8 +20,8 @@ use std::collections::HashMap;
 
 type Fields = Form<Vec<(String, String)>>;
 
-const READ: &[Perm] = &[Perm::PlanRead];
-const WRITE: &[Perm] = &[Perm::PlanWrite];
+pub(crate) const READ: &[Perm] = &[Perm::PlanRead];
+pub(crate) const WRITE: &[Perm] = &[Perm::PlanWrite];
 
 pub fn routes() -> Routes {
     let upload = axum::routing::post(import).layer(DefaultBodyLimit::max(crate::uploads::UPLOAD_LIMIT));
@@ -88,7 +88,7 @@ pub fn routes() -> Routes {
 }
 
 /// The caller as the author of an audited plan write.
-fn actor(caller: &Caller) -> Actor<'_> {
+pub(crate) fn actor(caller: &Caller) -> Actor<'_> {
     Actor { principal: caller.user(), ip: caller.ip.as_deref() }
 }
 
@@ -110,19 +110,19 @@ fn to(path: String) -> Response {
     Redirect::to(&path).into_response()
 }
 
-fn triennium(tri: &str) -> WebResult<()> {
+pub(crate) fn triennium(tri: &str) -> WebResult<()> {
     ambito_domain::plan::parse_triennium(tri).map(|_| ()).ok_or_else(|| WebError::NotFound(format!("triennio «{tri}» non valido")))
 }
 
 /// Readers without `report.read` in the Ambito (evaluators) see the plan's figures with small
 /// counts of people suppressed, as they see the annual report; no caller at all sees them so too.
-async fn figures(app: &App, code: &str) -> WebResult<Figures> {
+pub(crate) async fn figures(app: &App, code: &str) -> WebResult<Figures> {
     let ambito_id = app.ambito_id(code).await?;
     let caller = crate::access::current();
     Ok(if caller.user().is_some_and(|p| p.may(Perm::ReportRead, ambito_id)) { Figures::All } else { Figures::Suppressed })
 }
 
-async fn plan(app: &App, code: &str, tri: &str) -> WebResult<ambito_app::plan::PlanView> {
+pub(crate) async fn plan(app: &App, code: &str, tri: &str) -> WebResult<ambito_app::plan::PlanView> {
     triennium(tri)?;
     Ok(app.plan_view_for(code, tri, figures(app, code).await?).await?)
 }
