@@ -1,26 +1,25 @@
-//! ambito-web: the HTTP shell. Italian web UI built with Bootstrap Italia
-//! (embedded, no CDN) and askama templates.
+//! ambito-web: the HTTP shell, in three surfaces that all register their routes through
+//! [`access::Routes`] (one guard, one route table):
 //!
-//! - [`assets::router`] serves `/static/...`;
-//! - [`views`] holds the page templates and the shared [`views::Layout`];
-//! - [`with_security_headers`] adds CSP and friends to every response.
+//! - `staff`: the Italian HTML pages for staff (Bootstrap Italia, embedded, no CDN);
+//! - `portal`: the citizens' own area and the anonymous questionnaire page;
+//! - `api`: JSON under `/api/v1`, errors as problem documents, described by OpenAPI.
+//!
+//! Shared: [`views`] (askama templates and the [`views::Layout`]), [`assets`] (`/static/...`),
+//! `auth` and `oidc` (logins), `uploads` (spooling), `error`/`problem` (error answers) and
+//! [`with_security_headers`] (CSP and friends on every response).
 
 pub mod access;
-mod admin;
 mod api;
 pub mod assets;
 mod auth;
 mod error;
-mod jobs;
 pub mod oidc;
 mod openapi;
-mod persons;
-mod plan;
 mod portal;
 mod problem;
-mod questionnaire;
-mod routes;
 mod server;
+mod staff;
 mod uploads;
 pub mod views;
 
@@ -76,16 +75,7 @@ pub async fn serve(listener: tokio::net::TcpListener, app: ambito_app::App, web:
 
 /// Every route of the application with its access policy: what the router is built from.
 pub fn all_routes() -> Routes {
-    routes::routes()
-        .merge(auth::routes())
-        .merge(persons::routes())
-        .merge(portal::routes())
-        .merge(admin::routes())
-        .merge(jobs::routes())
-        .merge(questionnaire::routes())
-        .merge(plan::routes())
-        .merge(oidc::routes())
-        .merge(api::routes())
+    staff::routes().merge(auth::routes()).merge(portal::routes()).merge(oidc::routes()).merge(api::routes())
 }
 
 /// The route table, for tests and documentation.

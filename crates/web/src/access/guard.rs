@@ -147,7 +147,7 @@ pub(crate) async fn guard(State(state): State<Arc<GuardState>>, params: RawPathP
             refusal(caller.principal.clone(), "profilo senza il permesso richiesto").audit(&state, param("code")).await;
             return deny(&path);
         }
-        Verdict::NeedBreakGlass { code, person } => return crate::persons::break_glass_page(&code, person, &caller),
+        Verdict::NeedBreakGlass { code, person } => return crate::staff::persons::break_glass_page(&code, person, &caller),
     };
 
     if let Some(p) = caller.principal.as_ref().filter(|_| person.is_some() || spec.audited) {

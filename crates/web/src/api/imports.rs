@@ -4,7 +4,7 @@
 
 use crate::access::{Policy, Routes};
 use crate::error::{WebError, WebResult};
-use crate::routes::UPLOAD;
+use crate::staff::reporting::UPLOAD;
 use ambito_app::App;
 use ambito_app::intake::ImportOutcome;
 use ambito_domain::access::{Perm, UploadKind};
@@ -121,12 +121,12 @@ async fn upload(State(app): State<App>, Path(code): Path<String>, mut form: Mult
         }
         UploadKind::Budget => app.import_budget(&file.name, &file.read().await?, &ambito.code, &ambito_app::NoProgress).await?,
         UploadKind::Deliveries => {
-            let uploader = crate::jobs::Uploader {
+            let uploader = crate::staff::jobs::Uploader {
                 ambito_id: ambito.id,
                 user_id: principal.user_id,
                 providers: principal.providers_for(Perm::DeliveryImport, ambito.id),
             };
-            let id = crate::jobs::start_delivery_import(&app, file, uploader).await?;
+            let id = crate::staff::jobs::start_delivery_import(&app, file, uploader).await?;
             let url = format!("/api/v1/ambiti/{}/lavori/{id}", crate::views::encode_segment(&ambito.code));
             let location = HeaderValue::from_str(&url).map_err(|e| WebError::Internal(e.to_string()))?;
             return Ok((StatusCode::ACCEPTED, [(header::LOCATION, location)], Json(json!({"lavoro": id, "stato": url}))).into_response());

@@ -15,7 +15,7 @@ use crate::access::{Policy, Routes};
 use crate::error::{WebError, WebResult};
 use axum::Json;
 
-/// Every route of the JSON API (the jobs route lives with the jobs, in `crate::jobs`).
+/// Every route of the JSON API (the jobs route lives with the jobs, in `crate::staff::jobs`).
 pub fn routes() -> Routes {
     reporting::routes().merge(plan::routes()).merge(questionnaires::routes()).merge(imports::routes()).merge(session::routes()).get(
         "/api/v1/openapi.json",
@@ -31,7 +31,7 @@ async fn openapi_json() -> Json<serde_json::Value> {
 
 /// A year in a path: the years the application keeps data for, else 400.
 fn year(y: i64) -> WebResult<i64> {
-    crate::routes::year_i32(y).map(i64::from)
+    crate::staff::reporting::year_i32(y).map(i64::from)
 }
 
 /// A year the Ambito has no data for is a resource that does not exist.

@@ -5,7 +5,7 @@
 use super::imports::{multipart_file, outcome_response};
 use crate::access::{Policy, Routes};
 use crate::error::{WebError, WebResult};
-use crate::plan::{READ, WRITE, actor, figures, plan, triennium};
+use crate::staff::plan::{READ, WRITE, actor, figures, plan, triennium};
 use ambito_app::App;
 use ambito_app::plan::{Figures, PlanTenant};
 use axum::Json;

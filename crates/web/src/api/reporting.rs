@@ -3,7 +3,7 @@
 use super::{known_year, year};
 use crate::access::{Policy, Routes};
 use crate::error::{WebError, WebResult};
-use crate::routes::{FULL_REPORT, REPORT, suppressed_view, visible_ambiti};
+use crate::staff::reporting::{FULL_REPORT, REPORT, suppressed_view, visible_ambiti};
 use ambito_app::App;
 use ambito_domain::access::Perm;
 use axum::Json;
@@ -74,7 +74,7 @@ async fn activity(State(app): State<App>, Path((code, y)): Path<(String, i64)>) 
 
 async fn budget(State(app): State<App>, Path((code, y)): Path<(String, i64)>) -> WebResult<Json<Value>> {
     let y = known_year(&app.activity_years(&code).await?, y, "attività")?;
-    let r = app.annual_report(&code, crate::routes::year_i32(y)?).await?;
+    let r = app.annual_report(&code, crate::staff::reporting::year_i32(y)?).await?;
     Ok(Json(json!({"ambito": code, "anno": y, "budget": r.total.budget, "spesa": r.spending})))
 }
 
@@ -100,7 +100,7 @@ async fn demography(
 
 /// The report as evaluators may read it (small cells suppressed) or whole, cached as bytes.
 async fn report(State(app): State<App>, Path((code, y)): Path<(String, i64)>) -> WebResult<Response> {
-    let y = crate::routes::year_i32(y)?;
+    let y = crate::staff::reporting::year_i32(y)?;
     if suppressed_view(app.ambito_id(&code).await?) {
         let r = app.annual_report(&code, y).await?;
         let rows = ambito_render::csv_out::annual_suppressed_records(&r, ambito_domain::suppression::DEFAULT_THRESHOLD);

@@ -26,5 +26,5 @@ pub(super) async fn json(State(app): State<App>) -> WebResult<Response> {
 
 pub(super) async fn pdf(State(app): State<App>) -> WebResult<Response> {
     let data = app.person_export(Reader::DataSubject, own_person()?).await?;
-    Ok(crate::persons::attachment(ambito_app::access::person_export_pdf(&data)?, "application/pdf", "miei-dati.pdf"))
+    Ok(crate::staff::persons::attachment(ambito_app::access::person_export_pdf(&data)?, "application/pdf", "miei-dati.pdf"))
 }

@@ -2,7 +2,7 @@
 //! person. An unknown token gets the same page whatever the reason, so links cannot be probed.
 
 use crate::error::WebResult;
-use crate::questionnaire::views::{MessagePage, RespondPage, form_questions};
+use crate::staff::questionnaire::views::{MessagePage, RespondPage, form_questions};
 use ambito_app::App;
 use ambito_app::questionnaire::tokens::{Submitted, TokenView};
 use axum::extract::{Form, Path, State};

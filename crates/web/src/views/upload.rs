@@ -45,7 +45,7 @@ impl JobLine {
             (None, Some(reason)) => reason.clone(),
             (None, None) => format!("{}: {} di {} righe", job.phase, job.rows_done, job.rows_total),
         };
-        JobLine { url: crate::jobs::page_url(code, job.id), file: job.display_name.clone(), state, outcome }
+        JobLine { url: crate::staff::jobs::page_url(code, job.id), file: job.display_name.clone(), state, outcome }
     }
 }
 

@@ -185,5 +185,5 @@ async fn audit_csv(State(app): State<App>, Query(q): Query<AuditSearch>) -> WebR
     query.limit = 1_000_000;
     let entries = app.search_audit(&query).await?;
     let bytes = ambito_render::audit_csv::audit_csv(&entries)?;
-    Ok(crate::persons::attachment(bytes, "text/csv; charset=utf-8", "registro-accessi.csv"))
+    Ok(crate::staff::persons::attachment(bytes, "text/csv; charset=utf-8", "registro-accessi.csv"))
 }

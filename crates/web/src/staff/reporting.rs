@@ -273,7 +273,7 @@ async fn save_texts(
 
 async fn upload_form(State(app): State<App>, Path(code): Path<String>) -> WebResult<views::upload::UploadPage> {
     let ambito = app.ambito(&code).await?;
-    let jobs = crate::jobs::recent_for_caller(&app, &ambito.code).await?;
+    let jobs = crate::staff::jobs::recent_for_caller(&app, &ambito.code).await?;
     let lines = jobs.iter().map(|j| views::upload::JobLine::new(&ambito.code, j)).collect();
     Ok(views::upload::UploadPage::new(&ambito.code, ambito.id, &ambito.name, None).with_jobs(lines))
 }
@@ -295,7 +295,7 @@ async fn upload(State(app): State<App>, Path(code): Path<String>, mut form: Mult
     let needed = UploadKind::parse(&kind).unwrap_or(UploadKind::Deliveries).permission();
     let caller = crate::access::current();
     let Some(principal) = caller.user().filter(|p| p.may(needed, Some(ambito.id))) else { return Err(WebError::Forbidden) };
-    let uploader = crate::jobs::Uploader {
+    let uploader = crate::staff::jobs::Uploader {
         ambito_id: ambito.id,
         user_id: principal.user_id,
         providers: principal.providers_for(Perm::DeliveryImport, ambito.id),
@@ -308,8 +308,8 @@ async fn upload(State(app): State<App>, Path(code): Path<String>, mut form: Mult
         "budget" => app.import_budget(&file.name, &file.read().await?, &ambito.code, &ambito_app::NoProgress).await?,
         "consegne" => {
             // Large files take a while: the import runs as a job and the browser follows it.
-            let id = crate::jobs::start_delivery_import(&app, file, uploader).await?;
-            return Ok(Redirect::to(&crate::jobs::page_url(&ambito.code, id)).into_response());
+            let id = crate::staff::jobs::start_delivery_import(&app, file, uploader).await?;
+            return Ok(Redirect::to(&crate::staff::jobs::page_url(&ambito.code, id)).into_response());
         }
         other => return Err(WebError::BadRequest(format!("tipo di dati sconosciuto «{other}»"))),
     };

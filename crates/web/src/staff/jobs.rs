@@ -16,7 +16,7 @@ use serde::Serialize;
 
 pub fn routes() -> crate::access::Routes {
     use crate::access::Policy;
-    use crate::routes::UPLOAD;
+    use crate::staff::reporting::UPLOAD;
     crate::access::Routes::new()
         .get("/ambiti/{code}/importa/lavori/{id}", Policy::Ambito(UPLOAD), "Avanzamento di un'importazione", job_page)
         .get("/api/v1/ambiti/{code}/lavori/{id}", Policy::Ambito(UPLOAD), "Avanzamento di un'importazione (JSON)", job_status)

@@ -1,0 +1,22 @@
+//! The staff surface: the HTML pages of the Ufficio di Piano, social workers, offices, providers
+//! and evaluators, all under `/ambiti/{code}/…` (plus the administration pages). Each feature has
+//! its module and registers its routes here; pages use the staff `Layout` and answer errors with
+//! the HTML error page. The citizens' pages are in `crate::portal`, the JSON API in `crate::api`.
+
+pub(crate) mod admin;
+pub(crate) mod jobs;
+pub(crate) mod persons;
+pub(crate) mod plan;
+pub(crate) mod questionnaire;
+pub(crate) mod reporting;
+
+use crate::access::Routes;
+
+pub fn routes() -> Routes {
+    reporting::routes()
+        .merge(persons::routes())
+        .merge(admin::routes())
+        .merge(jobs::routes())
+        .merge(questionnaire::routes())
+        .merge(plan::routes())
+}
