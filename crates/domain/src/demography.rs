@@ -35,6 +35,21 @@ impl Pyramid {
         }
     }
 
+    /// Men and women by five-year age band (`0-4` … `95-99`, `100+`), youngest first: the
+    /// pyramid's bars and its table.
+    pub fn five_year_bands(&self) -> Vec<(String, u64, u64)> {
+        (0..=20u8)
+            .map(|i| {
+                let lo = i * 5;
+                let hi = if i == 20 { MAX_AGE } else { lo + 4 };
+                let label = if i == 20 { format!("{lo}+") } else { format!("{lo}-{hi}") };
+                let m = (lo..=hi).map(|a| self.males[a as usize]).sum();
+                let f = (lo..=hi).map(|a| self.females[a as usize]).sum();
+                (label, m, f)
+            })
+            .collect()
+    }
+
     /// Residents aged `min..=max` (`max = None`: no upper bound).
     pub fn band(&self, min: u8, max: Option<u8>) -> u64 {
         let hi = max.unwrap_or(MAX_AGE).min(MAX_AGE);
@@ -146,6 +161,22 @@ mod tests {
 
     fn shown(i: Index) -> String {
         it_number(i.compute(&pyramid()).number().expect("number"), 1)
+    }
+
+    #[test]
+    fn five_year_bands_cover_every_age_once() {
+        let mut p = Pyramid::default();
+        p.add(0, 1, 2);
+        p.add(4, 10, 0);
+        p.add(5, 3, 3);
+        p.add(100, 7, 9);
+        let bands = p.five_year_bands();
+        assert_eq!(bands.len(), 21);
+        assert_eq!(bands[0], ("0-4".to_string(), 11, 2));
+        assert_eq!(bands[1], ("5-9".to_string(), 3, 3));
+        assert_eq!(bands[20], ("100+".to_string(), 7, 9));
+        let (m, f) = bands.iter().fold((0, 0), |(m, f), b| (m + b.1, f + b.2));
+        assert_eq!((m, f), (p.total_males(), p.total_females()));
     }
 
     #[test]

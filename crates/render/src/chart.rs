@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 use std::fmt::Write;
 
 pub mod likert;
+pub mod pyramid;
 
 const WIDTH: f64 = 720.0;
 const FONT: &str = "Titillium Web, sans-serif";
