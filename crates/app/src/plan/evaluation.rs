@@ -7,9 +7,9 @@ use super::suppressed::Figures;
 use super::view::load;
 use super::{split, typed_decimal};
 use crate::access::Actor;
-use crate::intake::unscaled;
 use crate::problems::{Findings, Msg};
 use crate::{App, AppError, Result};
+use ambito_domain::fixed::money_from_units;
 use ambito_domain::plan::rules::{self, resource_match_pct};
 use ambito_domain::plan::{Answer, EvidenceKind};
 use ambito_domain::value::Value;
@@ -85,7 +85,7 @@ async fn budgets(
             }
         }
     }
-    Ok((allocated.map(|c| unscaled(c, 2)), committed.map(|c| unscaled(c, 2))))
+    Ok((allocated.map(money_from_units), committed.map(money_from_units)))
 }
 
 impl App {

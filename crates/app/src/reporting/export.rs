@@ -1,6 +1,5 @@
 //! Exports in the import formats, so what ambito holds can always be taken out and put back.
 
-use crate::intake::unscaled;
 use crate::reporting::import::activity::COLUMNS;
 use crate::{App, Result};
 use ambito_domain::format::it_number;
@@ -28,11 +27,10 @@ impl App {
             let mut record =
                 vec![year.to_string(), s.area.clone(), s.code.clone(), s.name.clone(), s.parent_code.clone().unwrap_or_default()];
             for m in Measure::ALL {
-                let v = a.measures[m.index()];
-                record.push(match v {
+                record.push(match a.measures.get(m) {
                     None => String::new(),
                     Some(v) if m.is_count() => v.to_string(),
-                    Some(v) => it_number(unscaled(v, 4).normalize(), unscaled(v, 4).normalize().scale()),
+                    Some(v) => it_number(v, v.scale()),
                 });
             }
             record.push(sy.and_then(|y| y.indicator.clone()).unwrap_or_default());
@@ -42,10 +40,10 @@ impl App {
                 })
             });
             record.push(target.unwrap_or_default());
-            record.push(match a.budget_cents {
+            record.push(match a.budget {
                 None => String::new(),
-                Some(0) => "-".into(),
-                Some(c) => it_number(unscaled(c, 2), 2),
+                Some(c) if c.is_zero() => "-".into(),
+                Some(c) => it_number(c, 2),
             });
             w.record(&record)?;
         }

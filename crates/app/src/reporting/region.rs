@@ -1,7 +1,6 @@
 //! Region-wide views over the delivery aggregates: the indicator table of every Ambito × service,
 //! and one person's history in one service.
 
-use crate::intake::unscaled;
 use crate::{App, AppError, Result};
 use ambito_domain::format::it_number;
 use ambito_domain::indicator::{DisplayFormat, IndicatorDef};
@@ -51,15 +50,11 @@ impl App {
         let mut out = Vec::with_capacity(lines.len());
         for l in lines {
             let named = targets.get(&l.ambito_id).unwrap_or(&none);
-            let target = match (&l.target_value, &l.target_name) {
-                (Some(v), _) => v.parse::<Decimal>().ok(),
-                (None, Some(name)) => named.get(name).copied(),
-                _ => None,
-            };
+            let target = ambito_domain::target::resolve(l.target_value.as_deref(), l.target_name.as_deref(), |n| named.get(n).copied());
             let d = l.figures;
-            let budget = l.budget_cents.map(|c| unscaled(c, 2));
+            let budget = l.budget;
             let persons = Some(Decimal::from(d.persons));
-            let hours = unscaled(d.ore_e4, 4).normalize();
+            let hours = d.hours;
             out.push(RegionRow {
                 ambito: l.ambito_code,
                 service: l.service_code,
@@ -106,8 +101,8 @@ impl App {
         let mut w = CsvOut::crlf();
         w.record(crate::deliveries::COLUMNS)?;
         for r in rows {
-            let day = format!("{}-{:02}-{:02}", r.day / 10000, r.day / 100 % 100, r.day % 100);
-            let hours = unscaled(r.ore_e4, 4).normalize();
+            let day = ambito_domain::date::iso_from_yyyymmdd(r.day);
+            let hours = r.hours;
             w.record([
                 day,
                 service_code.to_string(),
@@ -138,7 +133,7 @@ impl App {
         Ok(store::delivery_months(&mut conn, ambito.id, year)
             .await?
             .into_iter()
-            .map(|(month, events, ore, visits)| MonthLine { month, events, hours: unscaled(ore, 4), visits })
+            .map(|(month, events, hours, visits)| MonthLine { month, events, hours, visits })
             .collect())
     }
 }
