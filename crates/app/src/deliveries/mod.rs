@@ -157,7 +157,7 @@ impl App {
             repeated.extend(store::upsert_events(tx, backend, revision, &adds).await?);
             repeated.extend(store::note_withdrawals(tx, backend, &withdrawals).await?);
         }
-        let read = reader.await.map_err(|e| crate::AppError::Invalid(format!("lettura del file interrotta: {e}")))?;
+        let read = reader.await.map_err(|e| crate::AppError::Internal(format!("lettura del file interrotta: {e}")))?;
         progress.finish();
         let written_at = started.elapsed();
         let mut f = read.findings;
