@@ -248,11 +248,15 @@ fn parse_row(c: &Cells, targets: &[String], custom: &[String], f: &mut Findings)
     let mut measures = [None; 6];
     for (k, m) in Measure::ALL.iter().enumerate() {
         let col = 5 + k;
-        measures[k] = if m.is_count() { c.count(col, f).ok().flatten().map(Decimal::from) } else { c.amount(col, 4, f).ok().flatten() };
+        measures[k] = if m.is_count() {
+            c.count(col, f).ok().flatten().map(Decimal::from)
+        } else {
+            c.amount(col, m.storage_scale(), f).ok().flatten()
+        };
     }
     let budget = match c.text(13) {
         "-" => Some(Decimal::ZERO),
-        _ => c.amount(13, 2, f).ok().flatten(),
+        _ => c.amount(13, ambito_domain::fixed::MONEY_SCALE, f).ok().flatten(),
     };
     if code.eq_ignore_ascii_case(TOTAL_CODE) || area.eq_ignore_ascii_case(AMBITO_TOTAL) {
         let is_ambito = area.eq_ignore_ascii_case(AMBITO_TOTAL);
