@@ -2,7 +2,6 @@
 
 use crate::{App, AppError, Result};
 use ambito_domain::demography::Pyramid;
-use ambito_domain::fixed::money_from_units;
 use ambito_domain::indicator::{self, DisplayFormat, IndicatorDef};
 use ambito_domain::measures::{Figures, Measure};
 use ambito_domain::report::{AnnualReport, AreaDef, ReportInput, ServiceDef, SpendingLine, assemble};
@@ -78,7 +77,7 @@ pub(crate) async fn report_input(conn: &mut AnyConnection, ambito_code: &str, ye
     let spending = store::spending_by_area(conn, ambito.id, y, SPENDING_PHASE)
         .await?
         .into_iter()
-        .map(|c| SpendingLine { area: c.area, source: c.source, amount: money_from_units(c.cents) })
+        .map(|c| SpendingLine { area: c.area, source: c.source, amount: c.amount })
         .collect();
     Ok(ReportInput {
         ambito_code: ambito.code,
