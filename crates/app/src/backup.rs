@@ -21,7 +21,11 @@ impl From<BackupError> for AppError {
     fn from(e: BackupError) -> Self {
         match e {
             BackupError::Store(s) => AppError::Store(s),
-            other => AppError::Invalid(other.to_string()),
+            // The operator's to fix: another file name, a real backup, a newer program, a stopped server.
+            e @ (BackupError::Exists(_) | BackupError::NotAmbito(..) | BackupError::TooNew(..) | BackupError::InUse) => {
+                AppError::Invalid(e.to_string())
+            }
+            e @ (BackupError::Io { .. } | BackupError::Tool { .. }) => AppError::Internal(e.to_string()),
         }
     }
 }

@@ -56,7 +56,7 @@ fn ensure_applied(outcome: ImportOutcome) -> Result<ImportOutcome> {
         Ok(outcome)
     } else {
         let errors: Vec<String> = outcome.findings.errors.iter().map(|e| e.to_string()).collect();
-        Err(AppError::Invalid(format!("dati demo non validi: {}", errors.join("; "))))
+        Err(AppError::Internal(format!("dati demo non validi: {}", errors.join("; "))))
     }
 }
 
@@ -81,7 +81,7 @@ impl App {
             for (name, bytes) in a.budgets {
                 done.push(ensure_applied(self.import_budget(name, bytes, a.code, progress).await?)?);
             }
-            let narrative: Narrative = serde_json::from_str(a.narrative).map_err(|e| AppError::Invalid(format!("narrative demo: {e}")))?;
+            let narrative: Narrative = serde_json::from_str(a.narrative).map_err(|e| AppError::Internal(format!("narrative demo: {e}")))?;
             for n in narrative.areas {
                 self.save_narrative(a.code, narrative.year, &n.area, &n.lettura, &n.obiettivi).await?;
             }

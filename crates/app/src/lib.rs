@@ -20,7 +20,7 @@ pub mod limits;
 pub mod problems;
 pub mod progress;
 
-pub use ambito_store::{Store, StoreError};
+pub use ambito_store::{SqlError, Store, StoreError};
 
 /// The stored rows that read models hand to the shells as they are. Shells name them through
 /// here: they never depend on `ambito-store` itself, so they cannot run a query of their own.
@@ -30,14 +30,26 @@ pub mod rows {
 pub use problems::{Findings, Lang, Msg, Problem};
 pub use progress::{NoProgress, Progress};
 
+/// What went wrong, typed by who must act: `Invalid` is the user's to fix and its message is
+/// shown to them; `Internal` is the program's or its environment's (a file, the random source,
+/// shipped data), logged with its details while users see a generic message with a reference;
+/// `Store(StoreError::Conflict)` is a row that already exists. Shells decide by variant, never by
+/// message.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("Ambito «{0}» non trovato")]
     AmbitoNotFound(String),
+    /// A request or file the user can correct; the message says how.
     #[error("{0}")]
     Invalid(String),
+    /// A fault that is not the user's: the message is for the log and the command line.
+    #[error("{0}")]
+    Internal(String),
+    /// The Ambito has no activity in any year, so there is no report to show.
+    #[error("Nessun dato di attività: la relazione non è disponibile")]
+    NoReport,
     /// Refused by access control; the shell answers 403 without saying more.
     #[error("accesso negato")]
     Forbidden,
@@ -53,7 +65,14 @@ pub enum AppError {
 
 impl From<ambito_store::SqlError> for AppError {
     fn from(e: ambito_store::SqlError) -> Self {
-        AppError::Store(StoreError::Sql(e))
+        AppError::Store(StoreError::from(e))
+    }
+}
+
+impl AppError {
+    /// Whether the write failed because the row already exists (a unique constraint).
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, AppError::Store(e) if e.is_conflict())
     }
 }
 

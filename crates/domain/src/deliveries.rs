@@ -40,7 +40,7 @@ pub struct Delivery {
 impl Delivery {
     /// The day as the file writes it, `yyyy-mm-dd`.
     pub fn day_text(&self) -> String {
-        format!("{}-{:02}-{:02}", self.day / 10000, self.day / 100 % 100, self.day % 100)
+        crate::date::iso_from_yyyymmdd(self.day)
     }
 }
 

@@ -59,6 +59,17 @@ impl Measure {
         self != Measure::Ore
     }
 
+    /// Decimals the store keeps (see `crate::fixed`): counts are whole, hours have four.
+    pub fn storage_scale(self) -> u32 {
+        if self.is_count() { 0 } else { crate::fixed::HOURS_SCALE }
+    }
+
+    /// Utenti in carico and beneficiari are people, not events: the same people are counted
+    /// again every period, so they do not add up over periods.
+    pub fn is_stock(self) -> bool {
+        matches!(self, Measure::Utenti | Measure::Beneficiari)
+    }
+
     pub fn index(self) -> usize {
         self as usize
     }
@@ -68,11 +79,33 @@ impl Measure {
     }
 }
 
+/// Measures in storage units (`Measure::storage_scale`), in the order of `Measure::ALL`.
+pub type StoredMeasures = [Option<i64>; 6];
+
 /// One value per measure; `None` means not recorded, which is not zero.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Measures(pub [Option<Decimal>; 6]);
 
 impl Measures {
+    /// From storage units, each value without trailing zeros.
+    pub fn from_stored(stored: &StoredMeasures) -> Measures {
+        let mut out = Measures::default();
+        for m in Measure::ALL {
+            out.set(m, stored[m.index()].map(|v| crate::fixed::from_units(v, m.storage_scale()).normalize()));
+        }
+        out
+    }
+
+    /// To storage units; a value the scale cannot keep (validation refuses those first) is left
+    /// blank.
+    pub fn to_stored(&self) -> StoredMeasures {
+        let mut out = [None; 6];
+        for m in Measure::ALL {
+            out[m.index()] = self.get(m).and_then(|v| crate::fixed::to_units(v, m.storage_scale()));
+        }
+        out
+    }
+
     pub fn get(&self, m: Measure) -> Option<Decimal> {
         self.0[m.index()]
     }
@@ -134,6 +167,28 @@ mod tests {
         assert_eq!(m.reach(), Some((Measure::Beneficiari, Decimal::from(12))), "a zero is skipped");
         m.set(Measure::Utenti, d(7));
         assert_eq!(m.reach(), Some((Measure::Utenti, Decimal::from(7))));
+    }
+
+    #[test]
+    fn storage_keeps_counts_whole_and_hours_to_four_decimals() {
+        assert_eq!(Measure::ALL.map(Measure::storage_scale), [0, 0, 0, 4, 0, 0]);
+        let stored = [Some(12), None, Some(0), Some(21_722_000), Some(3), None];
+        let m = Measures::from_stored(&stored);
+        assert_eq!(m.get(Measure::Ore).map(|v| v.to_string()).as_deref(), Some("2172.2"));
+        assert_eq!(m.get(Measure::Utenti), d(12));
+        assert_eq!(m.get(Measure::Domande), None, "a blank stays blank");
+        assert_eq!(m.get(Measure::Beneficiari), d(0), "a zero stays zero");
+        assert_eq!(m.to_stored(), stored);
+        let mut too_fine = Measures::default();
+        too_fine.set(Measure::Ore, Some("0.00001".parse().unwrap()));
+        too_fine.set(Measure::Accessi, Some("1.5".parse().unwrap()));
+        assert_eq!(too_fine.to_stored(), [None; 6]);
+    }
+
+    #[test]
+    fn people_are_stocks_events_are_flows() {
+        let stocks: Vec<Measure> = Measure::ALL.into_iter().filter(|m| m.is_stock()).collect();
+        assert_eq!(stocks, [Measure::Utenti, Measure::Beneficiari]);
     }
 
     #[test]

@@ -1,14 +1,13 @@
 use crate::Result;
 use crate::db::now_text;
+use ambito_domain::fixed::{MONEY_SCALE, money_from_units, to_units};
+use ambito_domain::measures::{Measures, StoredMeasures};
+use ambito_domain::rollup::{PeriodRow, roll_up_year};
+use rust_decimal::Decimal;
 use sqlx::{AnyConnection, Row};
 
-/// Stored measures in storage units, in the order of `ambito_domain::measures::Measure::ALL`:
-/// counts as integers, hours in ten-thousandths.
-pub type StoredMeasures = [Option<i64>; 6];
-
-/// Utenti in carico and beneficiari are people, not events: they do not add up over periods.
-const STOCK: [bool; 6] = [true, false, true, false, false, false];
-
+/// One activity row. The store converts to and from its storage units (counts as integers,
+/// hours in ten-thousandths, money in cents: `ambito_domain::fixed`) itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActivityRecord {
     pub service_id: i64,
@@ -17,16 +16,29 @@ pub struct ActivityRecord {
     pub period: String,
     /// ISTAT code, or empty for the whole Ambito.
     pub comune_code: String,
-    pub measures: StoredMeasures,
-    pub budget_cents: Option<i64>,
+    pub measures: Measures,
+    pub budget: Option<Decimal>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AggregateRow {
     pub service_id: i64,
-    pub measures: StoredMeasures,
-    pub budget_cents: Option<i64>,
+    pub measures: Measures,
+    pub budget: Option<Decimal>,
     pub source_rows: i64,
+}
+
+fn budget_units(budget: Option<Decimal>) -> Option<i64> {
+    budget.and_then(|b| to_units(b, MONEY_SCALE))
+}
+
+/// The six stored measures from `first` on, then the budget.
+fn stored_figures(r: &sqlx::any::AnyRow, first: usize) -> Result<(Measures, Option<Decimal>)> {
+    let mut stored: StoredMeasures = [None; 6];
+    for (i, m) in stored.iter_mut().enumerate() {
+        *m = r.try_get(first + i)?;
+    }
+    Ok((Measures::from_stored(&stored), r.try_get::<Option<i64>, _>(first + 6)?.map(money_from_units)))
 }
 
 const COLS: &str = "utenti, domande, beneficiari, ore_e4, accessi, visite, budget_cents";
@@ -42,60 +54,19 @@ pub async fn upsert_activity(conn: &mut AnyConnection, rec: &ActivityRecord, ori
          origin = excluded.origin, updated_at = excluded.updated_at"
     );
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(rec.service_id).bind(rec.year).bind(&rec.period).bind(&rec.comune_code);
-    for m in rec.measures {
+    for m in rec.measures.to_stored() {
         q = q.bind(m);
     }
-    q.bind(rec.budget_cents).bind(origin).bind(now_text()).execute(&mut *conn).await?;
+    q.bind(budget_units(rec.budget)).bind(origin).bind(now_text()).execute(&mut *conn).await?;
     refresh_aggregate(conn, rec.service_id, rec.year).await
 }
 
 /// Recomputes one (service, year) aggregate from that key's raw rows only — at most a few hundred
-/// rows (13 periods × the Ambito's Comuni) — so a report never scans raw activity.
-///
-/// Per Comune, a year row wins; otherwise event measures add up over the periods and people
-/// measures take the largest period figure (the same people are counted again every month).
-/// One Comune's rows of a service-year: (period, the seven stored measures).
-type PeriodRows = Vec<(String, [Option<i64>; 7])>;
-
+/// rows (13 periods × the Ambito's Comuni) — so a report never scans raw activity. The roll-up
+/// rule is `ambito_domain::rollup::roll_up_year`.
 pub async fn refresh_aggregate(conn: &mut AnyConnection, service_id: i64, year: i64) -> Result<()> {
     let sql = format!("SELECT comune_code, period, {COLS} FROM activity WHERE service_id = $1 AND year = $2");
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(service_id).bind(year).fetch_all(&mut *conn).await?;
-    let mut by_comune: std::collections::BTreeMap<String, PeriodRows> = Default::default();
-    for r in &rows {
-        let mut vals = [None; 7];
-        for (i, v) in vals.iter_mut().enumerate() {
-            *v = r.try_get::<Option<i64>, _>(i + 2)?;
-        }
-        by_comune.entry(r.try_get(0)?).or_default().push((r.try_get(1)?, vals));
-    }
-    let mut total = [None::<i64>; 7];
-    for periods in by_comune.values() {
-        let year_row = periods.iter().find(|(p, _)| p == "Y");
-        let comune_vals: [Option<i64>; 7] = match year_row {
-            Some((_, v)) => *v,
-            None => {
-                let mut acc = [None::<i64>; 7];
-                for (_, v) in periods {
-                    for i in 0..7 {
-                        if let Some(x) = v[i] {
-                            let stock = i < 6 && STOCK[i];
-                            acc[i] = Some(match acc[i] {
-                                Some(a) if stock => a.max(x),
-                                Some(a) => a + x,
-                                None => x,
-                            });
-                        }
-                    }
-                }
-                acc
-            }
-        };
-        for i in 0..7 {
-            if let Some(x) = comune_vals[i] {
-                total[i] = Some(total[i].unwrap_or(0) + x);
-            }
-        }
-    }
     if rows.is_empty() {
         sqlx::query("DELETE FROM agg_service_year WHERE service_id = $1 AND year = $2")
             .bind(service_id)
@@ -104,6 +75,14 @@ pub async fn refresh_aggregate(conn: &mut AnyConnection, service_id: i64, year: 
             .await?;
         return Ok(());
     }
+    let periods = rows
+        .iter()
+        .map(|r| {
+            let (measures, budget) = stored_figures(r, 2)?;
+            Ok(PeriodRow { comune: r.try_get(0)?, period: r.try_get(1)?, measures, budget })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let (measures, budget) = roll_up_year(&periods);
     let sql = format!(
         "INSERT INTO agg_service_year (service_id, year, {COLS}, source_rows) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (service_id, year) DO UPDATE SET \
@@ -112,10 +91,10 @@ pub async fn refresh_aggregate(conn: &mut AnyConnection, service_id: i64, year: 
          budget_cents = excluded.budget_cents, source_rows = excluded.source_rows"
     );
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(service_id).bind(year);
-    for v in total {
+    for v in measures.to_stored() {
         q = q.bind(v);
     }
-    q.bind(rows.len() as i64).execute(&mut *conn).await?;
+    q.bind(budget_units(budget)).bind(rows.len() as i64).execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -137,11 +116,8 @@ pub async fn aggregates(conn: &mut AnyConnection, ambito_id: i64, year: i64) -> 
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(ambito_id).bind(year).fetch_all(&mut *conn).await?;
     rows.iter()
         .map(|r| {
-            let mut measures = [None; 6];
-            for (i, m) in measures.iter_mut().enumerate() {
-                *m = r.try_get(i + 1)?;
-            }
-            Ok(AggregateRow { service_id: r.try_get(0)?, measures, budget_cents: r.try_get(7)?, source_rows: r.try_get(8)? })
+            let (measures, budget) = stored_figures(r, 1)?;
+            Ok(AggregateRow { service_id: r.try_get(0)?, measures, budget, source_rows: r.try_get(8)? })
         })
         .collect()
 }
@@ -166,17 +142,14 @@ pub async fn activity_rows(conn: &mut AnyConnection, ambito_id: i64, year: i64) 
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(ambito_id).bind(year).fetch_all(&mut *conn).await?;
     rows.iter()
         .map(|r| {
-            let mut measures = [None; 6];
-            for (i, m) in measures.iter_mut().enumerate() {
-                *m = r.try_get(i + 4)?;
-            }
+            let (measures, budget) = stored_figures(r, 4)?;
             Ok(ActivityRecord {
                 service_id: r.try_get(0)?,
                 year: r.try_get(1)?,
                 period: r.try_get(2)?,
                 comune_code: r.try_get(3)?,
                 measures,
-                budget_cents: r.try_get(10)?,
+                budget,
             })
         })
         .collect()

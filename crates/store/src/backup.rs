@@ -39,7 +39,7 @@ pub enum BackupError {
 
 impl From<sqlx::Error> for BackupError {
     fn from(e: sqlx::Error) -> Self {
-        BackupError::Store(StoreError::Sql(e))
+        BackupError::Store(StoreError::from(e))
     }
 }
 

@@ -12,13 +12,37 @@ pub enum Backend {
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database: {0}")]
-    Sql(#[from] sqlx::Error),
+    Sql(sqlx::Error),
+    /// A write that breaks a unique constraint (both backends): the row already exists. The
+    /// constraint's name (or the database's message) is for the log, not for the user.
+    #[error("already exists ({constraint})")]
+    Conflict { constraint: String, source: sqlx::Error },
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("unsupported database URL «{0}»: use sqlite:… or postgres://…")]
     UnsupportedUrl(String),
     #[error("stored value out of range: {0}")]
     Corrupt(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    /// Typed by the database's error kind, never by its message.
+    fn from(e: sqlx::Error) -> Self {
+        match e.as_database_error() {
+            Some(db) if db.kind() == sqlx::error::ErrorKind::UniqueViolation => {
+                let constraint = db.constraint().map_or_else(|| db.message().to_string(), str::to_string);
+                StoreError::Conflict { constraint, source: e }
+            }
+            _ => StoreError::Sql(e),
+        }
+    }
+}
+
+impl StoreError {
+    /// Whether the write failed because the row already exists.
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, StoreError::Conflict { .. })
+    }
 }
 
 /// A pooled connection for reads.

@@ -3,6 +3,8 @@
 //! for the touched services and year in the same transaction.
 
 use crate::{Backend, Result};
+use ambito_domain::fixed::{HOURS_SCALE, from_units, hours_from_units, money_from_units};
+use rust_decimal::Decimal;
 use sqlx::{AnyConnection, Row};
 
 /// One validated delivery of a file, in storage units.
@@ -214,13 +216,15 @@ pub async fn overfull_days(conn: &mut AnyConnection, service_ids: &[i64], year: 
     if service_ids.is_empty() {
         return Ok(vec![]);
     }
+    // The rule (24 hours, the year's days) is `ambito_domain::delivery`'s; SQL applies it here
+    // because the sums run over every event of the year.
+    let (first, last) = ambito_domain::delivery::year_days(year);
     let sql = format!(
         "SELECT service_id, day, person_key, CAST(SUM(ore_e4) AS BIGINT) FROM delivery_event \
-         WHERE service_id IN ({}) AND day BETWEEN {} AND {} GROUP BY service_id, day, person_key \
-         HAVING SUM(ore_e4) > 240000 LIMIT 50",
+         WHERE service_id IN ({}) AND day BETWEEN {first} AND {last} GROUP BY service_id, day, person_key \
+         HAVING SUM(ore_e4) > {} LIMIT 50",
         id_list(service_ids),
-        year * 10000 + 101,
-        year * 10000 + 1231
+        ambito_domain::delivery::max_day_units()
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *conn).await?;
     let mut out: Vec<(i64, i64, String, i64)> =
@@ -237,7 +241,7 @@ pub(crate) fn id_list(ids: &[i64]) -> String {
 pub struct DeliveryFigures {
     pub service_id: i64,
     pub events: i64,
-    pub ore_e4: i64,
+    pub hours: Decimal,
     pub visits: i64,
     pub persons: i64,
 }
@@ -258,7 +262,7 @@ pub async fn delivery_figures(conn: &mut AnyConnection, ambito_id: i64, year: i6
             Ok(DeliveryFigures {
                 service_id: r.try_get(0)?,
                 events: r.try_get(1)?,
-                ore_e4: r.try_get(2)?,
+                hours: hours_from_units(r.try_get(2)?),
                 visits: r.try_get(3)?,
                 persons: r.try_get(4)?,
             })
@@ -280,7 +284,7 @@ pub async fn delivery_reach(conn: &mut AnyConnection, ambito_id: i64, year: i64)
 pub struct HistoryRow {
     pub day: i64,
     pub comune_istat: String,
-    pub ore_e4: i64,
+    pub hours: Decimal,
     pub home_visit: bool,
     pub provider: String,
 }
@@ -300,7 +304,7 @@ pub async fn delivery_history(conn: &mut AnyConnection, service_id: i64, person_
             Ok(HistoryRow {
                 day: r.try_get(0)?,
                 comune_istat: r.try_get(1)?,
-                ore_e4: r.try_get(2)?,
+                hours: hours_from_units(r.try_get(2)?),
                 home_visit: r.try_get::<i64, _>(3)? != 0,
                 provider: r.try_get(4)?,
             })
@@ -318,7 +322,7 @@ pub struct RegionLine {
     /// The year's target population: a name, or a value written in the activity file.
     pub target_name: Option<String>,
     pub target_value: Option<String>,
-    pub budget_cents: Option<i64>,
+    pub budget: Option<Decimal>,
 }
 
 /// Every Ambito × service with delivery aggregates in `year`, with its target and budget, in
@@ -343,29 +347,30 @@ pub async fn region_lines(conn: &mut AnyConnection, year: i64) -> Result<Vec<Reg
                 figures: DeliveryFigures {
                     service_id: r.try_get(2)?,
                     events: r.try_get(4)?,
-                    ore_e4: r.try_get(5)?,
+                    hours: hours_from_units(r.try_get(5)?),
                     visits: r.try_get(6)?,
                     persons: r.try_get(7)?,
                 },
                 target_name: r.try_get(8)?,
                 target_value: r.try_get(9)?,
-                budget_cents: r.try_get(10)?,
+                budget: r.try_get::<Option<i64>, _>(10)?.map(money_from_units),
             })
         })
         .collect()
 }
 
-/// Monthly totals of an Ambito's deliveries in a year: (month 1-12, events, hours ×10⁴, visits).
-pub async fn delivery_months(conn: &mut AnyConnection, ambito_id: i64, year: i64) -> Result<Vec<(i64, i64, i64, i64)>> {
+/// Monthly totals of an Ambito's deliveries in a year: (month 1-12, events, hours, visits).
+pub async fn delivery_months(conn: &mut AnyConnection, ambito_id: i64, year: i64) -> Result<Vec<(i64, i64, Decimal, i64)>> {
+    let (first_month, last_month) = ambito_domain::delivery::year_months(year);
     let rows = sqlx::query(
         "SELECT g.month, CAST(SUM(g.events) AS BIGINT), CAST(SUM(g.ore_e4) AS BIGINT), CAST(SUM(g.visits) AS BIGINT) \
          FROM agg_delivery_month g JOIN service s ON s.id = g.service_id WHERE s.ambito_id = $1 AND g.month BETWEEN $2 AND $3 \
          GROUP BY g.month ORDER BY g.month",
     )
     .bind(ambito_id)
-    .bind(year * 100 + 1)
-    .bind(year * 100 + 12)
+    .bind(first_month)
+    .bind(last_month)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter().map(|r| Ok((r.try_get::<i64, _>(0)? % 100, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?))).collect()
+    rows.iter().map(|r| Ok((r.try_get::<i64, _>(0)? % 100, r.try_get(1)?, from_units(r.try_get(2)?, HOURS_SCALE), r.try_get(3)?))).collect()
 }

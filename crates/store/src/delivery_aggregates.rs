@@ -19,15 +19,15 @@ pub async fn refresh_delivery_aggregates(conn: &mut AnyConnection, ambito_id: i6
         return Ok(());
     }
     let ids = id_list(service_ids);
-    let (first, last, s1_end, s2_start) = (year * 10000 + 101, year * 10000 + 1231, year * 10000 + 630, year * 10000 + 701);
+    // The periods are `ambito_domain::delivery`'s; the SQL applies them for speed.
+    let (first, last) = ambito_domain::delivery::year_days(year);
+    let (s1_end, s2_start) = ambito_domain::delivery::semester_bounds(year);
+    let (first_month, last_month) = ambito_domain::delivery::year_months(year);
     let scope = format!("service_id IN ({ids}) AND day BETWEEN {first} AND {last}");
 
     // Service × Comune × month: one pass (and a sort) over the touched services' year.
-    exec(
-        conn,
-        format!("DELETE FROM agg_delivery_month WHERE service_id IN ({ids}) AND month BETWEEN {} AND {}", year * 100 + 1, year * 100 + 12),
-    )
-    .await?;
+    exec(conn, format!("DELETE FROM agg_delivery_month WHERE service_id IN ({ids}) AND month BETWEEN {first_month} AND {last_month}"))
+        .await?;
     exec(
         conn,
         format!(

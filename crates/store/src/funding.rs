@@ -1,4 +1,6 @@
 use crate::Result;
+use ambito_domain::fixed::money_from_units;
+use rust_decimal::Decimal;
 use sqlx::{AnyConnection, Row};
 
 pub async fn ensure_funding_source(conn: &mut AnyConnection, name: &str) -> Result<i64> {
@@ -45,7 +47,7 @@ pub async fn upsert_budget_line(
 pub struct SpendingCell {
     pub area: String,
     pub source: String,
-    pub cents: i64,
+    pub amount: Decimal,
 }
 
 /// Budget of one phase summed by area and funding source.
@@ -61,11 +63,11 @@ pub async fn spending_by_area(conn: &mut AnyConnection, ambito_id: i64, year: i6
     .bind(phase)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter().map(|r| Ok(SpendingCell { area: r.try_get(0)?, source: r.try_get(1)?, cents: r.try_get(2)? })).collect()
+    rows.iter().map(|r| Ok(SpendingCell { area: r.try_get(0)?, source: r.try_get(1)?, amount: money_from_units(r.try_get(2)?) })).collect()
 }
 
 /// Totals by phase (stanziato, impegnato, liquidato) for each service of an Ambito in a year.
-pub async fn budget_phases(conn: &mut AnyConnection, ambito_id: i64, year: i64) -> Result<Vec<(i64, String, i64)>> {
+pub async fn budget_phases(conn: &mut AnyConnection, ambito_id: i64, year: i64) -> Result<Vec<(i64, String, Decimal)>> {
     let rows = sqlx::query(
         "SELECT b.service_id, b.phase, CAST(SUM(b.amount_cents) AS BIGINT) FROM budget_line b JOIN service s ON s.id = b.service_id \
          WHERE s.ambito_id = $1 AND b.year = $2 GROUP BY b.service_id, b.phase",
@@ -74,5 +76,5 @@ pub async fn budget_phases(conn: &mut AnyConnection, ambito_id: i64, year: i64) 
     .bind(year)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, money_from_units(r.try_get(2)?)))).collect()
 }

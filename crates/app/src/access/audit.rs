@@ -153,8 +153,8 @@ impl App {
 
     /// Reads a checkpoint file, checking every line's signature with the key.
     pub fn read_audit_checkpoints(&self, path: &Path) -> Result<Vec<Checkpoint>> {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| AppError::Invalid(format!("checkpoint non leggibili in {}: {e}", path.display())))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| AppError::Internal(format!("checkpoint non leggibili in {}: {e}", path.display())))?;
         text.lines()
             .filter(|l| !l.trim().is_empty())
             .map(|l| Checkpoint::parse(l, &self.audit_key).map_err(|e| AppError::Invalid(e.to_string())))
@@ -208,5 +208,5 @@ fn append_line(path: &Path, line: &str) -> Result<()> {
         f.write_all(b"\n")?;
         f.sync_all()
     });
-    written.map_err(|e| AppError::Invalid(format!("checkpoint non scritto in {}: {e}", path.display())))
+    written.map_err(|e| AppError::Internal(format!("checkpoint non scritto in {}: {e}", path.display())))
 }

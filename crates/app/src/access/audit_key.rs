@@ -51,13 +51,13 @@ pub fn data_dir(database_url: &str) -> Option<PathBuf> {
 
 fn parse(bytes: &[u8], origin: &str) -> Result<AuditKey> {
     AuditKey::new(bytes.to_vec()).ok_or_else(|| {
-        AppError::Invalid(format!("chiave del registro di audit ({origin}) troppo corta: servono almeno {MIN_KEY_BYTES} caratteri"))
+        AppError::Internal(format!("chiave del registro di audit ({origin}) troppo corta: servono almeno {MIN_KEY_BYTES} caratteri"))
     })
 }
 
 fn read(path: &Path) -> Result<AuditKey> {
     let bytes = std::fs::read(path)
-        .map_err(|e| AppError::Invalid(format!("chiave del registro di audit non leggibile in {}: {e}", path.display())))?;
+        .map_err(|e| AppError::Internal(format!("chiave del registro di audit non leggibile in {}: {e}", path.display())))?;
     warn_if_shared(path);
     parse(trim_end(&bytes), &path.display().to_string())
 }
@@ -82,7 +82,7 @@ fn warn_if_shared(_: &Path) {}
 
 fn random_key() -> Result<(String, AuditKey)> {
     let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| AppError::Invalid(format!("generatore casuale non disponibile: {e}")))?;
+    getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(format!("generatore casuale non disponibile: {e}")))?;
     let text: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     let key = parse(text.as_bytes(), "generata")?;
     Ok((text, key))
@@ -95,7 +95,7 @@ fn read_or_create(path: &Path) -> Result<AuditKey> {
     if path.exists() {
         return read(path);
     }
-    let fail = |e: std::io::Error| AppError::Invalid(format!("impossibile creare la chiave del registro in {}: {e}", path.display()));
+    let fail = |e: std::io::Error| AppError::Internal(format!("impossibile creare la chiave del registro in {}: {e}", path.display()));
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(fail)?;
     }

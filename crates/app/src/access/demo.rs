@@ -110,7 +110,7 @@ impl App {
         ];
         let mut ids = Vec::new();
         for (i, (cf, cognome, nome, birth, comune)) in persons.iter().enumerate() {
-            let cf = CodiceFiscale::parse(cf).map_err(|e| AppError::Invalid(format!("codice fiscale demo {cf}: {e}")))?;
+            let cf = CodiceFiscale::parse(cf).map_err(|e| AppError::Internal(format!("codice fiscale demo {cf}: {e}")))?;
             let p = store::NewPerson {
                 codice_fiscale: cf.as_str(),
                 cognome,
@@ -170,7 +170,7 @@ async fn demo_ambito_id(tx: &mut store::AnyConnection, code: &str) -> Result<i64
 }
 
 async fn demo_user_id(tx: &mut store::AnyConnection, name: &str) -> Result<i64> {
-    store::user_by_username(tx, name).await?.map(|u| u.id).ok_or_else(|| AppError::Invalid(format!("utente demo mancante: {name}")))
+    store::user_by_username(tx, name).await?.map(|u| u.id).ok_or_else(|| AppError::Internal(format!("utente demo mancante: {name}")))
 }
 
 fn display_name(username: &str) -> String {

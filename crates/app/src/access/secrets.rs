@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 /// 256 random bits as URL-safe text, for session cookies, reset links and API tokens.
 pub(crate) fn random_token() -> Result<String> {
     let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| AppError::Invalid(format!("generatore casuale non disponibile: {e}")))?;
+    getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(format!("generatore casuale non disponibile: {e}")))?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
@@ -37,9 +37,9 @@ fn cheap_hash_requested() -> bool {
 
 pub(crate) fn hash_password(password: &str) -> Result<String> {
     let mut salt = [0u8; 16];
-    getrandom::fill(&mut salt).map_err(|e| AppError::Invalid(format!("generatore casuale non disponibile: {e}")))?;
-    let salt = SaltString::encode_b64(&salt).map_err(|e| AppError::Invalid(e.to_string()))?;
-    Ok(argon2().hash_password(password.as_bytes(), &salt).map_err(|e| AppError::Invalid(e.to_string()))?.to_string())
+    getrandom::fill(&mut salt).map_err(|e| AppError::Internal(format!("generatore casuale non disponibile: {e}")))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| AppError::Internal(format!("password salt: {e}")))?;
+    Ok(argon2().hash_password(password.as_bytes(), &salt).map_err(|e| AppError::Internal(format!("password hashing: {e}")))?.to_string())
 }
 
 /// A valid hash of a password nobody has, verified when the account is unknown so that the

@@ -51,7 +51,11 @@ impl App {
             Some(pw) => {
                 check_password_for(pw, &user.username, &user.display_name).map_err(|e| AppError::Invalid(e.to_string()))?;
                 let pw = pw.clone();
-                Some(tokio::task::spawn_blocking(move || hash_password(&pw)).await.map_err(|e| AppError::Invalid(e.to_string()))??)
+                Some(
+                    tokio::task::spawn_blocking(move || hash_password(&pw))
+                        .await
+                        .map_err(|e| AppError::Internal(format!("password hashing: {e}")))??,
+                )
             }
             None => None,
         };
@@ -119,7 +123,9 @@ impl App {
         drop(conn);
         check_password_for(password, username, &name).map_err(|e| AppError::Invalid(e.to_string()))?;
         let pw = password.to_string();
-        let hash = tokio::task::spawn_blocking(move || hash_password(&pw)).await.map_err(|e| AppError::Invalid(e.to_string()))??;
+        let hash = tokio::task::spawn_blocking(move || hash_password(&pw))
+            .await
+            .map_err(|e| AppError::Internal(format!("password hashing: {e}")))??;
         let mut tx = self.store.write_untracked().await?;
         let user = store::user_by_username(&mut tx, username).await?.ok_or_else(|| AppError::Invalid("utente non trovato".into()))?;
         store::set_password_hash(&mut tx, user.id, &hash).await?;
@@ -160,7 +166,9 @@ impl App {
         let user = store::user_by_id(&mut tx, user_id).await?.ok_or_else(invalid)?;
         check_password_for(password, &user.username, &user.display_name).map_err(|e| AppError::Invalid(e.to_string()))?;
         let pw = password.to_string();
-        let hash = tokio::task::spawn_blocking(move || hash_password(&pw)).await.map_err(|e| AppError::Invalid(e.to_string()))??;
+        let hash = tokio::task::spawn_blocking(move || hash_password(&pw))
+            .await
+            .map_err(|e| AppError::Internal(format!("password hashing: {e}")))??;
         store::set_password_hash(&mut tx, user.id, &hash).await?;
         store::set_totp_secret(&mut tx, user.id, None).await?;
         store::delete_user_sessions(&mut tx, user.id).await?;

@@ -156,7 +156,7 @@ impl App {
             repeated.extend(store::upsert_events(tx, backend, revision, &adds).await?);
             repeated.extend(store::note_withdrawals(tx, backend, &withdrawals).await?);
         }
-        let read = reader.await.map_err(|e| crate::AppError::Invalid(format!("lettura del file interrotta: {e}")))?;
+        let read = reader.await.map_err(|e| crate::AppError::Internal(format!("lettura del file interrotta: {e}")))?;
         progress.finish();
         let written_at = started.elapsed();
         let mut f = read.findings;
@@ -186,16 +186,18 @@ impl App {
         let year = read.ctx.year.unwrap_or_default();
         let touched: Vec<i64> = read.touched.into_iter().collect();
         let (_, unmatched) = store::apply_withdrawals(tx).await?;
+        let max = ambito_domain::delivery::MAX_HOURS_PER_DAY;
         for (service_id, day, person, ore_e4) in store::overfull_days(tx, &touched, year).await? {
+            let day = ambito_domain::date::italian_from_yyyymmdd(day);
             let code = code_of.get(&service_id).map(String::as_str).unwrap_or("?");
-            let hours = crate::intake::unscaled(ore_e4, 4).normalize();
+            let hours = ambito_domain::fixed::hours_from_units(ore_e4);
             f.error(
                 &file,
                 None,
                 Some("ore"),
                 Msg::new(
-                    format!("{hours} ore in un giorno ({}) per {person} nel servizio {code}: oltre 24", format_day(day)),
-                    format!("{hours} hours in one day ({}) for {person} in service {code}: over 24", format_day(day)),
+                    format!("{hours} ore in un giorno ({day}) per {person} nel servizio {code}: oltre {max}"),
+                    format!("{hours} hours in one day ({day}) for {person} in service {code}: over {max}"),
                 ),
             );
         }
@@ -316,10 +318,6 @@ fn trim_listing(f: &mut Findings) {
     }
 }
 
-fn format_day(day: i64) -> String {
-    format!("{:02}/{:02}/{}", day % 100, day / 100 % 100, day / 10000)
-}
-
 fn parse_row(file: &str, line: i64, c: &mut [String; 8], style: NumberStyle, ctx: &mut Context, f: &mut Findings) -> Option<Row> {
     let before = f.errors.len();
     let err = |f: &mut Findings, col: usize, it: String, en: String| {
@@ -357,11 +355,12 @@ fn parse_row(file: &str, line: i64, c: &mut [String; 8], style: NumberStyle, ctx
         err(f, 3, "codice persona mancante o più lungo di 64 caratteri".into(), "person key missing or longer than 64 characters".into());
     }
     let ore = match parse_decimal(&c[4], style) {
-        Ok(v) if v.is_sign_negative() || v > rust_decimal::Decimal::from(24) => {
-            err(f, 4, format!("ore fuori intervallo (0-24): {}", c[4]), format!("hours out of range (0-24): {}", c[4]));
+        Ok(v) if !ambito_domain::delivery::hours_in_range(v) => {
+            let max = ambito_domain::delivery::MAX_HOURS_PER_DAY;
+            err(f, 4, format!("ore fuori intervallo (0-{max}): {}", c[4]), format!("hours out of range (0-{max}): {}", c[4]));
             None
         }
-        Ok(v) => match crate::intake::scaled(v, 4) {
+        Ok(v) => match ambito_domain::fixed::to_units(v, ambito_domain::fixed::HOURS_SCALE) {
             Some(s) => Some(s),
             None => {
                 err(f, 4, format!("al massimo 4 decimali: «{}»", c[4]), format!("at most 4 decimals: «{}»", c[4]));
@@ -424,23 +423,10 @@ fn yes_no(s: &str) -> Option<bool> {
     }
 }
 
-/// `YYYY-MM-DD` or `DD/MM/YYYY` → (year, yyyymmdd), checking the calendar.
+/// `YYYY-MM-DD` or `DD/MM/YYYY` → (year, yyyymmdd), checking the calendar
+/// (`ambito_domain::date::parse_iso_or_italian`).
 pub fn parse_day(s: &str) -> Option<(i64, i64)> {
-    let (y, m, d) = if let Some((y, rest)) = s.split_once('-') {
-        let (m, d) = rest.split_once('-')?;
-        (y, m, d)
-    } else {
-        let mut it = s.split('/');
-        let (d, m, y) = (it.next()?, it.next()?, it.next()?);
-        if it.next().is_some() {
-            return None;
-        }
-        (y, m, d)
-    };
-    let (y, m, d): (i32, u8, u8) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
-    let month = time::Month::try_from(m).ok()?;
-    time::Date::from_calendar_date(y, month, d).ok()?;
-    Some((i64::from(y), i64::from(y) * 10000 + i64::from(m) * 100 + i64::from(d)))
+    ambito_domain::date::parse_iso_or_italian(s).map(|d| (i64::from(d.year()), d.yyyymmdd()))
 }
 
 #[cfg(test)]

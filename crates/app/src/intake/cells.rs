@@ -100,26 +100,3 @@ impl Cells<'_> {
         f.warning(&self.table.file, Some(self.line), Some(self.names[k]), Msg::new(it, en));
     }
 }
-
-/// Fixed-point storage units: cents for money, ten-thousandths for hours.
-pub fn scaled(v: Decimal, scale: u32) -> Option<i64> {
-    let s = v * Decimal::from(10i64.pow(scale));
-    s.fract().is_zero().then(|| i64::try_from(s.trunc().mantissa() / 10i128.pow(s.trunc().scale())).ok()).flatten()
-}
-
-pub fn unscaled(v: i64, scale: u32) -> Decimal {
-    Decimal::new(v, scale)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn scaling_is_exact() {
-        assert_eq!(scaled("2172.2".parse().unwrap(), 4), Some(21_722_000));
-        assert_eq!(scaled("1030.94".parse().unwrap(), 2), Some(103_094));
-        assert_eq!(scaled("0.001".parse().unwrap(), 2), None);
-        assert_eq!(unscaled(103_094, 2).to_string(), "1030.94");
-    }
-}

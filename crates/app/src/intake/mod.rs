@@ -8,7 +8,7 @@ mod cells;
 pub(crate) mod spreadsheet;
 pub mod table;
 
-pub use cells::{Cells, Reported, scaled, unscaled};
+pub use cells::{Cells, Reported};
 
 use crate::problems::Findings;
 use crate::{App, Result};

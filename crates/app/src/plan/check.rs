@@ -105,16 +105,9 @@ impl Checker<'_> {
     }
 }
 
-/// `YYYY-MM-DD` naming a real day.
+/// `YYYY-MM-DD` naming a real day (`ambito_domain::date::parse_iso`).
 pub fn valid_date(t: &str) -> bool {
-    let parts: Vec<&str> = t.split('-').collect();
-    let [y, m, d] = parts.as_slice() else { return false };
-    // Digits only: `parse` also takes a sign, and "2027-04-+8" passed (found by fuzzing).
-    if y.len() != 4 || m.len() != 2 || d.len() != 2 || !t.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
-        return false;
-    }
-    let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i32>(), m.parse::<u8>(), d.parse::<u8>()) else { return false };
-    time::Month::try_from(m).ok().and_then(|m| time::Date::from_calendar_date(y, m, d).ok()).is_some()
+    ambito_domain::date::parse_iso(t).is_some()
 }
 
 /// Every problem of the file against the context; empty when it can be applied.

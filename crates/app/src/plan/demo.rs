@@ -49,7 +49,7 @@ impl App {
         for (name, text) in PLANS {
             let mut f = crate::problems::Findings::default();
             let Some((file, _)) = super::parse_plan_file(name, text.as_bytes(), &mut f) else {
-                return Err(AppError::Invalid(format!("piano demo {name} non valido")));
+                return Err(AppError::Internal(format!("piano demo {name} non valido")));
             };
             let exists = {
                 let mut conn = self.store.read().await?;
@@ -63,11 +63,11 @@ impl App {
             let outcome = self.import_plan(&DEMO, super::PlanTenant::Ambito(&file.ambito), name, text.as_bytes()).await?;
             if !outcome.applied {
                 let errors: Vec<String> = outcome.findings.errors.iter().take(10).map(|e| e.to_string()).collect();
-                return Err(AppError::Invalid(format!("piano demo non valido: {}", errors.join("; "))));
+                return Err(AppError::Internal(format!("piano demo non valido: {}", errors.join("; "))));
             }
             loaded += 1;
         }
-        let rounds: Vec<DemoRound> = serde_json::from_str(ROUNDS).map_err(|e| AppError::Invalid(format!("rilevazioni demo: {e}")))?;
+        let rounds: Vec<DemoRound> = serde_json::from_str(ROUNDS).map_err(|e| AppError::Internal(format!("rilevazioni demo: {e}")))?;
         for r in rounds {
             let plan = self.plan_view(&r.ambito, &r.triennium).await?;
             if plan.rounds.iter().any(|x| x.year == r.year && x.half == r.half) {
@@ -76,7 +76,7 @@ impl App {
             let number = self.open_round(&DEMO, &r.ambito, &r.triennium, r.year, r.half).await?;
             for v in &r.values {
                 let Some(ind) = plan.cards.iter().flat_map(|c| &c.indicators).find(|i| i.code == v.indicator) else {
-                    return Err(AppError::Invalid(format!("rilevazione demo: indicatore {} inesistente", v.indicator)));
+                    return Err(AppError::Internal(format!("rilevazione demo: indicatore {} inesistente", v.indicator)));
                 };
                 let f = self
                     .record_value(
@@ -93,7 +93,7 @@ impl App {
                     )
                     .await?;
                 if f.has_errors() {
-                    return Err(AppError::Invalid(format!("rilevazione demo {}: {}", v.indicator, f.errors[0])));
+                    return Err(AppError::Internal(format!("rilevazione demo {}: {}", v.indicator, f.errors[0])));
                 }
             }
             self.close_round(&DEMO, &r.ambito, &r.triennium, number, &r.closed_by).await?;

@@ -182,11 +182,7 @@ fn approval_line(plan: &PlanView) -> String {
 
 /// `2021-12-15` → `15/12/2021`.
 pub fn it_date(iso: &str) -> String {
-    let p: Vec<&str> = iso.get(..10).unwrap_or(iso).split('-').collect();
-    match p.as_slice() {
-        [y, m, d] => format!("{d}/{m}/{y}"),
-        _ => iso.to_string(),
-    }
+    ambito_domain::date::italian_from_iso(iso)
 }
 
 pub fn plan_doc(plan: &PlanView) -> Doc {

@@ -7,7 +7,6 @@ use super::suppressed::Figures;
 use super::view::load;
 use super::{split, typed_decimal};
 use crate::access::Actor;
-use crate::intake::unscaled;
 use crate::problems::{Findings, Msg};
 use crate::{App, AppError, Result};
 use ambito_domain::plan::rules::{self, resource_match_pct};
@@ -72,20 +71,20 @@ async fn budgets(
     }
     let ids: Vec<i64> =
         store::list_services(conn, ambito_id).await?.into_iter().filter(|s| services.contains(&s.code)).map(|s| s.id).collect();
-    let (mut allocated, mut committed) = (None::<i64>, None::<i64>);
+    let (mut allocated, mut committed) = (None::<Decimal>, None::<Decimal>);
     for y in years {
-        for (service_id, phase, cents) in store::budget_phases(conn, ambito_id, y).await? {
+        for (service_id, phase, amount) in store::budget_phases(conn, ambito_id, y).await? {
             if !ids.contains(&service_id) {
                 continue;
             }
             match phase.as_str() {
-                "stanziato" => allocated = Some(allocated.unwrap_or(0) + cents),
-                "impegnato" => committed = Some(committed.unwrap_or(0) + cents),
+                "stanziato" => allocated = Some(allocated.unwrap_or_default() + amount),
+                "impegnato" => committed = Some(committed.unwrap_or_default() + amount),
                 _ => {}
             }
         }
     }
-    Ok((allocated.map(|c| unscaled(c, 2)), committed.map(|c| unscaled(c, 2))))
+    Ok((allocated, committed))
 }
 
 impl App {

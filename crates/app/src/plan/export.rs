@@ -192,7 +192,7 @@ impl App {
     /// The plan as pretty JSON (UTF-8, trailing newline).
     pub async fn export_plan_json(&self, ambito_code: &str, triennium: &str) -> Result<Vec<u8>> {
         let file = self.export_plan(ambito_code, triennium).await?;
-        let mut out = serde_json::to_vec_pretty(&file).map_err(|e| AppError::Invalid(e.to_string()))?;
+        let mut out = serde_json::to_vec_pretty(&file).map_err(|e| AppError::Internal(format!("plan file: {e}")))?;
         out.push(b'\n');
         Ok(out)
     }

@@ -52,13 +52,12 @@ pub(crate) fn split(text: &str) -> Vec<String> {
 
 /// `"130000.5"` → 13_000_050 cents.
 pub(crate) fn cents(eur: &str) -> Option<i64> {
-    let d: Decimal = eur.trim().parse().ok()?;
-    i64::try_from((d * Decimal::ONE_HUNDRED).trunc().mantissa()).ok().filter(|_| (d * Decimal::ONE_HUNDRED).fract().is_zero())
+    ambito_domain::fixed::to_units(eur.trim().parse().ok()?, ambito_domain::fixed::MONEY_SCALE)
 }
 
 /// 13_000_050 cents → `"130000.5"` (canonical, as the importer stores it).
 pub(crate) fn eur_text(cents: i64) -> String {
-    (Decimal::new(cents, 2)).normalize().to_string()
+    ambito_domain::fixed::money_from_units(cents).normalize().to_string()
 }
 
 pub(crate) use ambito_store::now_text as now;

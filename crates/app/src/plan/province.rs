@@ -68,7 +68,7 @@ impl App {
                         Some(r) => {
                             let values = store::values_of_plan(&mut conn, p.id).await?.into_iter().filter(|v| v.round_id == r.id).collect();
                             if figures == Figures::Suppressed {
-                                let year = i32::try_from(r.year).map_err(|_| AppError::Invalid(format!("anno non valido {}", r.year)))?;
+                                let year = i32::try_from(r.year).map_err(|_| AppError::Internal(format!("anno non valido {}", r.year)))?;
                                 let report_of_year = assemble(&crate::reporting::report::report_input(&mut conn, &code, year).await?);
                                 let cells = HiddenCells::of(&report_of_year, DEFAULT_THRESHOLD);
                                 report = Some((report_of_year, cells));

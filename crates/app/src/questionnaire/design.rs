@@ -122,11 +122,11 @@ pub fn validate(form: &DesignForm) -> std::result::Result<NewQuestionnaire, Vec<
     })
 }
 
-/// An ISO date `YYYY-MM-DD`, by the plan's rule: `time`'s own parser took a signed year
-/// (`-2270-01-20`, found by the `dates` fuzz target), which the plan refuses.
+/// An ISO date `YYYY-MM-DD` around blanks, by the plan's rule (`ambito_domain::date::parse_iso`):
+/// `time`'s own parser took a signed year (`-2270-01-20`, found by the `dates` fuzz target).
 pub fn parse_date(text: &str) -> Option<String> {
     let t = text.trim();
-    crate::plan::valid_date(t).then(|| t.to_string())
+    ambito_domain::date::parse_iso(t).map(|_| t.to_string())
 }
 
 impl App {

@@ -39,7 +39,7 @@ pub enum Submitted {
 /// A fresh token: hex of `TOKEN_BYTES` random bytes.
 pub fn new_token() -> Result<String> {
     let mut bytes = [0u8; TOKEN_BYTES];
-    getrandom::fill(&mut bytes).map_err(|e| AppError::Invalid(format!("generatore casuale non disponibile: {e}")))?;
+    getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(format!("generatore casuale non disponibile: {e}")))?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 

@@ -1,9 +1,9 @@
 //! Edits typed into the activity grid: validated like an import, applied in one transaction.
 
-use crate::intake::scaled;
 use crate::problems::{Findings, Msg};
 use crate::{App, AppError, Result};
-use ambito_domain::measures::Measure;
+use ambito_domain::fixed::MONEY_SCALE;
+use ambito_domain::measures::{Measure, Measures};
 use ambito_domain::number::{NumberStyle, parse_decimal};
 use ambito_store as store;
 use rust_decimal::Decimal;
@@ -33,16 +33,16 @@ impl App {
                 f.error("griglia", None, Some(&e.service_code), Msg::new("servizio inesistente", "no such service"));
                 continue;
             };
-            let mut measures = [None; 6];
+            let mut measures = Measures::default();
             for m in Measure::ALL {
-                let (scale, dp) = if m.is_count() { (0, 0) } else { (4, 4) };
-                measures[m.index()] =
-                    cell(&mut f, &e.service_code, m.label(), &e.measures[m.index()], dp).and_then(|v| v.and_then(|d| scaled(d, scale)));
+                // A form cell takes the decimals the store keeps, no more.
+                let dp = m.storage_scale();
+                measures.set(m, cell(&mut f, &e.service_code, m.label(), &e.measures[m.index()], dp).flatten());
             }
             let budget = if e.budget.trim() == "-" {
-                Some(Some(0))
+                Some(Some(Decimal::ZERO))
             } else {
-                cell(&mut f, &e.service_code, "Budget", &e.budget, 2).map(|v| v.and_then(|d| scaled(d, 2)))
+                cell(&mut f, &e.service_code, "Budget", &e.budget, MONEY_SCALE)
             };
             if let Some(budget) = budget {
                 records.push(store::ActivityRecord {
@@ -51,7 +51,7 @@ impl App {
                     period: "Y".into(),
                     comune_code: String::new(),
                     measures,
-                    budget_cents: budget,
+                    budget,
                 });
             }
         }
@@ -60,7 +60,7 @@ impl App {
         }
         let mut tx = self.store.write().await?;
         for r in &records {
-            if r.measures.iter().all(Option::is_none) && r.budget_cents.is_none() {
+            if r.measures.is_blank() && r.budget.is_none() {
                 store::delete_activity(&mut tx, r.service_id, r.year, &r.period, &r.comune_code).await?;
             } else {
                 store::upsert_activity(&mut tx, r, "manual").await?;

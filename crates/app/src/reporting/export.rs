@@ -1,11 +1,8 @@
 //! Exports in the import formats, so what ambito holds can always be taken out and put back.
 
-use crate::intake::unscaled;
 use crate::{App, Result};
 use ambito_domain::activity::{ActivityLine, Target};
-use ambito_domain::measures::{Measure, Measures};
 use ambito_store as store;
-use rust_decimal::Decimal;
 use std::collections::HashMap;
 
 impl App {
@@ -36,12 +33,10 @@ impl App {
                     code: s.code.clone(),
                     name: s.name.clone(),
                     parent_code: s.parent_code.clone(),
-                    measures: Measures(
-                        Measure::ALL.map(|m| a.measures[m.index()].map(|v| if m.is_count() { Decimal::from(v) } else { unscaled(v, 4) })),
-                    ),
+                    measures: a.measures,
                     indicator: sy.and_then(|y| y.indicator.clone()),
                     target,
-                    budget: a.budget_cents.map(|c| unscaled(c, 2)),
+                    budget: a.budget,
                 })
             })
             .collect();

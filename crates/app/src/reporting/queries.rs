@@ -1,11 +1,9 @@
 //! Read models for the pages: catalogue, demographics, the activity grid.
 
-use crate::intake::unscaled;
 use crate::reporting::report::{pyramids, target_values};
 use crate::{App, AppError, Result};
 use ambito_domain::demography::{Index, Pyramid};
 use ambito_domain::ids::{AmbitoId, AmbitoScope};
-use ambito_domain::measures::Measure;
 use ambito_domain::value::Value;
 use ambito_store as store;
 use rust_decimal::Decimal;
@@ -109,13 +107,7 @@ impl App {
             .map(|s| {
                 let own: Vec<&store::ActivityRecord> = rows.iter().filter(|r| r.service_id == s.id).collect();
                 let year_row = own.iter().find(|r| r.period == "Y" && r.comune_code.is_empty());
-                let mut measures = [None; 6];
-                if let Some(r) = year_row {
-                    for m in Measure::ALL {
-                        let scale = if m.is_count() { 0 } else { 4 };
-                        measures[m.index()] = r.measures[m.index()].map(|v| unscaled(v, scale).normalize());
-                    }
-                }
+                let measures = year_row.map(|r| r.measures.0).unwrap_or_default();
                 GridRow {
                     service_id: s.id,
                     code: s.code,
@@ -123,7 +115,7 @@ impl App {
                     area: s.area,
                     parent: s.parent_code,
                     measures,
-                    budget: year_row.and_then(|r| r.budget_cents).map(|c| unscaled(c, 2)),
+                    budget: year_row.and_then(|r| r.budget),
                     detailed: own.iter().any(|r| r.period != "Y" || !r.comune_code.is_empty()),
                 }
             })

@@ -1,7 +1,6 @@
 //! Region-wide views over the delivery aggregates: the indicator table of every Ambito × service,
 //! and one person's history in one service.
 
-use crate::intake::unscaled;
 use crate::{App, AppError, Result};
 use ambito_domain::deliveries::Delivery;
 use ambito_domain::indicator::{DisplayFormat, IndicatorDef};
@@ -38,15 +37,11 @@ impl App {
         let mut out = Vec::with_capacity(lines.len());
         for l in lines {
             let named = targets.get(&l.ambito_id).unwrap_or(&none);
-            let target = match (&l.target_value, &l.target_name) {
-                (Some(v), _) => v.parse::<Decimal>().ok(),
-                (None, Some(name)) => named.get(name).copied(),
-                _ => None,
-            };
+            let target = ambito_domain::target::resolve(l.target_value.as_deref(), l.target_name.as_deref(), |n| named.get(n).copied());
             let d = l.figures;
-            let budget = l.budget_cents.map(|c| unscaled(c, 2));
+            let budget = l.budget;
             let persons = Some(Decimal::from(d.persons));
-            let hours = unscaled(d.ore_e4, 4).normalize();
+            let hours = d.hours;
             out.push(RegionRow {
                 ambito: l.ambito_code,
                 service: l.service_code,
@@ -82,7 +77,7 @@ impl App {
                 service: service_code.to_string(),
                 comune_istat: r.comune_istat,
                 person: person.to_string(),
-                hours: unscaled(r.ore_e4, 4),
+                hours: r.hours,
                 home_visit: r.home_visit,
                 provider: r.provider,
             })
@@ -107,7 +102,7 @@ impl App {
         Ok(store::delivery_months(&mut conn, ambito.id, year)
             .await?
             .into_iter()
-            .map(|(month, events, ore, visits)| MonthLine { month, events, hours: unscaled(ore, 4), visits })
+            .map(|(month, events, hours, visits)| MonthLine { month, events, hours, visits })
             .collect())
     }
 }

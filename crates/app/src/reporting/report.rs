@@ -1,6 +1,5 @@
 //! Builds the annual report from the live aggregates. Nothing here scans raw activity rows.
 
-use crate::intake::unscaled;
 use crate::{App, AppError, Result};
 use ambito_domain::demography::Pyramid;
 use ambito_domain::indicator::{self, DisplayFormat, IndicatorDef};
@@ -61,11 +60,7 @@ pub(crate) async fn report_input(conn: &mut AnyConnection, ambito_code: &str, ye
     let mut current_with_targets = current;
     for (service_id, sy) in &years {
         let Some(code) = code_of.get(service_id) else { continue };
-        let target = match (&sy.target_value, &sy.target_name) {
-            (Some(v), _) => v.parse::<Decimal>().ok(),
-            (None, Some(name)) => targets.get(name).copied(),
-            _ => None,
-        };
+        let target = ambito_domain::target::resolve(sy.target_value.as_deref(), sy.target_name.as_deref(), |n| targets.get(n).copied());
         if let Some(fig) = current_with_targets.get_mut(code) {
             fig.target = target;
         }
@@ -82,7 +77,7 @@ pub(crate) async fn report_input(conn: &mut AnyConnection, ambito_code: &str, ye
     let spending = store::spending_by_area(conn, ambito.id, y, SPENDING_PHASE)
         .await?
         .into_iter()
-        .map(|c| SpendingLine { area: c.area, source: c.source, amount: unscaled(c.cents, 2) })
+        .map(|c| SpendingLine { area: c.area, source: c.source, amount: c.amount })
         .collect();
     Ok(ReportInput {
         ambito_code: ambito.code,
@@ -111,12 +106,7 @@ async fn figures(conn: &mut AnyConnection, ambito_id: i64, year: i64, code_of: &
     let mut out = HashMap::new();
     for agg in store::aggregates(conn, ambito_id, year).await? {
         let Some(code) = code_of.get(&agg.service_id) else { continue };
-        let mut fig = Figures { budget: agg.budget_cents.map(|c| unscaled(c, 2)), ..Figures::default() };
-        for m in Measure::ALL {
-            let scale = if m.is_count() { 0 } else { 4 };
-            fig.measures.set(m, agg.measures[m.index()].map(|v| unscaled(v, scale).normalize()));
-        }
-        out.insert(code.clone(), fig);
+        out.insert(code.clone(), Figures { measures: agg.measures, budget: agg.budget, ..Figures::default() });
     }
     // Where providers report every delivery, people, hours and visits come from the events:
     // people are distinct persons, exact.
@@ -124,7 +114,7 @@ async fn figures(conn: &mut AnyConnection, ambito_id: i64, year: i64, code_of: &
         let Some(code) = code_of.get(&d.service_id) else { continue };
         let fig = out.entry(code.clone()).or_default();
         fig.measures.set(Measure::Utenti, Some(Decimal::from(d.persons)));
-        fig.measures.set(Measure::Ore, Some(unscaled(d.ore_e4, 4).normalize()));
+        fig.measures.set(Measure::Ore, Some(d.hours));
         fig.measures.set(Measure::Visite, Some(Decimal::from(d.visits)));
     }
     Ok(out)

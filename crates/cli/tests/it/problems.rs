@@ -55,3 +55,48 @@ async fn api_errors_are_problem_documents_and_pages_stay_html() {
     }
     drop(db);
 }
+
+/// A unique constraint the application does not check first (another account's codice fiscale):
+/// the store types the violation on both backends, and the page answers 409, not 500.
+#[tokio::test]
+async fn a_row_that_already_exists_is_a_conflict() {
+    let db = TestDb::new().await;
+    let app = db.app().await;
+    let s = TestServer::start(app.clone()).await;
+    let cf = "RSSMRA85T10A562S";
+    let form = |username: &'static str| {
+        [
+            ("username", username),
+            ("nome", "Maria Rossi"),
+            ("password", "Qv7#tLw9!pRz-Kd"),
+            ("ruolo", "admin"),
+            ("ambito", ""),
+            ("codice_fiscale", cf),
+        ]
+    };
+    let create = |username| s.client.post(format!("{}/amministrazione/utenti", s.base)).form(&form(username)).send();
+    let first = create("maria.rossi").await.expect("POST");
+    assert!(first.status().is_redirection(), "the first account is created: {}", first.status());
+    let again = create("maria.rossi.bis").await.expect("POST");
+    assert_eq!(again.status(), 409);
+    assert!(again.headers()["content-type"].to_str().expect("type").starts_with("text/html"), "a page keeps its HTML error page");
+    let page = again.text().await.expect("body");
+    assert!(page.contains("Esiste già un elemento con questi dati"), "{page}");
+    assert!(!page.contains("app_user") && !page.contains("UNIQUE") && !page.contains("duplicate"), "no database detail: {page}");
+    let mut conn = app.store.read().await.expect("conn");
+    assert!(ambito_store::user_by_username(&mut conn, "maria.rossi.bis").await.expect("read").is_none(), "nothing was written");
+    drop(conn);
+
+    // The store's own answer, on whichever backend runs the suite.
+    let mut tx = app.store.write_untracked().await.expect("tx");
+    let err = ambito_store::create_user(&mut tx, "maria.rossi.ter", "Maria Rossi", Some(cf))
+        .await
+        .expect_err("a second account with the same codice fiscale");
+    assert!(err.is_conflict(), "{err:?}");
+    drop(tx);
+    let mut tx = app.store.write_untracked().await.expect("tx");
+    let other = ambito_store::create_user(&mut tx, "maria.rossi.ter", "Maria Rossi", Some("VRDLGU80A01F205X")).await;
+    assert!(other.is_ok(), "a different codice fiscale is no conflict: {other:?}");
+    drop(tx);
+    drop(db);
+}

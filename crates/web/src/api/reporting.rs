@@ -112,7 +112,7 @@ async fn report(State(app): State<App>, Path((code, y)): Path<(String, i64)>) ->
     let body = app
         .cached(format!("json/relazione/{code}/{y}"), || async {
             let r = app.annual_report(&code, y).await?;
-            serde_json::to_vec(r.as_ref()).map_err(|e| ambito_app::AppError::Invalid(e.to_string()))
+            serde_json::to_vec(r.as_ref()).map_err(|e| ambito_app::AppError::Internal(format!("report JSON: {e}")))
         })
         .await?;
     Ok(([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body.as_ref().clone()).into_response())

@@ -202,30 +202,24 @@ async fn report(State(app): State<App>, Path(code): Path<String>, Query(q): Quer
             let years = app.activity_years(&code).await?;
             let Some(year) = q.anno.or_else(|| years.first().copied()) else {
                 app.ambito(&code).await?;
-                return Err(ambito_app::AppError::Invalid(NO_REPORT.into()));
+                return Err(ambito_app::AppError::NoReport);
             };
             let year = i32::try_from(year).map_err(|_| ambito_app::AppError::Invalid(format!("anno non valido: {year}")))?;
             let r = app.annual_report(&code, year).await?;
             askama::Template::render(&views::report::ReportPage::new(&code, years, &r))
-                .map_err(|e| ambito_app::AppError::Invalid(e.to_string()))
+                .map_err(|e| ambito_app::AppError::Internal(format!("report page: {e}")))
         })
-        .await
-        .map_err(|e| match e {
-            ambito_app::AppError::Invalid(m) if m == NO_REPORT => WebError::NotFound(m),
-            other => other.into(),
-        })?;
+        .await?;
     Ok(axum::response::Html(html.as_str().to_owned()).into_response())
 }
 
 async fn suppressed_report(app: &App, code: &str, year: Option<i64>) -> WebResult<Response> {
     let years = app.activity_years(code).await?;
-    let Some(year) = year.or_else(|| years.first().copied()) else { return Err(WebError::NotFound(NO_REPORT.into())) };
+    let Some(year) = year.or_else(|| years.first().copied()) else { return Err(ambito_app::AppError::NoReport.into()) };
     let r = app.annual_report(code, year_i32(year)?).await?;
     let rows = ambito_render::csv_out::annual_suppressed_records(&r, ambito_domain::suppression::DEFAULT_THRESHOLD);
     Ok(views::report::SuppressedPage::new(code, &r.ambito_name, r.year, rows).into_response())
 }
-
-const NO_REPORT: &str = "Nessun dato di attività: la relazione non è disponibile";
 
 async fn report_file(State(app): State<App>, Path((code, file)): Path<(String, String)>) -> WebResult<Response> {
     let (year, ext) = file.split_once('.').ok_or_else(|| WebError::NotFound(format!("file «{file}» non trovato")))?;

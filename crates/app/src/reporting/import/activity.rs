@@ -1,12 +1,12 @@
 //! `ambito import activity`: one row per service per year, the contract of the annual report.
 
+use crate::intake::Cells;
 use crate::intake::table::read_table;
 use crate::intake::{Batch, ImportOutcome};
-use crate::intake::{Cells, scaled};
 use crate::problems::{Findings, Msg};
 use crate::{App, Progress, Result};
 use ambito_domain::indicator::{self, IndicatorDef};
-use ambito_domain::measures::{Figures, Measure};
+use ambito_domain::measures::{Figures, Measure, Measures};
 use ambito_domain::number::parse_decimal;
 use ambito_domain::report::{ReportInput, ServiceDef, assemble};
 use ambito_store as store;
@@ -118,18 +118,13 @@ impl App {
             if !keep.parents {
                 store::set_service_parent(tx, ambito_id, &r.code, r.parent.as_deref()).await?;
             }
-            let mut measures = [None; 6];
-            for m in Measure::ALL {
-                let scale = if m.is_count() { 0 } else { 4 };
-                measures[m.index()] = r.measures[m.index()].and_then(|v| scaled(v, scale));
-            }
             let rec = store::ActivityRecord {
                 service_id: service_ids[&r.code],
                 year: r.year,
                 period: "Y".into(),
                 comune_code: String::new(),
-                measures,
-                budget_cents: r.budget.and_then(|b| scaled(b, 2)),
+                measures: Measures(r.measures),
+                budget: r.budget,
             };
             store::upsert_activity(tx, &rec, "import").await?;
             let mut sy = store::ServiceYearRow {
@@ -238,11 +233,15 @@ fn parse_row(c: &Cells, targets: &[String], custom: &[String], f: &mut Findings)
     let mut measures = [None; 6];
     for (k, m) in Measure::ALL.iter().enumerate() {
         let col = 5 + k;
-        measures[k] = if m.is_count() { c.count(col, f).ok().flatten().map(Decimal::from) } else { c.amount(col, 4, f).ok().flatten() };
+        measures[k] = if m.is_count() {
+            c.count(col, f).ok().flatten().map(Decimal::from)
+        } else {
+            c.amount(col, m.storage_scale(), f).ok().flatten()
+        };
     }
     let budget = match c.text(13) {
         "-" => Some(Decimal::ZERO),
-        _ => c.amount(13, 2, f).ok().flatten(),
+        _ => c.amount(13, ambito_domain::fixed::MONEY_SCALE, f).ok().flatten(),
     };
     if code.eq_ignore_ascii_case(TOTAL_CODE) || area.eq_ignore_ascii_case(AMBITO_TOTAL) {
         let is_ambito = area.eq_ignore_ascii_case(AMBITO_TOTAL);

@@ -1,11 +1,12 @@
 //! Budgets with funding sources: `anno;codice_servizio;fase;fonte;importo`, where `fase` is
 //! `stanziato` (allocated), `impegnato` (committed) or `liquidato` (paid).
 
+use crate::intake::Cells;
 use crate::intake::table::read_table;
 use crate::intake::{Batch, ImportOutcome};
-use crate::intake::{Cells, scaled};
 use crate::problems::{Findings, Msg};
 use crate::{App, Progress, Result};
+use ambito_domain::fixed::{MONEY_SCALE, to_units};
 use ambito_store as store;
 use std::collections::HashMap;
 
@@ -101,7 +102,7 @@ pub fn parse(
             c.error(f, 3, format!("riga ripetuta (già alla riga {first})"), format!("duplicate row (already on line {first})"));
             continue;
         }
-        rows.push((year, service, phase, source, scaled(amount, 2).unwrap_or(0)));
+        rows.push((year, service, phase, source, to_units(amount, MONEY_SCALE).unwrap_or(0)));
     }
     progress.finish();
     (!f.has_errors()).then_some(rows)
