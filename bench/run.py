@@ -791,7 +791,7 @@ def bench(args) -> int:
         print(f"ambito: Q1 import deliveries ({len(ambiti)} files)...", flush=True)
         q1_runs, ambito_counts, phases = [], {}, Counter()
         # The importer logs where its time went (read and write, checks, aggregates, commit).
-        q1_env = dict(env, RUST_LOG="info,sqlx=warn,ambito_app::import::deliveries=debug")
+        q1_env = dict(env, RUST_LOG="info,sqlx=warn,ambito_app::deliveries=debug")
         for i, a in enumerate(ambiti, start=1):
             r = check_ok(run_child(amb("import", "deliveries", data / a / f"deliveries-{YEAR}.csv", "--ambito", a),
                                    env=q1_env), f"ambito import deliveries --ambito {a}")
