@@ -119,6 +119,43 @@ pub fn sweep() {
     }
 }
 
+/// What became of an uploaded file: imported at once, or queued as a job (delivery files).
+pub enum Uploaded {
+    Imported(ambito_app::intake::ImportOutcome),
+    Queued(i64),
+}
+
+/// Imports an uploaded file of `kind` into `ambito` for the caller: the one path the upload page
+/// and the API share. Each kind needs its own permission (the routes admit any upload
+/// permission); delivery files run as a job, bound to the providers the caller may report for.
+pub async fn import_upload(
+    app: &ambito_app::App,
+    ambito: &ambito_app::rows::AmbitoRow,
+    kind: ambito_domain::access::UploadKind,
+    file: Spooled,
+) -> WebResult<Uploaded> {
+    use ambito_domain::access::{Perm, UploadKind};
+    let caller = crate::access::current();
+    let Some(principal) = caller.user().filter(|p| p.may(kind.permission(), Some(ambito.id))) else { return Err(WebError::Forbidden) };
+    Ok(match kind {
+        UploadKind::Activity => {
+            let opts = ambito_app::reporting::import::activity::ActivityImport { ambito_code: &ambito.code, new_ambito_name: None };
+            Uploaded::Imported(app.import_activity(&file.name, &file.read().await?, opts, &ambito_app::NoProgress).await?)
+        }
+        UploadKind::Budget => {
+            Uploaded::Imported(app.import_budget(&file.name, &file.read().await?, &ambito.code, &ambito_app::NoProgress).await?)
+        }
+        UploadKind::Deliveries => {
+            let uploader = crate::staff::jobs::Uploader {
+                ambito_id: ambito.id,
+                user_id: principal.user_id,
+                providers: principal.providers_for(Perm::DeliveryImport, ambito.id),
+            };
+            Uploaded::Queued(crate::staff::jobs::start_delivery_import(app, file, uploader).await?)
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@ use crate::error::{WebError, WebResult};
 use crate::staff::reporting::UPLOAD;
 use ambito_app::App;
 use ambito_app::intake::ImportOutcome;
-use ambito_domain::access::{Perm, UploadKind};
+use ambito_domain::access::UploadKind;
 use axum::Json;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
@@ -110,27 +110,13 @@ async fn upload(State(app): State<App>, Path(code): Path<String>, mut form: Mult
     let Some(kind) = UploadKind::parse(&kind) else {
         return Err(WebError::BadRequest(format!("tipo di dati sconosciuto «{kind}»: attivita, budget o consegne")));
     };
-    let needed = kind.permission();
     let Some(file) = file else { return Err(WebError::BadRequest("nessun file inviato".into())) };
-    let caller = crate::access::current();
-    let Some(principal) = caller.user().filter(|p| p.may(needed, Some(ambito.id))) else { return Err(WebError::Forbidden) };
-    let outcome = match kind {
-        UploadKind::Activity => {
-            let opts = ambito_app::reporting::import::activity::ActivityImport { ambito_code: &ambito.code, new_ambito_name: None };
-            app.import_activity(&file.name, &file.read().await?, opts, &ambito_app::NoProgress).await?
-        }
-        UploadKind::Budget => app.import_budget(&file.name, &file.read().await?, &ambito.code, &ambito_app::NoProgress).await?,
-        UploadKind::Deliveries => {
-            let uploader = crate::staff::jobs::Uploader {
-                ambito_id: ambito.id,
-                user_id: principal.user_id,
-                providers: principal.providers_for(Perm::DeliveryImport, ambito.id),
-            };
-            let id = crate::staff::jobs::start_delivery_import(&app, file, uploader).await?;
+    match crate::uploads::import_upload(&app, &ambito, kind, file).await? {
+        crate::uploads::Uploaded::Imported(outcome) => Ok(outcome_response(outcome)),
+        crate::uploads::Uploaded::Queued(id) => {
             let url = format!("/api/v1/ambiti/{}/lavori/{id}", crate::views::encode_segment(&ambito.code));
             let location = HeaderValue::from_str(&url).map_err(|e| WebError::Internal(e.to_string()))?;
-            return Ok((StatusCode::ACCEPTED, [(header::LOCATION, location)], Json(json!({"lavoro": id, "stato": url}))).into_response());
+            Ok((StatusCode::ACCEPTED, [(header::LOCATION, location)], Json(json!({"lavoro": id, "stato": url}))).into_response())
         }
-    };
-    Ok(outcome_response(outcome))
+    }
 }

@@ -284,28 +284,15 @@ async fn upload(State(app): State<App>, Path(code): Path<String>, mut form: Mult
         }
     }
     let Some(file) = file else { return Err(WebError::BadRequest("nessun file inviato".into())) };
-    // The route admits any of the upload permissions; each kind of file needs its own (an unknown
-    // kind needs the delivery permission, so it is refused as before to anyone without it).
-    let needed = UploadKind::parse(&kind).unwrap_or(UploadKind::Deliveries).permission();
-    let caller = crate::access::current();
-    let Some(principal) = caller.user().filter(|p| p.may(needed, Some(ambito.id))) else { return Err(WebError::Forbidden) };
-    let uploader = crate::staff::jobs::Uploader {
-        ambito_id: ambito.id,
-        user_id: principal.user_id,
-        providers: principal.providers_for(Perm::DeliveryImport, ambito.id),
+    let Some(kind) = UploadKind::parse(&kind) else {
+        // An unknown kind is refused as before: 403 to anyone who may not send delivery files.
+        let may = crate::access::current().user().is_some_and(|p| p.may(Perm::DeliveryImport, Some(ambito.id)));
+        return Err(if may { WebError::BadRequest(format!("tipo di dati sconosciuto «{kind}»")) } else { WebError::Forbidden });
     };
-    let outcome = match kind.as_str() {
-        "attivita" => {
-            let opts = ambito_app::reporting::import::activity::ActivityImport { ambito_code: &ambito.code, new_ambito_name: None };
-            app.import_activity(&file.name, &file.read().await?, opts, &ambito_app::NoProgress).await?
-        }
-        "budget" => app.import_budget(&file.name, &file.read().await?, &ambito.code, &ambito_app::NoProgress).await?,
-        "consegne" => {
-            // Large files take a while: the import runs as a job and the browser follows it.
-            let id = crate::staff::jobs::start_delivery_import(&app, file, uploader).await?;
-            return Ok(Redirect::to(&crate::staff::jobs::page_url(&ambito.code, id)).into_response());
-        }
-        other => return Err(WebError::BadRequest(format!("tipo di dati sconosciuto «{other}»"))),
+    let outcome = match crate::uploads::import_upload(&app, &ambito, kind, file).await? {
+        crate::uploads::Uploaded::Imported(outcome) => outcome,
+        // Large files take a while: the import runs as a job and the browser follows it.
+        crate::uploads::Uploaded::Queued(id) => return Ok(Redirect::to(&crate::staff::jobs::page_url(&ambito.code, id)).into_response()),
     };
     let status = if outcome.applied { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
     Ok((status, views::upload::UploadPage::new(&ambito.code, ambito.id, &ambito.name, Some(outcome))).into_response())
