@@ -2,7 +2,8 @@
 //! backend, every `NNNN_description.sql` of its folder (version, description, `include_str!`),
 //! in version order. `store::migrations` builds sqlx's `Migrator` from it at run time, as
 //! `sqlx::migrate!` would (same description, same SHA-384 checksum of the same bytes), without
-//! sqlx's proc-macro crate, which compiled sqlx and SQLite a second time for the host.
+//! sqlx's proc-macro crate, which compiled sqlx-core and the bundled SQLite again for the host
+//! (a debug target held two builds of libsqlite3-sys and three of sqlx-core; now one of each).
 // A build script reports a broken migrations folder by failing the build: panicking is its error path.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
