@@ -85,23 +85,20 @@ impl App {
         store::ambito_by_code(&mut conn, code).await?.ok_or_else(|| AppError::AmbitoNotFound(code.into()))
     }
 
-    pub async fn services(&self, ambito_code: &str) -> Result<Vec<ServiceRow>> {
-        let a = self.ambito(ambito_code).await?;
+    pub async fn services(&self, ambito: &AmbitoScope) -> Result<Vec<ServiceRow>> {
         let mut conn = self.store.read().await?;
-        Ok(store::list_services(&mut conn, a.id).await?)
+        Ok(store::list_services(&mut conn, ambito.id.get()).await?)
     }
 
-    pub async fn activity_years(&self, ambito_code: &str) -> Result<Vec<i64>> {
-        let a = self.ambito(ambito_code).await?;
+    pub async fn activity_years(&self, ambito: &AmbitoScope) -> Result<Vec<i64>> {
         let mut conn = self.store.read().await?;
-        Ok(store::activity_years(&mut conn, a.id).await?)
+        Ok(store::activity_years(&mut conn, ambito.id.get()).await?)
     }
 
-    pub async fn activity_grid(&self, ambito_code: &str, year: i64) -> Result<Vec<GridRow>> {
-        let a = self.ambito(ambito_code).await?;
+    pub async fn activity_grid(&self, ambito: &AmbitoScope, year: i64) -> Result<Vec<GridRow>> {
         let mut conn = self.store.read().await?;
-        let services = store::list_services(&mut conn, a.id).await?;
-        let rows = store::activity_rows(&mut conn, a.id, year).await?;
+        let services = store::list_services(&mut conn, ambito.id.get()).await?;
+        let rows = store::activity_rows(&mut conn, ambito.id.get(), year).await?;
         Ok(services
             .into_iter()
             .map(|s| {
@@ -122,8 +119,8 @@ impl App {
             .collect())
     }
 
-    pub async fn demography(&self, ambito_code: &str, year: Option<i64>) -> Result<Demography> {
-        let ambito = self.ambito(ambito_code).await?;
+    pub async fn demography(&self, scope: &AmbitoScope, year: Option<i64>) -> Result<Demography> {
+        let ambito = self.ambito(&scope.code).await?;
         let mut conn = self.store.read().await?;
         let years = store::population_years(&mut conn, ambito.id).await?;
         let year = year.filter(|y| years.contains(y)).or_else(|| years.first().copied());

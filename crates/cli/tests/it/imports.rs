@@ -175,7 +175,7 @@ async fn demo_loads_twice_with_the_same_result() {
     app.load_demo(&NoProgress).await.expect("demo again");
     assert_eq!(snapshot(&app).await, first);
     assert_eq!(app.ambiti().await.expect("ambiti").len(), 2);
-    let demo = app.demography("ALTO_SEBINO", Some(2025)).await.expect("demography");
+    let demo = app.demography(&app.ambito_scope("ALTO_SEBINO").await.expect("scope"), Some(2025)).await.expect("demography");
     assert_eq!(demo.comuni.len(), 10);
     assert!(demo.pyramid.total() > 29_000 && demo.pyramid.total() < 31_000);
     db.drop_pg().await;

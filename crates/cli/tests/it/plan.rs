@@ -97,7 +97,7 @@ async fn a_closed_round_stays_frozen_and_shows_later_corrections() {
     let frozen = aes.value.expect("a frozen % change");
     let observed = aes.observed.expect("frozen users");
     // Correct the 2025 AES users in the activity grid.
-    let grid = app.activity_grid("ALTO_SEBINO", 2025).await.expect("grid");
+    let grid = app.activity_grid(&app.ambito_scope("ALTO_SEBINO").await.expect("scope"), 2025).await.expect("grid");
     let line = grid.iter().find(|l| l.code == "AES").expect("AES line");
     let text = |v: Option<Decimal>| v.map(|d| d.to_string()).unwrap_or_default();
     let mut entry =

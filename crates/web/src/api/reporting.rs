@@ -1,7 +1,7 @@
 //! Territory, catalogue, activity, budgets, demography and the annual report, as JSON.
 
 use super::{known_year, year};
-use crate::access::{Policy, Routes};
+use crate::access::{Policy, Routes, Tenant};
 use crate::error::{WebError, WebResult};
 use crate::staff::reporting::{FULL_REPORT, REPORT, suppressed_view, visible_ambiti};
 use ambito_app::App;
@@ -56,41 +56,39 @@ async fn ambiti(State(app): State<App>) -> WebResult<Json<Vec<AmbitoJson>>> {
     ))
 }
 
-async fn services(State(app): State<App>, Path(code): Path<String>) -> WebResult<Json<Value>> {
-    let services = app.services(&code).await?;
+async fn services(State(app): State<App>, Path(code): Path<String>, Tenant(ambito): Tenant) -> WebResult<Json<Value>> {
+    let services = app.services(&ambito).await?;
     Ok(Json(json!({"ambito": code, "servizi": services})))
 }
 
-async fn activity_years(State(app): State<App>, Path(code): Path<String>) -> WebResult<Json<Value>> {
-    let years = app.activity_years(&code).await?;
+async fn activity_years(State(app): State<App>, Path(code): Path<String>, Tenant(ambito): Tenant) -> WebResult<Json<Value>> {
+    let years = app.activity_years(&ambito).await?;
     Ok(Json(json!({"ambito": code, "anni": years})))
 }
 
-async fn activity(State(app): State<App>, Path((code, y)): Path<(String, i64)>) -> WebResult<Json<Value>> {
-    let y = known_year(&app.activity_years(&code).await?, y, "attività")?;
-    let rows = app.activity_grid(&code, y).await?;
+async fn activity(State(app): State<App>, Path((code, y)): Path<(String, i64)>, Tenant(ambito): Tenant) -> WebResult<Json<Value>> {
+    let y = known_year(&app.activity_years(&ambito).await?, y, "attività")?;
+    let rows = app.activity_grid(&ambito, y).await?;
     Ok(Json(json!({"ambito": code, "anno": y, "misure": ambito_domain::measures::Measure::ALL.map(|m| m.term()), "righe": rows})))
 }
 
-async fn budget(State(app): State<App>, Path((code, y)): Path<(String, i64)>) -> WebResult<Json<Value>> {
-    let y = known_year(&app.activity_years(&code).await?, y, "attività")?;
+async fn budget(State(app): State<App>, Path((code, y)): Path<(String, i64)>, Tenant(ambito): Tenant) -> WebResult<Json<Value>> {
+    let y = known_year(&app.activity_years(&ambito).await?, y, "attività")?;
     let r = app.annual_report(&code, crate::staff::reporting::year_i32(y)?).await?;
     Ok(Json(json!({"ambito": code, "anno": y, "budget": r.total.budget, "spesa": r.spending})))
 }
 
-async fn demography_latest(
-    State(app): State<App>,
-    Path(code): Path<String>,
-) -> WebResult<Json<ambito_app::reporting::queries::Demography>> {
-    Ok(Json(app.demography(&code, None).await?))
+async fn demography_latest(State(app): State<App>, Tenant(ambito): Tenant) -> WebResult<Json<ambito_app::reporting::queries::Demography>> {
+    Ok(Json(app.demography(&ambito, None).await?))
 }
 
 async fn demography(
     State(app): State<App>,
-    Path((code, y)): Path<(String, i64)>,
+    Path((_, y)): Path<(String, i64)>,
+    Tenant(ambito): Tenant,
 ) -> WebResult<Json<ambito_app::reporting::queries::Demography>> {
     let y = year(y)?;
-    let d = app.demography(&code, Some(y)).await?;
+    let d = app.demography(&ambito, Some(y)).await?;
     // The read model falls back to the latest year; a client asking for one year gets that or 404.
     if d.year != Some(y) {
         return Err(WebError::NotFound(format!("nessun dato di popolazione per l'anno {y}")));

@@ -11,8 +11,9 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use crate::access::{Policy, Routes};
+use crate::access::{Policy, Routes, Tenant};
 use ambito_domain::access::{Perm, UploadKind};
+use ambito_domain::ids::AmbitoScope;
 
 pub(crate) const REPORT: &[Perm] = &[Perm::ReportRead, Perm::ReportReadSuppressed];
 pub(crate) const FULL_REPORT: &[Perm] = &[Perm::ReportRead];
@@ -76,18 +77,19 @@ async fn home(State(app): State<App>) -> WebResult<Response> {
     Ok(views::home::HomePage::new(ambiti.into_iter().map(|a| (a.code, a.name, a.distretto.unwrap_or_default())).collect()).into_response())
 }
 
-async fn latest_year(app: &App, code: &str) -> WebResult<Option<i64>> {
-    Ok(app.activity_years(code).await?.first().copied())
+async fn latest_year(app: &App, ambito: &AmbitoScope) -> WebResult<Option<i64>> {
+    Ok(app.activity_years(ambito).await?.first().copied())
 }
 
 pub(crate) fn year_i32(y: i64) -> WebResult<i32> {
     i32::try_from(y).ok().filter(|y| (1990..=2100).contains(y)).ok_or_else(|| WebError::BadRequest(format!("anno non valido: {y}")))
 }
 
-async fn dashboard(State(app): State<App>, Path(code): Path<String>) -> WebResult<views::dashboard::DashboardPage> {
+async fn dashboard(State(app): State<App>, Tenant(scope): Tenant) -> WebResult<views::dashboard::DashboardPage> {
+    let code = scope.code.clone();
     let ambito = app.ambito(&code).await?;
-    let comuni = app.demography(&code, None).await?.comuni.len();
-    let report = match latest_year(&app, &code).await? {
+    let comuni = app.demography(&scope, None).await?.comuni.len();
+    let report = match latest_year(&app, &scope).await? {
         Some(y) => Some(app.annual_report(&code, year_i32(y)?).await?),
         None => None,
     };
@@ -99,28 +101,22 @@ async fn dashboard(State(app): State<App>, Path(code): Path<String>) -> WebResul
     Ok(views::dashboard::DashboardPage::new(&ambito.code, &ambito.name, distretto, comuni, report.as_deref()).with_months(months))
 }
 
-async fn services(State(app): State<App>, Path(code): Path<String>) -> WebResult<views::services::ServicesPage> {
-    let ambito = app.ambito(&code).await?;
-    Ok(views::services::ServicesPage::new(&ambito.code, &ambito.name, app.services(&code).await?))
+async fn services(State(app): State<App>, Tenant(ambito): Tenant) -> WebResult<views::services::ServicesPage> {
+    Ok(views::services::ServicesPage::new(&ambito.code, &ambito.name, app.services(&ambito).await?))
 }
 
-async fn activity_page(app: &App, code: &str, year: Option<i64>) -> WebResult<views::activity::ActivityPage> {
-    let ambito = app.ambito(code).await?;
-    let years = app.activity_years(code).await?;
+async fn activity_page(app: &App, ambito: &AmbitoScope, year: Option<i64>) -> WebResult<views::activity::ActivityPage> {
+    let years = app.activity_years(ambito).await?;
     let year = match year.or_else(|| years.first().copied()) {
         Some(y) => i64::from(year_i32(y)?),
         None => 2025,
     };
-    let rows = app.activity_grid(code, year).await?;
+    let rows = app.activity_grid(ambito, year).await?;
     Ok(views::activity::ActivityPage::new(&ambito.code, &ambito.name, year, years, rows))
 }
 
-async fn activity(
-    State(app): State<App>,
-    Path(code): Path<String>,
-    Query(q): Query<YearQuery>,
-) -> WebResult<views::activity::ActivityPage> {
-    let mut page = activity_page(&app, &code, q.anno).await?;
+async fn activity(State(app): State<App>, Tenant(ambito): Tenant, Query(q): Query<YearQuery>) -> WebResult<views::activity::ActivityPage> {
+    let mut page = activity_page(&app, &ambito, q.anno).await?;
     page.saved = q.salvato == Some(1);
     Ok(page)
 }
@@ -129,7 +125,7 @@ async fn activity(
 /// errors and the values as typed.
 async fn save_activity(
     State(app): State<App>,
-    Path(code): Path<String>,
+    Tenant(ambito): Tenant,
     Query(q): Query<YearQuery>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> WebResult<Response> {
@@ -166,11 +162,11 @@ async fn save_activity(
             None => entries[i].budget = v,
         }
     }
-    let findings = app.save_activity(&code, year, &entries).await?;
+    let findings = app.save_activity(&ambito.code, year, &entries).await?;
     if !findings.has_errors() {
-        return Ok(Redirect::to(&format!("/ambiti/{}/attivita?anno={year}&salvato=1", views::encode_segment(&code))).into_response());
+        return Ok(Redirect::to(&format!("/ambiti/{}/attivita?anno={year}&salvato=1", views::encode_segment(&ambito.code))).into_response());
     }
-    let mut page = activity_page(&app, &code, Some(year)).await?;
+    let mut page = activity_page(&app, &ambito, Some(year)).await?;
     page.errors = findings.errors.iter().map(|e| format!("{}: {}", e.column.clone().unwrap_or_default(), e.message.it)).collect();
     for line in &mut page.lines {
         if let Some(e) = entries.iter().find(|e| e.service_code == line.code) {
@@ -185,23 +181,23 @@ async fn save_activity(
 
 async fn demography(
     State(app): State<App>,
-    Path(code): Path<String>,
+    Tenant(ambito): Tenant,
     Query(q): Query<YearQuery>,
 ) -> WebResult<views::demography::DemographyPage> {
-    Ok(views::demography::DemographyPage::new(app.demography(&code, q.anno).await?))
+    Ok(views::demography::DemographyPage::new(app.demography(&ambito, q.anno).await?))
 }
 
 /// The report page, rendered once per data revision: it is the page the mayors' assembly opens.
-async fn report(State(app): State<App>, Path(code): Path<String>, Query(q): Query<YearQuery>) -> WebResult<Response> {
-    if suppressed_view(app.ambito_id(&code).await?) {
-        return suppressed_report(&app, &code, q.anno).await;
+async fn report(State(app): State<App>, Tenant(ambito): Tenant, Query(q): Query<YearQuery>) -> WebResult<Response> {
+    let code = ambito.code.clone();
+    if suppressed_view(Some(ambito.id.get())) {
+        return suppressed_report(&app, &ambito, q.anno).await;
     }
     let key = format!("page/relazione/{code}/{:?}", q.anno);
     let html = app
         .cached(key, || async {
-            let years = app.activity_years(&code).await?;
+            let years = app.activity_years(&ambito).await?;
             let Some(year) = q.anno.or_else(|| years.first().copied()) else {
-                app.ambito(&code).await?;
                 return Err(ambito_app::AppError::NoReport);
             };
             let year = i32::try_from(year).map_err(|_| ambito_app::AppError::Invalid(format!("anno non valido: {year}")))?;
@@ -213,12 +209,12 @@ async fn report(State(app): State<App>, Path(code): Path<String>, Query(q): Quer
     Ok(axum::response::Html(html.as_str().to_owned()).into_response())
 }
 
-async fn suppressed_report(app: &App, code: &str, year: Option<i64>) -> WebResult<Response> {
-    let years = app.activity_years(code).await?;
+async fn suppressed_report(app: &App, ambito: &AmbitoScope, year: Option<i64>) -> WebResult<Response> {
+    let years = app.activity_years(ambito).await?;
     let Some(year) = year.or_else(|| years.first().copied()) else { return Err(ambito_app::AppError::NoReport.into()) };
-    let r = app.annual_report(code, year_i32(year)?).await?;
+    let r = app.annual_report(&ambito.code, year_i32(year)?).await?;
     let rows = ambito_render::csv_out::annual_suppressed_records(&r, ambito_domain::suppression::DEFAULT_THRESHOLD);
-    Ok(views::report::SuppressedPage::new(code, &r.ambito_name, r.year, rows).into_response())
+    Ok(views::report::SuppressedPage::new(&ambito.code, &r.ambito_name, r.year, rows).into_response())
 }
 
 async fn report_file(State(app): State<App>, Path((code, file)): Path<(String, String)>) -> WebResult<Response> {
