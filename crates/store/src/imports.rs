@@ -2,18 +2,20 @@ use crate::Result;
 use crate::db::now_text;
 use sqlx::{AnyConnection, Row};
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct ImportBatch {
-    pub id: i64,
-    pub kind: String,
-    pub file_name: String,
-    pub rows: i64,
-    pub imported_at: String,
+crate::from_row! {
+    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+    pub struct ImportBatch {
+        pub id: i64,
+        pub kind: String,
+        pub file_name: String,
+        pub rows: i64,
+        pub imported_at: String,
+    }
 }
 
 /// The earlier import of the same bytes for the same purpose, if any.
 pub async fn find_import(conn: &mut AnyConnection, ambito_id: Option<i64>, kind: &str, sha256: &str) -> Result<Option<ImportBatch>> {
-    let row = sqlx::query(
+    Ok(sqlx::query_as::<_, ImportBatch>(
         "SELECT id, kind, file_name, rows, imported_at FROM import_batch WHERE kind = $1 AND sha256 = $2 \
          AND (ambito_id = $3 OR ($3 IS NULL AND ambito_id IS NULL)) ORDER BY id DESC LIMIT 1",
     )
@@ -21,38 +23,18 @@ pub async fn find_import(conn: &mut AnyConnection, ambito_id: Option<i64>, kind:
     .bind(sha256)
     .bind(ambito_id)
     .fetch_optional(&mut *conn)
-    .await?;
-    row.map(|r| {
-        Ok(ImportBatch {
-            id: r.try_get(0)?,
-            kind: r.try_get(1)?,
-            file_name: r.try_get(2)?,
-            rows: r.try_get(3)?,
-            imported_at: r.try_get(4)?,
-        })
-    })
-    .transpose()
+    .await?)
 }
 
 /// The import log of an Ambito, newest first, at most `limit` batches.
 pub async fn list_imports(conn: &mut AnyConnection, ambito_id: i64, limit: i64) -> Result<Vec<ImportBatch>> {
-    let rows =
-        sqlx::query("SELECT id, kind, file_name, rows, imported_at FROM import_batch WHERE ambito_id = $1 ORDER BY id DESC LIMIT $2")
-            .bind(ambito_id)
-            .bind(limit)
-            .fetch_all(&mut *conn)
-            .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(ImportBatch {
-                id: r.try_get(0)?,
-                kind: r.try_get(1)?,
-                file_name: r.try_get(2)?,
-                rows: r.try_get(3)?,
-                imported_at: r.try_get(4)?,
-            })
-        })
-        .collect()
+    Ok(sqlx::query_as::<_, ImportBatch>(
+        "SELECT id, kind, file_name, rows, imported_at FROM import_batch WHERE ambito_id = $1 ORDER BY id DESC LIMIT $2",
+    )
+    .bind(ambito_id)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?)
 }
 
 pub async fn record_import(

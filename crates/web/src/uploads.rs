@@ -119,6 +119,35 @@ pub fn sweep() {
     }
 }
 
+/// The answer to a multipart field the API does not define.
+pub fn unknown_field(name: Option<&str>) -> WebError {
+    WebError::BadRequest(format!("campo «{}» non previsto", name.unwrap_or_default()))
+}
+
+/// What to do with a multipart field an upload form does not define.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum OtherFields {
+    /// The page's form: a browser may add fields of its own.
+    Ignore,
+    /// The API: a client that sends a field it thinks matters is told it does not.
+    Refuse,
+}
+
+/// The upload form (`tipo` and `file`), the file spooled to disk as it arrives; removed when the
+/// `Spooled` is dropped, unless a job takes it into its spool.
+pub async fn read_upload_form(form: &mut axum::extract::Multipart, others: OtherFields) -> WebResult<(String, Option<Spooled>)> {
+    let (mut kind, mut file) = (String::new(), None);
+    while let Some(field) = form.next_field().await.map_err(form_error)? {
+        match field.name() {
+            Some("tipo") => kind = field.text().await.map_err(form_error)?,
+            Some("file") => file = Some(spool(field).await?),
+            other if others == OtherFields::Refuse => return Err(unknown_field(other)),
+            _ => {}
+        }
+    }
+    Ok((kind, file))
+}
+
 /// What became of an uploaded file: imported at once, or queued as a job (delivery files).
 pub enum Uploaded {
     Imported(ambito_app::intake::ImportOutcome),

@@ -77,16 +77,12 @@ pub(super) fn outcome_response(o: ImportOutcome) -> Response {
 }
 
 /// A field the API does not take: refused, so that a misspelt field is not silently dropped.
-fn unknown_field(name: Option<&str>) -> WebError {
-    WebError::BadRequest(format!("campo «{}» non previsto", name.unwrap_or_default()))
-}
-
 /// The bytes and name of the multipart field `file`, the only field there may be.
 pub(super) async fn multipart_file(mut form: Multipart, default_name: &str) -> WebResult<Option<(String, Vec<u8>)>> {
     let mut file = None;
     while let Some(f) = form.next_field().await.map_err(crate::uploads::form_error)? {
         if f.name() != Some("file") {
-            return Err(unknown_field(f.name()));
+            return Err(crate::uploads::unknown_field(f.name()));
         }
         let name = f.file_name().unwrap_or(default_name).to_string();
         let bytes = f.bytes().await.map_err(crate::uploads::form_error)?;
@@ -99,14 +95,7 @@ pub(super) async fn multipart_file(mut form: Multipart, default_name: &str) -> W
 /// page. Deliveries run as a job: 202 with the job's status URL.
 async fn upload(State(app): State<App>, Path(code): Path<String>, mut form: Multipart) -> WebResult<Response> {
     let ambito = app.ambito(&code).await?;
-    let (mut kind, mut file) = (String::new(), None);
-    while let Some(field) = form.next_field().await.map_err(crate::uploads::form_error)? {
-        match field.name() {
-            Some("tipo") => kind = field.text().await.map_err(crate::uploads::form_error)?,
-            Some("file") => file = Some(crate::uploads::spool(field).await?),
-            other => return Err(unknown_field(other)),
-        }
-    }
+    let (kind, file) = crate::uploads::read_upload_form(&mut form, crate::uploads::OtherFields::Refuse).await?;
     let Some(kind) = UploadKind::parse(&kind) else {
         return Err(WebError::BadRequest(format!("tipo di dati sconosciuto «{kind}»: attivita, budget o consegne")));
     };

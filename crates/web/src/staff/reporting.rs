@@ -270,15 +270,7 @@ async fn upload_form(State(app): State<App>, Path(code): Path<String>) -> WebRes
 
 async fn upload(State(app): State<App>, Path(code): Path<String>, mut form: Multipart) -> WebResult<Response> {
     let ambito = app.ambito(&code).await?;
-    let (mut kind, mut file) = (String::new(), None);
-    while let Some(field) = form.next_field().await.map_err(crate::uploads::form_error)? {
-        match field.name() {
-            Some("tipo") => kind = field.text().await.map_err(crate::uploads::form_error)?,
-            // On disk as it arrives; removed when `file` is dropped (a job moves it into its spool).
-            Some("file") => file = Some(crate::uploads::spool(field).await?),
-            _ => {}
-        }
-    }
+    let (kind, file) = crate::uploads::read_upload_form(&mut form, crate::uploads::OtherFields::Ignore).await?;
     let Some(file) = file else { return Err(WebError::BadRequest("nessun file inviato".into())) };
     let Some(kind) = UploadKind::parse(&kind) else {
         // An unknown kind is refused as before: 403 to anyone who may not send delivery files.
