@@ -234,6 +234,23 @@ async fn an_ente_gestore_never_sees_another_providers_job_from_any_server() {
     assert!(form.contains("1 righe importate"), "{form}");
     let form = office.get(format!("{base}/ambiti/ALTO_SEBINO/importa")).send().await.expect("GET").text().await.expect("html");
     assert!(form.contains(&link(own_job)) && form.contains(&link(office_job)), "{form}");
+    // And so does the list's JSON.
+    let listed = |client: &reqwest::Client| {
+        let url = format!("{base}/api/v1/ambiti/ALTO_SEBINO/lavori");
+        let client = client.clone();
+        async move {
+            let list: serde_json::Value = client.get(url).send().await.expect("GET").json().await.expect("json");
+            list.as_array().expect("array").iter().map(|j| j["id"].as_i64().expect("id")).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(listed(&coop).await, vec![own_job], "the ente gestore's own jobs only");
+    let mut all = listed(&office).await;
+    all.sort_unstable();
+    assert_eq!(all, {
+        let mut v = vec![office_job, own_job];
+        v.sort_unstable();
+        v
+    });
     db.drop_pg().await;
 }
 

@@ -66,6 +66,7 @@ pub fn intended() -> Vec<(Method, &'static str, Policy)> {
         (M::GET, "/ambiti/{code}/importa", Ambito(UPLOAD)),
         (M::POST, "/ambiti/{code}/importa", Ambito(UPLOAD)),
         (M::GET, "/ambiti/{code}/importa/lavori/{id}", Ambito(UPLOAD)),
+        (M::GET, "/api/v1/ambiti/{code}/lavori", Ambito(UPLOAD)),
         (M::GET, "/api/v1/ambiti/{code}/lavori/{id}", Ambito(UPLOAD)),
         (M::GET, "/api/v1/ambiti/{code}/importazioni", Ambito(UPLOAD)),
         (M::POST, "/api/v1/ambiti/{code}/importazioni", Ambito(UPLOAD)),

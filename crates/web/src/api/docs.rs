@@ -332,6 +332,15 @@ pub fn doc(method: &Method, path: &str) -> Option<Doc> {
             )),
             errors: &[413, 422],
         }),
+        ("GET", "/api/v1/ambiti/{code}/lavori") => read(array(object(&[
+            ("id", int()),
+            ("file", string()),
+            ("stato", string()),
+            ("fase", string()),
+            ("righe", int()),
+            ("totale", int()),
+            ("finito", boolean()),
+        ]))),
         ("GET", "/api/v1/ambiti/{code}/lavori/{id}") => read(object(&[
             ("fase", string()),
             ("righe", int()),

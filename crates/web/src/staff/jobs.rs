@@ -19,6 +19,7 @@ pub fn routes() -> crate::access::Routes {
     use crate::staff::reporting::UPLOAD;
     crate::access::Routes::new()
         .get("/ambiti/{code}/importa/lavori/{id}", Policy::Ambito(UPLOAD), "Avanzamento di un'importazione", job_page)
+        .get("/api/v1/ambiti/{code}/lavori", Policy::Ambito(UPLOAD), "Importazioni recenti visibili al chiamante (JSON)", job_list)
         .get("/api/v1/ambiti/{code}/lavori/{id}", Policy::Ambito(UPLOAD), "Avanzamento di un'importazione (JSON)", job_status)
 }
 
@@ -97,6 +98,21 @@ fn status(job: &Job) -> Status {
         applicato: over.then(|| job.import_outcome().is_some_and(|o| o.applied)),
         errore: job.failure.clone(),
     }
+}
+
+/// A job in the list of the upload page, as JSON.
+#[derive(Serialize)]
+struct Listed {
+    id: i64,
+    file: String,
+    #[serde(flatten)]
+    status: Status,
+}
+
+/// The JSON of the upload page's list: the Ambito's recent jobs the caller may follow.
+async fn job_list(State(app): State<App>, Path(code): Path<String>) -> WebResult<Json<Vec<Listed>>> {
+    let jobs = recent_for_caller(&app, &app.ambito(&code).await?.code).await?;
+    Ok(Json(jobs.iter().map(|j| Listed { id: j.id, file: j.display_name.clone(), status: status(j) }).collect()))
 }
 
 async fn job_status(State(app): State<App>, Path((code, id)): Path<(String, i64)>) -> WebResult<Json<Status>> {
