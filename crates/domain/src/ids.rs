@@ -63,6 +63,22 @@ id! {
     UserId,
     /// A diary note of a case (`case_note.id`).
     NoteId,
+    /// A front-desk contact (process A, `contact.id`).
+    ContactId,
+    /// A proposal to take a person in charge (`intake_proposal.id`).
+    ProposalId,
+    /// An intervention of a case (process D, `intervention.id`).
+    InterventionId,
+    /// A filled assessment form (process B, `assessment.id`).
+    AssessmentId,
+    /// One version of an individual project, the PAI (process C, `project.id`).
+    ProjectId,
+    /// A document of a person, stored once (`document.id`).
+    DocumentId,
+    /// A court order about a case (`court_order.id`).
+    CourtOrderId,
+    /// A hand-off of a person between Ambiti (`transfer.id`).
+    TransferId,
 }
 
 /// Text that is not an id: ids are positive integers, written in decimal digits only.
