@@ -26,7 +26,9 @@ pub use ambito_store::{SqlError, Store, StoreError};
 /// The stored rows that read models hand to the shells as they are. Shells name them through
 /// here: they never depend on `ambito-store` itself, so they cannot run a query of their own.
 pub mod rows {
-    pub use ambito_store::{AmbitoRow, AuditQuery, EvaluationRow, IndicatorRow, PersonRow, PlanRow, RoleRow, UserRoleRow, UserRow};
+    pub use ambito_store::{
+        AmbitoRow, AuditQuery, ContactRow, EvaluationRow, IndicatorRow, PersonRow, PlanRow, ProposalRow, RoleRow, UserRoleRow, UserRow,
+    };
 }
 pub use problems::{Findings, Lang, Msg, Problem};
 pub use progress::{NoProgress, Progress};
@@ -54,6 +56,9 @@ pub enum AppError {
     /// Refused by access control; the shell answers 403 without saying more.
     #[error("accesso negato")]
     Forbidden,
+    /// A form with errors, field by field (`field`, message): shells show each next to its field.
+    #[error("{}", .0.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; "))]
+    Fields(Vec<ambito_domain::case_record::FieldError>),
     /// A plan, round or card that does not exist.
     #[error("{0}")]
     NotFound(String),

@@ -283,6 +283,44 @@ fn month_name(month: u8) -> &'static str {
     MONTH_NAMES.get(usize::from(month).wrapping_sub(1)).copied().unwrap_or("?")
 }
 
+/// The codice fiscale of a person from their data, by the official algorithm (DM 12/03/1974):
+/// surname and name letters, year, month letter, day (plus 40 for women), the Belfiore code of
+/// the birth place, the check character. Omocodia (the Agenzia's substitution for a code already
+/// taken) cannot be computed from the data; registries record the code they were given. Used to
+/// make demo and benchmark persons whose codes are real codes of their data.
+pub fn encode(cognome: &str, nome: &str, year: i32, month: u8, day: u8, sex: Sex, belfiore: &str) -> Option<CodiceFiscale> {
+    const MONTHS: &[u8; 12] = b"ABCDEHLMPRST";
+    let letters = |s: &str| -> (Vec<u8>, Vec<u8>) {
+        let up: Vec<u8> = crate::person_search::fold(s).bytes().filter(u8::is_ascii_uppercase).collect();
+        let vowels = up.iter().copied().filter(|c| b"AEIOU".contains(c)).collect();
+        let consonants = up.iter().copied().filter(|c| !b"AEIOU".contains(c)).collect();
+        (consonants, vowels)
+    };
+    let three = |mut cons: Vec<u8>, vowels: Vec<u8>| -> Vec<u8> {
+        cons.extend(vowels);
+        cons.resize(cons.len().max(3), b'X');
+        cons.truncate(3);
+        cons
+    };
+    let (sc, sv) = letters(cognome);
+    let (nc, nv) = letters(nome);
+    let name_part = if nc.len() >= 4 { vec![nc[0], nc[2], nc[3]] } else { three(nc, nv) };
+    let mut first15 = String::with_capacity(16);
+    first15.push_str(std::str::from_utf8(&three(sc, sv)).ok()?);
+    first15.push_str(std::str::from_utf8(&name_part).ok()?);
+    first15.push_str(&format!("{:02}", year.rem_euclid(100)));
+    first15.push(*MONTHS.get(usize::from(month).checked_sub(1)?)? as char);
+    first15.push_str(&format!("{:02}", u32::from(day) + if sex == Sex::F { 40 } else { 0 }));
+    let b = belfiore.trim().to_ascii_uppercase();
+    if b.len() != 4 {
+        return None;
+    }
+    first15.push_str(&b);
+    let check = check_char(&first15)?;
+    first15.push(check);
+    CodiceFiscale::parse(&first15).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -507,5 +545,20 @@ mod tests {
         let bad: StringDeserializer<DeError> = "RSSMRA85T10A562X".to_owned().into_deserializer();
         let message = CodiceFiscale::deserialize(bad).unwrap_err().to_string();
         assert!(message.contains("carattere di controllo"), "{message}");
+    }
+
+    #[test]
+    fn encode_gives_the_code_of_the_data() {
+        let cf = super::encode("Rossi", "Mario", 1985, 12, 10, Sex::M, "A562").expect("code");
+        assert_eq!(cf.as_str(), "RSSMRA85T10A562S");
+        // Women: day + 40; a name with four consonants takes the 1st, 3rd and 4th.
+        let cf = super::encode("Verdi", "Lucia", 1990, 1, 1, Sex::F, "D969").expect("code");
+        assert_eq!(cf.as_str(), "VRDLCU90A41D969R");
+        let cf = super::encode("Bianchi", "Giovanni", 1975, 8, 12, Sex::M, "F205").expect("code");
+        assert_eq!(cf.as_str(), "BNCGNN75M12F205W");
+        // Short surnames are padded with X; accents are folded.
+        let cf = super::encode("Fo", "Dario", 1926, 3, 24, Sex::M, "E734").expect("code");
+        assert!(cf.as_str().starts_with("FOXDRA26C24E734"), "{}", cf.as_str());
+        assert!(super::encode("Rossi", "Mario", 1985, 13, 10, Sex::M, "A562").is_none());
     }
 }

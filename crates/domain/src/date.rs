@@ -28,9 +28,51 @@ impl Day {
         self.year
     }
 
+    /// 1 January 2000: a fixed day for when none can be had (a clock before the epoch).
+    pub const Y2K: Day = Day { year: 2000, month: 1, day: 1 };
+
+    pub fn month(self) -> u8 {
+        self.month
+    }
+
+    pub fn day(self) -> u8 {
+        self.day
+    }
+
+    /// The day before (31 December of the year before, 1 January).
+    pub fn previous(self) -> Day {
+        if self.day > 1 {
+            return Day { day: self.day - 1, ..self };
+        }
+        if self.month > 1 {
+            let month = self.month - 1;
+            return Day { month, day: days_in_month(self.year, month), ..self };
+        }
+        Day { year: self.year - 1, month: 12, day: 31 }
+    }
+
+    /// ISO `YYYY-MM-DD`, as the store and the forms write days.
+    pub fn iso(self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+
     /// As the store keys days: `yyyymmdd` in one integer (20250307).
     pub fn yyyymmdd(self) -> i64 {
         i64::from(self.year) * 10000 + i64::from(self.month) * 100 + i64::from(self.day)
+    }
+}
+
+#[cfg(test)]
+mod day_tests {
+    use super::*;
+
+    #[test]
+    fn the_day_before_crosses_months_years_and_leap_days() {
+        let d = |s: &str| parse_iso(s).unwrap();
+        assert_eq!(d("2024-03-01").previous(), d("2024-02-29"));
+        assert_eq!(d("2023-03-01").previous(), d("2023-02-28"));
+        assert_eq!(d("2025-01-01").previous(), d("2024-12-31"));
+        assert_eq!(d("2025-05-10").previous().iso(), "2025-05-09");
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod activity;
 pub mod audit;
+pub mod case_record;
 pub mod change;
 pub mod codice_fiscale;
 pub mod date;
@@ -19,6 +20,7 @@ pub mod jobs;
 pub mod likert;
 pub mod measures;
 pub mod number;
+pub mod person_search;
 pub mod plan;
 pub mod report;
 pub mod rollup;

@@ -14,6 +14,17 @@ crate::from_row! {
         pub birth_date: String,
         pub comune_istat: Option<String>,
         pub pseudonym: String,
+        pub identity_kind: String,
+        pub sesso: Option<String>,
+        pub birth_place: Option<String>,
+        pub citizenship: Option<String>,
+        pub citizenship2: Option<String>,
+        pub death_date: Option<String>,
+        pub address: Option<String>,
+        pub phone: Option<String>,
+        pub email: Option<String>,
+        pub no_fixed_abode: i64,
+        pub merged_into: Option<i64>,
     }
 }
 
@@ -43,8 +54,12 @@ crate::from_row! {
     }
 }
 
-const PERSON_COLUMNS: &str = "id, codice_fiscale, cognome, nome, birth_date, comune_istat, pseudonym";
+pub(crate) const PERSON_COLUMNS: &str = "id, codice_fiscale, cognome, nome, birth_date, comune_istat, pseudonym, identity_kind, sesso, \
+     birth_place, citizenship, citizenship2, death_date, address, phone, email, no_fixed_abode, merged_into";
 
+/// A person as written to the registry. The search keys are derived here from the names, so no
+/// writer can store a person the one-box search cannot find.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NewPerson<'a> {
     pub codice_fiscale: &'a str,
     pub cognome: &'a str,
@@ -52,6 +67,23 @@ pub struct NewPerson<'a> {
     pub birth_date: &'a str,
     pub comune_istat: Option<&'a str>,
     pub pseudonym: &'a str,
+    /// `cf`, or a provisional identity: `stp`, `eni`, `temp`.
+    pub identity_kind: &'a str,
+    pub sesso: Option<&'a str>,
+    pub birth_place: Option<&'a str>,
+    pub citizenship: Option<&'a str>,
+    pub citizenship2: Option<&'a str>,
+    pub death_date: Option<&'a str>,
+    pub address: Option<&'a str>,
+    pub phone: Option<&'a str>,
+    pub email: Option<&'a str>,
+    pub no_fixed_abode: bool,
+}
+
+impl NewPerson<'_> {
+    fn kind(&self) -> &str {
+        if self.identity_kind.is_empty() { "cf" } else { self.identity_kind }
+    }
 }
 
 /// The person with this codice fiscale, created when new; returns the id.
@@ -63,9 +95,16 @@ pub async fn ensure_person(conn: &mut AnyConnection, p: &NewPerson<'_>) -> Resul
     {
         return Ok(id);
     }
+    insert_person(conn, p).await
+}
+
+/// A new person row; the codice fiscale (or provisional code) and the pseudonym must be new.
+pub async fn insert_person(conn: &mut AnyConnection, p: &NewPerson<'_>) -> Result<i64> {
+    use ambito_domain::person_search::{name_key, search_key, sound_key};
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO person (codice_fiscale, cognome, nome, birth_date, comune_istat, pseudonym, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO person (codice_fiscale, cognome, nome, birth_date, comune_istat, pseudonym, created_at, identity_kind, sesso, \
+         birth_place, citizenship, citizenship2, death_date, address, phone, email, no_fixed_abode, search_key, name_key, sound_key) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id",
     )
     .bind(p.codice_fiscale)
     .bind(p.cognome)
@@ -74,9 +113,66 @@ pub async fn ensure_person(conn: &mut AnyConnection, p: &NewPerson<'_>) -> Resul
     .bind(p.comune_istat)
     .bind(p.pseudonym)
     .bind(now_text())
+    .bind(p.kind())
+    .bind(p.sesso)
+    .bind(p.birth_place)
+    .bind(p.citizenship)
+    .bind(p.citizenship2)
+    .bind(p.death_date)
+    .bind(p.address)
+    .bind(p.phone)
+    .bind(p.email)
+    .bind(i64::from(p.no_fixed_abode))
+    .bind(search_key(p.cognome, p.nome))
+    .bind(name_key(p.cognome, p.nome))
+    .bind(sound_key(p.cognome))
     .fetch_one(&mut *conn)
     .await?;
     Ok(id)
+}
+
+/// Rewrites the person row with `p`, first keeping the old values in `person_revision` (who,
+/// when, why): the field-level history of the registry. The pseudonym never changes here.
+pub async fn update_person(conn: &mut AnyConnection, id: i64, p: &NewPerson<'_>, by: Option<i64>, reason: &str) -> Result<()> {
+    use ambito_domain::person_search::{name_key, search_key, sound_key};
+    let Some(old) = person(conn, id).await? else { return Ok(()) };
+    let data = serde_json::to_string(&old).unwrap_or_default();
+    sqlx::query("INSERT INTO person_revision (person_id, data, changed_by, changed_at, reason) VALUES ($1, $2, $3, $4, $5)")
+        .bind(id)
+        .bind(data)
+        .bind(by)
+        .bind(now_text())
+        .bind(reason)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "UPDATE person SET codice_fiscale = $1, cognome = $2, nome = $3, birth_date = $4, comune_istat = $5, identity_kind = $6, \
+         sesso = $7, birth_place = $8, citizenship = $9, citizenship2 = $10, death_date = $11, address = $12, phone = $13, email = $14, \
+         no_fixed_abode = $15, search_key = $16, name_key = $17, sound_key = $18, updated_at = $19 WHERE id = $20",
+    )
+    .bind(p.codice_fiscale)
+    .bind(p.cognome)
+    .bind(p.nome)
+    .bind(p.birth_date)
+    .bind(p.comune_istat)
+    .bind(p.kind())
+    .bind(p.sesso)
+    .bind(p.birth_place)
+    .bind(p.citizenship)
+    .bind(p.citizenship2)
+    .bind(p.death_date)
+    .bind(p.address)
+    .bind(p.phone)
+    .bind(p.email)
+    .bind(i64::from(p.no_fixed_abode))
+    .bind(search_key(p.cognome, p.nome))
+    .bind(name_key(p.cognome, p.nome))
+    .bind(sound_key(p.cognome))
+    .bind(now_text())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 pub async fn person(conn: &mut AnyConnection, id: i64) -> Result<Option<PersonRow>> {
@@ -121,7 +217,11 @@ pub async fn open_case(
 }
 
 pub async fn close_case(conn: &mut AnyConnection, case_id: i64, closed_on: &str) -> Result<()> {
-    sqlx::query("UPDATE care_case SET closed_on = $1 WHERE id = $2").bind(closed_on).bind(case_id).execute(&mut *conn).await?;
+    sqlx::query("UPDATE care_case SET closed_on = $1, state = 'chiuso' WHERE id = $2")
+        .bind(closed_on)
+        .bind(case_id)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
@@ -136,8 +236,14 @@ pub async fn cases_of(conn: &mut AnyConnection, person_id: i64) -> Result<Vec<Ca
 }
 
 pub async fn add_to_team(conn: &mut AnyConnection, case_id: i64, user_id: i64) -> Result<()> {
-    sqlx::query("DELETE FROM care_team WHERE case_id = $1 AND user_id = $2").bind(case_id).bind(user_id).execute(&mut *conn).await?;
-    sqlx::query("INSERT INTO care_team (case_id, user_id) VALUES ($1, $2)").bind(case_id).bind(user_id).execute(&mut *conn).await?;
+    let member: Option<(i64,)> = sqlx::query_as("SELECT user_id FROM care_team WHERE case_id = $1 AND user_id = $2")
+        .bind(case_id)
+        .bind(user_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    if member.is_none() {
+        sqlx::query("INSERT INTO care_team (case_id, user_id) VALUES ($1, $2)").bind(case_id).bind(user_id).execute(&mut *conn).await?;
+    }
     Ok(())
 }
 
@@ -217,6 +323,7 @@ pub async fn purge_person(conn: &mut AnyConnection, person_id: i64, new_pseudony
         .execute(&mut *conn)
         .await?;
     sqlx::query("DELETE FROM break_glass WHERE person_id = $1").bind(person_id).execute(&mut *conn).await?;
+    crate::cases::purge_registry(conn, person_id).await?;
     sqlx::query("DELETE FROM case_note WHERE case_id IN (SELECT id FROM care_case WHERE person_id = $1)")
         .bind(person_id)
         .execute(&mut *conn)

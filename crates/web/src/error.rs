@@ -32,6 +32,7 @@ impl From<ambito_app::AppError> for WebError {
         match e {
             AppError::AmbitoNotFound(code) => WebError::NotFound(format!("Ambito «{code}» non trovato")),
             AppError::Invalid(msg) => WebError::BadRequest(msg),
+            e @ AppError::Fields(_) => WebError::BadRequest(e.to_string()),
             AppError::Forbidden => WebError::Forbidden,
             AppError::NotFound(msg) => WebError::NotFound(msg),
             e @ AppError::NoReport => WebError::NotFound(e.to_string()),

@@ -118,6 +118,7 @@ impl App {
                 birth_date: birth,
                 comune_istat: Some(comune),
                 pseudonym: &format!("DEMO-P{:03}", i + 1),
+                ..Default::default()
             };
             ids.push(store::ensure_person(&mut tx, &p).await?);
         }
@@ -160,6 +161,9 @@ impl App {
         // Anna Neri: Basso Sebino only.
         let c = store::open_case(&mut tx, ids[3], basso, Some("ADM"), None, "2025-01-15").await?;
         store::add_to_team(&mut tx, c, basso_assistente).await?;
+        // The case record's demo: about 300 Alto Sebino persons in every state of the process.
+        let comuni: Vec<String> = store::list_comuni(&mut tx, alto).await?.into_iter().map(|c| c.istat_code).collect();
+        crate::cases::demo::load(&mut tx, alto, [assistente, educatore], &comuni).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -9,8 +9,8 @@ pub mod demo;
 mod login;
 mod oidc_pending;
 mod persons;
-mod secrets;
-mod users;
+pub(crate) mod secrets;
+pub(crate) mod users;
 
 pub use audit::{Actor, AuditEvent, AuditVerification};
 pub(crate) use audit_writer::AuditWriter;

@@ -72,9 +72,13 @@ impl App {
         let mut conn = self.store.read().await?;
         let Some(p) = store::person(&mut conn, person_id).await? else { return Ok(None) };
         let cases = store::cases_of(&mut conn, person_id).await?;
-        let teams = store::teams_of(&mut conn, person_id).await?;
+        let mut teams = store::teams_of(&mut conn, person_id).await?;
+        // A worker of another unit with whom a case is shared counts as care team for the period.
+        teams.extend(store::active_shares_of(&mut conn, person_id, &crate::cases::today().iso()).await?);
+        let registered_in = store::registered_ambiti(&mut conn, person_id).await?;
         Ok(Some(PersonFacts {
             person_id,
+            registered_in,
             comune_istat: p.comune_istat,
             cases: cases
                 .iter()

@@ -136,3 +136,44 @@ fn file_formats_are_written_in_render() {
         }
     }
 }
+
+/// The case record's tables: those of the first persons migration and of every migration from
+/// the case record's (0012) on, but the users' alerts, which are not the record.
+fn case_record_tables() -> BTreeSet<String> {
+    let dir = workspace().join("crates/store/migrations/sqlite");
+    let mut tables = set(&["person", "care_case", "care_team", "case_note", "break_glass"]);
+    for entry in std::fs::read_dir(&dir).expect("migrations").flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        if name.as_str() < "0012" {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).expect("migration");
+        for line in text.lines() {
+            if let Some(rest) = line.trim().strip_prefix("CREATE TABLE ") {
+                let table = rest.split(|c: char| c == ' ' || c == '(').next().unwrap_or("").to_string();
+                tables.insert(table);
+            }
+        }
+    }
+    tables.remove("alert");
+    tables
+}
+
+#[test]
+fn case_record_tables_are_never_deleted_outside_the_purge() {
+    let tables = case_record_tables();
+    assert!(tables.contains("contact") && tables.contains("person_address"), "{tables:?}");
+    let mut offenders = Vec::new();
+    for (path, text) in sources("store") {
+        for (at, _) in text.match_indices("DELETE FROM ") {
+            let table: String = text[at + 12..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '{').collect();
+            // A table named through a list (`DELETE FROM {table}`) is judged by its function.
+            let function = text[..at].rfind("fn ").map(|f| text[f + 3..].split('(').next().unwrap_or("").to_string()).unwrap_or_default();
+            let case_table = tables.contains(&table) || table.starts_with('{');
+            if case_table && !function.starts_with("purge") {
+                offenders.push(format!("{}: DELETE FROM {table} in fn {function}", path.display()));
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "case-record rows are voided or superseded, deleted only by the GDPR purge: {offenders:#?}");
+}

@@ -10,6 +10,7 @@ mod api;
 mod audit_key;
 mod backup;
 mod browser;
+mod cases;
 mod cli;
 mod crash;
 mod deliveries;

@@ -20,6 +20,8 @@ pub struct PersonFacts {
     pub person_id: i64,
     pub comune_istat: Option<String>,
     pub cases: Vec<CaseFacts>,
+    /// Ambiti whose front desk registered the person (a contact, a proposal) without a case.
+    pub registered_in: Vec<i64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,7 +42,7 @@ pub fn person_access(p: &Principal, perm: Perm, ambito_id: i64, person: &PersonF
     }
     let cases: Vec<&CaseFacts> = person.cases.iter().filter(|c| c.ambito_id == ambito_id).collect();
     if cases.is_empty() {
-        return PersonDecision::Deny;
+        return registry_only_access(p, perm, ambito_id, person);
     }
     let mut may_break_glass = false;
     for g in p.grants_for(perm, ambito_id) {
@@ -67,6 +69,20 @@ pub fn person_access(p: &Principal, perm: Perm, ambito_id: i64, person: &PersonF
     }
 }
 
+/// A person the Ambito's front desk registered but has not taken in charge: there is no case
+/// and so no care team, only the identity and the contacts. Any holder of the permission in the
+/// Ambito may use it (the Comune restriction still applies); a grant bound to a provider sees
+/// only its own cases, so nothing here; clinical material does not exist yet, so never.
+fn registry_only_access(p: &Principal, perm: Perm, ambito_id: i64, person: &PersonFacts) -> PersonDecision {
+    if !person.registered_in.contains(&ambito_id) || matches!(perm, Perm::ClinicalRead | Perm::ClinicalWrite) {
+        return PersonDecision::Deny;
+    }
+    let allowed = p
+        .grants_for(perm, ambito_id)
+        .any(|g| g.provider.is_none() && g.comune_istat.as_ref().is_none_or(|c| person.comune_istat.as_ref() == Some(c)));
+    if allowed { PersonDecision::Allow } else { PersonDecision::Deny }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::tests::grant;
@@ -80,7 +96,25 @@ mod tests {
     }
 
     fn person(cases: Vec<CaseFacts>) -> PersonFacts {
-        PersonFacts { person_id: 100, comune_istat: Some("016024".into()), cases }
+        PersonFacts { person_id: 100, comune_istat: Some("016024".into()), cases, registered_in: vec![] }
+    }
+
+    #[test]
+    fn a_registered_person_without_a_case_is_the_front_desk_s_not_the_provider_s() {
+        let mut registered = person(vec![]);
+        registered.registered_in = vec![ALTO];
+        let desk = user(7, vec![grant("amministrativo", Some(ALTO))]);
+        let worker = user(5, vec![grant("assistente_sociale", Some(ALTO))]);
+        let mut ente = grant("ente_gestore", Some(ALTO));
+        ente.provider = Some("COOP".into());
+        let ente = user(8, vec![ente]);
+        let basso = user(9, vec![grant("amministrativo", Some(BASSO))]);
+        assert_eq!(person_access(&desk, Perm::PersonWrite, ALTO, &registered, false), PersonDecision::Allow);
+        assert_eq!(person_access(&worker, Perm::PersonRead, ALTO, &registered, false), PersonDecision::Allow);
+        assert_eq!(person_access(&worker, Perm::ClinicalRead, ALTO, &registered, false), PersonDecision::Deny);
+        assert_eq!(person_access(&ente, Perm::PersonRead, ALTO, &registered, false), PersonDecision::Deny);
+        assert_eq!(person_access(&basso, Perm::PersonRead, BASSO, &registered, false), PersonDecision::Deny);
+        assert_eq!(person_access(&desk, Perm::PersonRead, ALTO, &person(vec![]), false), PersonDecision::Deny, "not registered");
     }
 
     fn case(ambito: i64, team: &[i64]) -> CaseFacts {

@@ -323,3 +323,6 @@ CREATE TABLE alert (
   read_at TEXT
 );
 CREATE INDEX alert_user ON alert (user_id, read_at);
+
+-- Cases closed before the states existed are closed.
+UPDATE care_case SET state = 'chiuso' WHERE closed_on IS NOT NULL;

@@ -134,6 +134,7 @@ pub(crate) async fn guard(State(state): State<Arc<GuardState>>, params: RawPathP
     let (person, ambito, flagged) = match verdict {
         Verdict::Allow { person, ambito, scope, flagged } => {
             if let Some(scope) = scope {
+                caller.ambito_id = Some(scope.id.get());
                 req.extensions_mut().insert(scope);
             }
             (person, ambito, flagged)

@@ -145,6 +145,8 @@ pub struct Caller {
     pub ip: Option<String>,
     /// Cookies set for this caller get the `Secure` flag.
     pub secure_cookies: bool,
+    /// The id of the route's Ambito, once the guard resolved it.
+    pub ambito_id: Option<i64>,
 }
 
 impl Caller {

@@ -4,6 +4,7 @@
 //! the HTML error page. The citizens' pages are in `crate::portal`, the JSON API in `crate::api`.
 
 pub(crate) mod admin;
+pub(crate) mod cases;
 pub(crate) mod jobs;
 pub(crate) mod persons;
 pub(crate) mod plan;
@@ -15,6 +16,7 @@ use crate::access::Routes;
 pub fn routes() -> Routes {
     reporting::routes()
         .merge(persons::routes())
+        .merge(cases::routes())
         .merge(admin::routes())
         .merge(jobs::routes())
         .merge(questionnaire::routes())

@@ -4,7 +4,7 @@
 
 use crate::access::{self, Caller, Policy, Routes, Tenant};
 use crate::error::{WebError, WebResult};
-use crate::views::persons::{BreakGlassPage, PersonListPage, PersonPage};
+use crate::views::persons::BreakGlassPage;
 use ambito_app::App;
 use ambito_app::access::Reader;
 use ambito_domain::access::Perm;
@@ -39,37 +39,12 @@ pub fn routes() -> Routes {
         )
 }
 
-#[derive(Deserialize)]
-struct Search {
-    cf: Option<String>,
-}
-
-async fn list(State(app): State<App>, Tenant(ambito): Tenant, Query(q): Query<Search>) -> WebResult<Response> {
-    let caller = access::current();
-    let p = caller.user().ok_or(WebError::Forbidden)?;
-    let persons = app.visible_persons(p, &ambito).await?;
-    // A search by codice fiscale finds a person of this Ambito outside the caller's care teams,
-    // to ask for break-glass access; it never lists anyone, and a person this Ambito does not
-    // follow is "not found" exactly like an unknown code (same status, same page).
-    if let Some(cf) = q.cf.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        if let Some(person) = app.search_person(p, &ambito, cf, caller.ip.as_deref()).await? {
-            return Ok(Redirect::to(&person_page(&ambito.code, person)).into_response());
-        }
-        return Ok((StatusCode::NOT_FOUND, PersonListPage::new(&ambito.code, &ambito.name, persons, Some(cf.to_string()))).into_response());
-    }
-    Ok(PersonListPage::new(&ambito.code, &ambito.name, persons, None).into_response())
+async fn list(State(app): State<App>, tenant: Tenant, q: Query<super::cases::SearchQuery>) -> WebResult<Response> {
+    super::cases::list(State(app), tenant, q).await
 }
 
 async fn show(State(app): State<App>, Tenant(ambito): Tenant, Path((_, person)): Path<(String, PersonId)>) -> WebResult<Response> {
-    let caller = access::current();
-    let p = caller.user().ok_or(WebError::Forbidden)?;
-    let view = app.person_view(p, &ambito, person).await?;
-    let may_clinical = matches!(
-        app.person_decision(p, Perm::ClinicalWrite, ambito.id, person).await?,
-        ambito_domain::access::PersonDecision::Allow | ambito_domain::access::PersonDecision::AllowBreakGlass
-    );
-    let may_export = p.may(Perm::PersonExport, Some(ambito.id.get()));
-    Ok(PersonPage::new(&ambito.code, &ambito.name, view, may_clinical, may_export).into_response())
+    super::cases::show(&app, &ambito, person).await
 }
 
 #[derive(Deserialize)]

@@ -26,6 +26,7 @@
 pub mod activity;
 pub mod admin;
 pub mod auth;
+pub mod cases;
 pub mod dashboard;
 pub mod demography;
 pub mod home;
@@ -48,6 +49,9 @@ pub mod nav {
     pub const QUESTIONARI: &str = "questionari";
     pub const PIANO: &str = "piano";
     pub const AREA_PERSONALE: &str = "area_personale";
+    pub const PERSONE: &str = "persone";
+    pub const LAVORO: &str = "lavoro";
+    pub const ACCESSI: &str = "accessi";
 }
 
 /// Data every page passes to `base.html`.
@@ -70,6 +74,19 @@ pub struct Layout {
     pub tools: Vec<(&'static str, &'static str)>,
     /// A page of the citizens' surface (`crate::portal`): no staff navigation.
     pub portal: bool,
+    /// The current Ambito's id, when the page knows it (the persons sections need it).
+    pub ambito_id: Option<i64>,
+    /// The Ambiti (ids) where the caller may read persons: the case-record sections show there.
+    pub person_ambiti: PersonAmbiti,
+}
+
+/// Where the caller holds `person.read`: every Ambito, or these ids.
+#[derive(Debug, Clone, Default)]
+pub enum PersonAmbiti {
+    #[default]
+    None,
+    All,
+    Some(Vec<i64>),
 }
 
 /// One navbar entry, computed by [`Layout::nav_items`].
@@ -101,7 +118,15 @@ impl Layout {
             Some(_) => caller.display_name.clone(),
             None => String::new(),
         };
-        Layout { title: title.into(), user_name, csrf: caller.csrf, tools, ..Layout::default() }
+        let person_ambiti = match caller.user() {
+            Some(p) if p.is_citizen_only() => PersonAmbiti::None,
+            Some(p) if p.may(Perm::PersonRead, None) => PersonAmbiti::All,
+            Some(p) => PersonAmbiti::Some(
+                p.grants.iter().filter(|g| g.permissions.contains(Perm::PersonRead.code())).filter_map(|g| g.ambito_id).collect(),
+            ),
+            None => PersonAmbiti::None,
+        };
+        Layout { title: title.into(), user_name, csrf: caller.csrf, tools, person_ambiti, ambito_id: caller.ambito_id, ..Layout::default() }
     }
 
     /// The layout of the citizens' surface: their own area is the only section, and no staff
@@ -113,6 +138,14 @@ impl Layout {
     pub fn with_ambito(mut self, code: impl Into<String>, name: impl Into<String>) -> Self {
         self.ambito = Some((code.into(), name.into()));
         self
+    }
+
+    fn shows_persons(&self) -> bool {
+        match (&self.person_ambiti, self.ambito_id) {
+            (PersonAmbiti::All, _) => true,
+            (PersonAmbiti::Some(ids), Some(id)) => ids.contains(&id),
+            _ => false,
+        }
     }
 
     pub fn with_active(mut self, key: &'static str) -> Self {
@@ -139,7 +172,7 @@ impl Layout {
             None => vec![item(nav::AMBITI, "Ambiti", "/".to_owned())],
             Some((code, _)) => {
                 let base = format!("/ambiti/{}", encode_segment(code));
-                vec![
+                let mut items = vec![
                     item(nav::CRUSCOTTO, "Cruscotto", base.clone()),
                     item(nav::SERVIZI, "Servizi", format!("{base}/servizi")),
                     item(nav::ATTIVITA, "Attività", format!("{base}/attivita")),
@@ -147,7 +180,13 @@ impl Layout {
                     item(nav::RELAZIONE, "Relazione annuale", format!("{base}/relazione")),
                     item(nav::QUESTIONARI, "Questionari", format!("{base}/questionari")),
                     item(nav::PIANO, "Piano di Zona", format!("{base}/piano")),
-                ]
+                ];
+                if self.shows_persons() {
+                    items.insert(1, item(nav::LAVORO, "Il mio lavoro", format!("{base}/lavoro")));
+                    items.insert(2, item(nav::PERSONE, "Persone", format!("{base}/persone")));
+                    items.insert(3, item(nav::ACCESSI, "Accessi", format!("{base}/accessi")));
+                }
+                items
             }
         }
     }

@@ -1,7 +1,6 @@
 //! Person pages.
 
 use super::{Layout, encode_segment};
-use ambito_app::access::{NOTE_KINDS, PersonView};
 use ambito_app::rows::PersonRow;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -23,27 +22,6 @@ impl PersonListPage {
     pub fn new(code: &str, name: &str, persons: Vec<PersonRow>, not_found: Option<String>) -> PersonListPage {
         let layout = ambito_layout("Persone in carico", code, name).crumb("Persone", None);
         PersonListPage { layout, code: encode_segment(code), persons, not_found }
-    }
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "person.html")]
-pub struct PersonPage {
-    pub layout: Layout,
-    pub code: String,
-    pub view: PersonView,
-    pub kinds: Vec<(&'static str, &'static str)>,
-    pub may_export: bool,
-}
-
-impl PersonPage {
-    pub fn new(code: &str, name: &str, view: PersonView, may_clinical: bool, may_export: bool) -> PersonPage {
-        let title = format!("{} {}", view.person.cognome, view.person.nome);
-        let layout = ambito_layout(&title, code, name)
-            .crumb("Persone", Some(&format!("/ambiti/{}/persone", encode_segment(code))))
-            .crumb(&title, None);
-        let kinds = NOTE_KINDS.iter().copied().filter(|(k, _)| *k != "clinica" || may_clinical).collect();
-        PersonPage { layout, code: encode_segment(code), view, kinds, may_export }
     }
 }
 
