@@ -22,6 +22,7 @@ pub mod number;
 pub mod plan;
 pub mod report;
 pub mod rollup;
+pub mod scales;
 pub mod suppression;
 pub mod target;
 pub mod value;
