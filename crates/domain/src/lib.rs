@@ -19,6 +19,7 @@ pub mod jobs;
 pub mod likert;
 pub mod measures;
 pub mod number;
+pub mod pai;
 pub mod plan;
 pub mod report;
 pub mod rollup;
