@@ -14,3 +14,6 @@ pub struct TimelineItem {
     pub title: String,
     pub href: Option<String>,
 }
+
+pub mod assessment;
+pub mod project;

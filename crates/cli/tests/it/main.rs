@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod access;
+mod assess_project;
 mod api;
 mod audit_key;
 mod backup;

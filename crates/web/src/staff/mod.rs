@@ -4,6 +4,8 @@
 //! the HTML error page. The citizens' pages are in `crate::portal`, the JSON API in `crate::api`.
 
 pub(crate) mod admin;
+pub(crate) mod cases_assessment;
+pub(crate) mod cases_project;
 pub(crate) mod jobs;
 pub(crate) mod persons;
 pub(crate) mod plan;
@@ -15,6 +17,8 @@ use crate::access::Routes;
 pub fn routes() -> Routes {
     reporting::routes()
         .merge(persons::routes())
+        .merge(cases_assessment::routes())
+        .merge(cases_project::routes())
         .merge(admin::routes())
         .merge(jobs::routes())
         .merge(questionnaire::routes())

@@ -1,0 +1,4 @@
+//! The case record's tables (issue 15), one file per feature.
+
+pub mod assessment;
+pub mod project;
