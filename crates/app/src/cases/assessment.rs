@@ -87,10 +87,7 @@ impl App {
         person: PersonId,
         case: CaseId,
     ) -> Result<InScope> {
-        let decision = self.person_decision(p, perm, ambito.id, person).await?;
-        if !matches!(decision, PersonDecision::Allow | PersonDecision::AllowBreakGlass) {
-            return Err(AppError::Forbidden);
-        }
+        let decision = self.staff_decision(p, perm, ambito, person).await?;
         let mut conn = self.store.read().await?;
         let not_found = || AppError::NotFound("caso non trovato".into());
         let case = store::cases_of(&mut conn, person.get())
@@ -100,6 +97,20 @@ impl App {
             .ok_or_else(not_found)?;
         let person = store::person(&mut conn, person.get()).await?.ok_or_else(not_found)?;
         Ok(InScope { person, case, decision })
+    }
+
+    /// The person rule, for staff only: a citizen may read their own record's page, but the
+    /// case record's working material (assessments, projects) is never shown to them, so the
+    /// caller must also hold `perm` through a staff role in this Ambito.
+    pub(crate) async fn staff_decision(&self, p: &Principal, perm: Perm, ambito: &AmbitoScope, person: PersonId) -> Result<PersonDecision> {
+        if !p.may(perm, Some(ambito.id.get())) {
+            return Err(AppError::Forbidden);
+        }
+        let decision = self.person_decision(p, perm, ambito.id, person).await?;
+        if !matches!(decision, PersonDecision::Allow | PersonDecision::AllowBreakGlass) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(decision)
     }
 
     pub(crate) fn case_event(
@@ -285,10 +296,7 @@ impl App {
     /// The person's assessments in this Ambito's cases, for the person page's timeline (the
     /// versions in force only: corrected and voided rows stay on the assessment's own page).
     pub async fn assessment_timeline(&self, p: &Principal, ambito: &AmbitoScope, person: PersonId) -> Result<Vec<TimelineItem>> {
-        let decision = self.person_decision(p, Perm::PersonRead, ambito.id, person).await?;
-        if !matches!(decision, PersonDecision::Allow | PersonDecision::AllowBreakGlass) {
-            return Err(AppError::Forbidden);
-        }
+        self.staff_decision(p, Perm::PersonRead, ambito, person).await?;
         let mut conn = self.store.read().await?;
         let mut out = Vec::new();
         for case in store::cases_of(&mut conn, person.get()).await?.into_iter().filter(|c| c.ambito_id == ambito.id.get()) {

@@ -5,7 +5,7 @@
 use super::TimelineItem;
 use super::assessment::{Checked, InScope, case_path, today};
 use crate::{App, AppError, Result};
-use ambito_domain::access::{Perm, PersonDecision, Principal};
+use ambito_domain::access::{Perm, Principal};
 use ambito_domain::date::{Day, parse_iso};
 use ambito_domain::ids::{AmbitoScope, CaseId, PersonId, ProjectId};
 use ambito_domain::pai::{self, AGREEMENTS, HORIZONS, REVIEW_OUTCOMES};
@@ -373,10 +373,7 @@ impl App {
 
     /// Project versions and reviews of the person's cases in this Ambito, for the timeline.
     pub async fn project_timeline(&self, p: &Principal, ambito: &AmbitoScope, person: PersonId) -> Result<Vec<TimelineItem>> {
-        let decision = self.person_decision(p, Perm::PersonRead, ambito.id, person).await?;
-        if !matches!(decision, PersonDecision::Allow | PersonDecision::AllowBreakGlass) {
-            return Err(AppError::Forbidden);
-        }
+        self.staff_decision(p, Perm::PersonRead, ambito, person).await?;
         let mut conn = self.store.read().await?;
         let mut out = Vec::new();
         for case in store::cases_of(&mut conn, person.get()).await?.into_iter().filter(|c| c.ambito_id == ambito.id.get()) {

@@ -166,6 +166,10 @@ fn project_form(csrf: &str, valid_from: &str, goal: &str, reason: Option<&str>, 
     f
 }
 
+fn review_form<'a>(csrf: &'a str, day: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![("_csrf", csrf), ("reviewed_on", day), ("outcome", "parziali"), ("notes", "SAD da potenziare"), ("next_review_on", "")]
+}
+
 #[tokio::test]
 async fn project_versions_keep_the_old_ones_and_reviews_check_their_dates() {
     let db = TestDb::new().await;
@@ -204,7 +208,7 @@ async fn project_versions_keep_the_old_ones_and_reviews_check_their_dates() {
     assert_eq!((count(&app, "project").await, count(&app, "project_goal").await, count(&app, "project_team").await), (2, 4, 2));
 
     // Reviews: not before the project, not in the future.
-    let review = |day: &str| vec![("_csrf", csrf.as_str()), ("reviewed_on", day), ("outcome", "parziali"), ("notes", "SAD da potenziare"), ("next_review_on", "")];
+    let review = |day: &'static str| review_form(&csrf, day);
     let res = b.post(&format!("{path}/revisioni"), &review("2024-12-31")).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().await.unwrap().contains("precedente al progetto, valido dal 2025-01-10"));
