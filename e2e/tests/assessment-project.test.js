@@ -14,6 +14,11 @@ const BARTHEL = {
   controllo_vescicale: '10', uso_gabinetto: '5', trasferimenti: '10', deambulazione: '5', scale: '5',
 };
 
+// Bootstrap Italia draws radios and checkboxes over their label: click the label, as a user does.
+async function pick(page, id) {
+  await page.click(`label[for="${id}"]`);
+}
+
 async function submit(page, selector) {
   const [res] = await Promise.all([page.waitForNavigation(), page.click(selector)]);
   return res;
@@ -33,7 +38,7 @@ test('Barthel assessment, project and review for Mario Rossi', async () => {
   await assertAccessible(page, 'modulo Barthel');
 
   // Half the answers only: refused, every missing item named, nothing saved.
-  for (const [item, value] of Object.entries(BARTHEL).slice(0, 5)) await page.check(`#q_${item}-${value}`);
+  for (const [item, value] of Object.entries(BARTHEL).slice(0, 5)) await pick(page, `q_${item}-${value}`);
   let res = await submit(page, '#salva-valutazione');
   assert.equal(res.status(), 422);
   assert.match(await page.locator('#esito').innerText(), /correggere 5 campi/);
@@ -41,7 +46,7 @@ test('Barthel assessment, project and review for Mario Rossi', async () => {
   assert.ok(await page.isChecked('#q_alimentazione-10'), 'answers given are kept');
   await assertAccessible(page, 'modulo Barthel con errori');
 
-  for (const [item, value] of Object.entries(BARTHEL)) await page.check(`#q_${item}-${value}`);
+  for (const [item, value] of Object.entries(BARTHEL)) await pick(page, `q_${item}-${value}`);
   await page.fill('#assessed_on', '2025-03-10');
   res = await submit(page, '#salva-valutazione');
   assert.equal(res.status(), 200);
@@ -59,7 +64,7 @@ test('Barthel assessment, project and review for Mario Rossi', async () => {
   await page.fill('#goal_1_text', 'Sostegno alla figlia caregiver');
   await page.fill('#goal_2_text', 'Permanenza al domicilio');
   await page.selectOption('#manager_id', { label: 'Alto assistente' });
-  await page.check('input[name=team] >> nth=0');
+  await page.click('label[for^="team-"] >> nth=0');
   await page.fill('input[id^=role_] >> nth=0', 'Assistente sociale');
   await page.selectOption('#agreement', 'firmato');
   await page.fill('#agreed_on', '2025-03-15');

@@ -8,8 +8,11 @@ pub const HORIZONS: &[(&str, &str)] = &[("breve", "Breve termine"), ("medio", "M
 
 /// How the person agreed to the project: a signed document, a consent recorded by the worker
 /// (e.g. by phone, or by someone unable to sign), or not yet.
-pub const AGREEMENTS: &[(&str, &str)] =
-    &[("firmato", "Documento firmato"), ("consenso_registrato", "Consenso registrato dall'operatore"), ("non_ancora", "Non ancora espresso")];
+pub const AGREEMENTS: &[(&str, &str)] = &[
+    ("firmato", "Documento firmato"),
+    ("consenso_registrato", "Consenso registrato dall'operatore"),
+    ("non_ancora", "Non ancora espresso"),
+];
 
 /// What a review found about the goals.
 pub const REVIEW_OUTCOMES: &[(&str, &str)] = &[

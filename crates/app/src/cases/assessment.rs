@@ -228,10 +228,8 @@ impl App {
         if reason.chars().count() < 10 || reason.chars().count() > 2000 {
             return Ok(Err(vec![field("motivo", "«Motivo della correzione»: indicare perché si corregge (almeno 10 caratteri)")]));
         }
-        let form = self
-            .assessment_form(old.form_id)
-            .await?
-            .ok_or_else(|| AppError::Internal(format!("modulo {} mancante", old.form_id)))?;
+        let form =
+            self.assessment_form(old.form_id).await?.ok_or_else(|| AppError::Internal(format!("modulo {} mancante", old.form_id)))?;
         let input = AssessmentInput { form_id: old.form_id, ..input.clone() };
         self.save_assessment(p, ambito, person, &case, decision, &form, &input, Some((old.id, reason)), ip).await
     }
@@ -256,10 +254,8 @@ impl App {
         let today = today()?;
         match ambito_domain::pai::day("Data della valutazione", &input.assessed_on) {
             Ok(d) if d > today => errors.push(field("assessed_on", "«Data della valutazione»: non può essere nel futuro")),
-            Ok(d) if ambito_domain::date::parse_iso(&case.opened_on).is_some_and(|o| d < o) => errors.push(field(
-                "assessed_on",
-                format!("«Data della valutazione»: è precedente all'apertura del caso ({})", case.opened_on),
-            )),
+            Ok(d) if ambito_domain::date::parse_iso(&case.opened_on).is_some_and(|o| d < o) => errors
+                .push(field("assessed_on", format!("«Data della valutazione»: è precedente all'apertura del caso ({})", case.opened_on))),
             Ok(_) => {}
             Err(m) => errors.push(field("assessed_on", m)),
         }

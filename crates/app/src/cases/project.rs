@@ -379,12 +379,21 @@ impl App {
         for case in store::cases_of(&mut conn, person.get()).await?.into_iter().filter(|c| c.ambito_id == ambito.id.get()) {
             let href = Some(format!("{}/progetto", case_path(ambito, person, case.id)));
             for v in store::projects_of_case(&mut conn, case.id).await? {
-                let title = if v.version == 1 { "Progetto individuale".to_string() } else { format!("Progetto individuale, versione {}", v.version) };
+                let title = if v.version == 1 {
+                    "Progetto individuale".to_string()
+                } else {
+                    format!("Progetto individuale, versione {}", v.version)
+                };
                 out.push(TimelineItem { date: v.valid_from, kind: "progetto", title, href: href.clone() });
             }
             for r in store::reviews_of_case(&mut conn, case.id).await? {
                 let outcome = pai::label(REVIEW_OUTCOMES, &r.outcome).unwrap_or("");
-                out.push(TimelineItem { date: r.reviewed_on, kind: "revisione", title: format!("Revisione del progetto: {outcome}"), href: href.clone() });
+                out.push(TimelineItem {
+                    date: r.reviewed_on,
+                    kind: "revisione",
+                    title: format!("Revisione del progetto: {outcome}"),
+                    href: href.clone(),
+                });
             }
         }
         out.sort_by(|a, b| b.date.cmp(&a.date));

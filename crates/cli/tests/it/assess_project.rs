@@ -131,7 +131,10 @@ async fn a_barthel_assessment_is_scored_saved_and_corrected_as_a_new_version() {
     assert!(old.contains("corretta") && old.contains(r#"id="punteggio">75<"#) && !old.contains("salva-correzione"), "old version readable");
     assert_eq!(post(&b, &format!("{first}/correzione"), &fix).await.status(), StatusCode::BAD_REQUEST, "only the version in force");
     assert_eq!(count(&app, "assessment").await, 2);
-    let log = app.search_audit(&ambito_store::AuditQuery { username: Some("alto.assistente".into()), limit: 100, ..Default::default() }).await.unwrap();
+    let log = app
+        .search_audit(&ambito_store::AuditQuery { username: Some("alto.assistente".into()), limit: 100, ..Default::default() })
+        .await
+        .unwrap();
     for action in ["assessment.create", "assessment.correct"] {
         assert!(log.iter().any(|e| e.action == action && e.person_id.is_some()), "{action} audited");
     }
@@ -200,11 +203,14 @@ async fn project_versions_keep_the_old_ones_and_reviews_check_their_dates() {
     assert!(res.text().await.unwrap().contains("«Motivo della modifica»"));
     let earlier = project_form(&csrf, "2024-12-01", "x", Some("Rivista dopo il colloquio"), assistente);
     assert_eq!(post(&b, &path, &earlier).await.status(), StatusCode::UNPROCESSABLE_ENTITY, "not before the version in force");
-    let v2 = project_form(&csrf, "2025-03-01", "SAD attivo, pasti a domicilio", Some("Rivista dopo il colloquio con la figlia"), assistente);
+    let v2 =
+        project_form(&csrf, "2025-03-01", "SAD attivo, pasti a domicilio", Some("Rivista dopo il colloquio con la figlia"), assistente);
     assert_eq!(post(&b, &path, &v2).await.status(), StatusCode::SEE_OTHER);
     let page = b.get(&path).await.text().await.unwrap();
     assert!(page.contains("Versione in vigore: 2") && page.contains("Versioni precedenti") && page.contains("Versione 1"), "{page}");
-    assert!(page.contains("Attivare il SAD") && page.contains("SAD attivo, pasti a domicilio") && page.contains("Rivista dopo il colloquio"));
+    assert!(
+        page.contains("Attivare il SAD") && page.contains("SAD attivo, pasti a domicilio") && page.contains("Rivista dopo il colloquio")
+    );
     assert_eq!((count(&app, "project").await, count(&app, "project_goal").await, count(&app, "project_team").await), (2, 4, 2));
 
     // Reviews: not before the project, not in the future.
@@ -225,7 +231,10 @@ async fn project_versions_keep_the_old_ones_and_reviews_check_their_dates() {
     // The head of service's list: due after the date the review set (2025-07-01 + 6 months).
     let scope = app.find_ambito_scope("ALTO_SEBINO").await.unwrap().unwrap();
     let due = app.reviews_due(&scope, "2026-03-01").await.unwrap();
-    assert_eq!(due.iter().map(|d| (d.cognome.as_str(), d.next_review_on.as_str(), d.manager_id)).collect::<Vec<_>>(), vec![("Rossi", "2026-01-01", Some(assistente))]);
+    assert_eq!(
+        due.iter().map(|d| (d.cognome.as_str(), d.next_review_on.as_str(), d.manager_id)).collect::<Vec<_>>(),
+        vec![("Rossi", "2026-01-01", Some(assistente))]
+    );
     assert!(app.reviews_due(&scope, "2026-01-01").await.unwrap().is_empty(), "due means before today");
     let basso: AmbitoScope = app.find_ambito_scope("BASSO_SEBINO").await.unwrap().unwrap();
     assert!(app.reviews_due(&basso, "2030-01-01").await.unwrap().is_empty(), "another Ambito's list");
@@ -254,7 +263,10 @@ async fn another_persons_or_ambitos_case_is_not_found_and_every_other_role_is_re
     let foreign = format!("/ambiti/ALTO_SEBINO/persone/{mario}/casi/{lucia_case}");
     assert_eq!(worker.get(&format!("{foreign}/valutazioni")).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(worker.get(&format!("{foreign}/progetto")).await.status(), StatusCode::NOT_FOUND);
-    assert_eq!(post(&worker, &format!("{foreign}/valutazioni"), &barthel(barthel_id, "2025-03-10", &csrf, &[])).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        post(&worker, &format!("{foreign}/valutazioni"), &barthel(barthel_id, "2025-03-10", &csrf, &[])).await.status(),
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(worker.get(&format!("{foreign}/valutazioni/{assessment}")).await.status(), StatusCode::NOT_FOUND);
     // The head of service sees Giovanni's closed Alto Sebino case, never his Basso Sebino one
     // through the Alto Sebino path, nor Mario's assessment through Giovanni's case.
@@ -275,8 +287,18 @@ async fn another_persons_or_ambitos_case_is_not_found_and_every_other_role_is_re
 
     // The roles that may not see assessments or projects, and a worker outside the care team.
     let mut refused = 0;
-    let pages = [format!("{case}/valutazioni"), format!("{case}/valutazioni/{assessment}"), format!("{case}/progetto"), format!("{case}/valutazioni/nuova?modulo={barthel_id}")];
-    let writes = [format!("{case}/valutazioni"), format!("{case}/progetto"), format!("{case}/progetto/revisioni"), format!("{case}/valutazioni/{assessment}/correzione")];
+    let pages = [
+        format!("{case}/valutazioni"),
+        format!("{case}/valutazioni/{assessment}"),
+        format!("{case}/progetto"),
+        format!("{case}/valutazioni/nuova?modulo={barthel_id}"),
+    ];
+    let writes = [
+        format!("{case}/valutazioni"),
+        format!("{case}/progetto"),
+        format!("{case}/progetto/revisioni"),
+        format!("{case}/valutazioni/{assessment}/correzione"),
+    ];
     let anon = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let mut callers = vec![("anonimo", anon)];
     for user in ["alto.ente", "alto.valutatore", "basso.assistente", "cittadino.rossi", "alto.psicologo", "basso.responsabile"] {
@@ -286,13 +308,19 @@ async fn another_persons_or_ambitos_case_is_not_found_and_every_other_role_is_re
     for (who, client) in &callers {
         for p in &pages {
             let status = client.get(format!("{}{p}", server.base)).send().await.unwrap().status();
-            assert!(matches!(status, StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED | StatusCode::SEE_OTHER), "GET {p} as {who}: {status}");
+            assert!(
+                matches!(status, StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED | StatusCode::SEE_OTHER),
+                "GET {p} as {who}: {status}"
+            );
             refused += 1;
         }
         for p in &writes {
             let form = barthel(barthel_id, "2025-03-10", "", &[("motivo", "tentativo di scrittura")]);
             let status = client.post(format!("{}{p}", server.base)).form(&form).send().await.unwrap().status();
-            assert!(matches!(status, StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED | StatusCode::SEE_OTHER), "POST {p} as {who}: {status}");
+            assert!(
+                matches!(status, StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED | StatusCode::SEE_OTHER),
+                "POST {p} as {who}: {status}"
+            );
             refused += 1;
         }
     }
@@ -317,7 +345,10 @@ async fn the_purge_removes_assessments_and_projects_of_purged_persons() {
     let assistente = user_id(&app, "alto.assistente").await;
     let b = logged_in(&server.base, "alto.assistente").await;
     let csrf = b.csrf(&format!("{case}/valutazioni")).await;
-    assert_eq!(post(&b, &format!("{case}/valutazioni"), &barthel(barthel_id, "2025-03-10", &csrf, &[])).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        post(&b, &format!("{case}/valutazioni"), &barthel(barthel_id, "2025-03-10", &csrf, &[])).await.status(),
+        StatusCode::SEE_OTHER
+    );
     let mut fix = barthel(barthel_id, "2025-03-10", &csrf, &[("scale", "10")]);
     fix.push(("motivo".into(), "Correzione dopo la visita domiciliare".into()));
     let mut conn = app.store.read().await.unwrap();
@@ -325,7 +356,10 @@ async fn the_purge_removes_assessments_and_projects_of_purged_persons() {
     drop(conn);
     assert_eq!(post(&b, &format!("{case}/valutazioni/{id}/correzione"), &fix).await.status(), StatusCode::SEE_OTHER);
     let path = format!("{case}/progetto");
-    assert_eq!(post(&b, &path, &project_form(&csrf, "2025-01-10", "Attivare il SAD", None, assistente)).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        post(&b, &path, &project_form(&csrf, "2025-01-10", "Attivare il SAD", None, assistente)).await.status(),
+        StatusCode::SEE_OTHER
+    );
     let v2 = project_form(&csrf, "2025-02-10", "Pasti", Some("Aggiunti i pasti a domicilio"), assistente);
     assert_eq!(post(&b, &path, &v2).await.status(), StatusCode::SEE_OTHER);
     let review = [("_csrf", csrf.as_str()), ("reviewed_on", "2025-06-01"), ("outcome", "raggiunti")];

@@ -6,8 +6,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod access;
-mod assess_project;
 mod api;
+mod assess_project;
 mod audit_key;
 mod backup;
 mod browser;

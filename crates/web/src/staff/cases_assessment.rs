@@ -101,7 +101,11 @@ fn case_label(c: &ambito_app::cases::assessment::CaseRow) -> String {
     }
 }
 
-async fn list(State(app): State<App>, Tenant(ambito): Tenant, Path((_, person, case)): Path<(String, PersonId, CaseId)>) -> WebResult<Response> {
+async fn list(
+    State(app): State<App>,
+    Tenant(ambito): Tenant,
+    Path((_, person, case)): Path<(String, PersonId, CaseId)>,
+) -> WebResult<Response> {
     let caller = access::current();
     let p = caller.user().ok_or(WebError::Forbidden)?;
     let CaseAssessments { person: who, case: row, assessments } = app.case_assessments(p, &ambito, person, case).await?;
@@ -152,7 +156,8 @@ fn fields(def: &FormDefinition, answers: &BTreeMap<String, String>, errors: &[Fi
                 ItemKind::Number => "number",
                 ItemKind::Text => "text",
             };
-            let points = |p: Option<i64>| p.filter(|_| def.scale != "sina" && def.scale != "sinba").map(|p| format!(" ({p})")).unwrap_or_default();
+            let points =
+                |p: Option<i64>| p.filter(|_| def.scale != "sina" && def.scale != "sinba").map(|p| format!(" ({p})")).unwrap_or_default();
             FieldView {
                 id: i.id.clone(),
                 name: format!("q_{}", i.id),
@@ -162,7 +167,11 @@ fn fields(def: &FormDefinition, answers: &BTreeMap<String, String>, errors: &[Fi
                 options: i
                     .options
                     .iter()
-                    .map(|o| OptionView { value: o.value.clone(), label: format!("{}{}", o.label, points(o.points)), checked: chosen.contains(&o.value.as_str()) })
+                    .map(|o| OptionView {
+                        value: o.value.clone(),
+                        label: format!("{}{}", o.label, points(o.points)),
+                        checked: chosen.contains(&o.value.as_str()),
+                    })
                     .collect(),
                 value,
                 min: i.min.map(|v| v.to_string()).unwrap_or_default(),
@@ -190,11 +199,23 @@ pub struct NewPage {
 }
 
 impl NewPage {
-    fn new(ambito: &AmbitoScope, who: &PersonRow, base: String, form: &FormView, input: &AssessmentInput, errors: &[FieldError]) -> NewPage {
+    fn new(
+        ambito: &AmbitoScope,
+        who: &PersonRow,
+        base: String,
+        form: &FormView,
+        input: &AssessmentInput,
+        errors: &[FieldError],
+    ) -> NewPage {
         let def = &form.definition;
         let general = errors.iter().filter(|e| e.item.is_empty() || e.item == "modulo").map(|e| e.message.clone()).collect();
         NewPage {
-            layout: case_layout(&format!("Nuova valutazione: {}", def.title), ambito, who, Some(("Valutazioni", base.clone() + "/valutazioni"))),
+            layout: case_layout(
+                &format!("Nuova valutazione: {}", def.title),
+                ambito,
+                who,
+                Some(("Valutazioni", base.clone() + "/valutazioni")),
+            ),
             base,
             form_id: form.id,
             title: def.title.clone(),
@@ -320,7 +341,11 @@ impl ShowPage {
         let current = d.assessment.superseded_by.is_none() && d.assessment.voided_at.is_none();
         let (input, reason, errors) = match retry {
             Some((i, r, e)) => (i.clone(), r.to_string(), e.to_vec()),
-            None => (AssessmentInput { form_id: d.form.id, assessed_on: d.assessment.assessed_on.clone(), answers: d.answers.clone() }, String::new(), Vec::new()),
+            None => (
+                AssessmentInput { form_id: d.form.id, assessed_on: d.assessment.assessed_on.clone(), answers: d.answers.clone() },
+                String::new(),
+                Vec::new(),
+            ),
         };
         let title = format!("{} del {}", d.assessment.form_title, d.assessment.assessed_on);
         ShowPage {

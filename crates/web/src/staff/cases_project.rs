@@ -23,7 +23,12 @@ const SPARE_GOALS: usize = 1;
 
 pub fn routes() -> Routes {
     Routes::new()
-        .get("/ambiti/{code}/persone/{person}/casi/{case}/progetto", Policy::Person(Perm::PersonRead), "Progetto individuale (PAI) di un caso", show)
+        .get(
+            "/ambiti/{code}/persone/{person}/casi/{case}/progetto",
+            Policy::Person(Perm::PersonRead),
+            "Progetto individuale (PAI) di un caso",
+            show,
+        )
         .post(
             "/ambiti/{code}/persone/{person}/casi/{case}/progetto",
             Policy::Person(Perm::PersonWrite),
@@ -179,7 +184,11 @@ impl ProjectPage {
             base,
             closed: c.case.closed_on.is_some(),
             versions,
-            reviews: c.reviews.into_iter().map(|row| ReviewLine { outcome: label(REVIEW_OUTCOMES, &row.outcome).unwrap_or(""), row }).collect(),
+            reviews: c
+                .reviews
+                .into_iter()
+                .map(|row| ReviewLine { outcome: label(REVIEW_OUTCOMES, &row.outcome).unwrap_or(""), row })
+                .collect(),
             next_review_on: c.next_review_on,
             valid_from: input.valid_from,
             months: input.review_every_months,
@@ -232,7 +241,11 @@ fn read_project(pairs: &[(String, String)]) -> ProjectInput {
         if !pairs.iter().any(|(k, _)| k.starts_with(&format!("{prefix}_"))) {
             break;
         }
-        goals.push(GoalInput { horizon: get(&format!("{prefix}_horizon")), text: get(&format!("{prefix}_text")), target_date: get(&format!("{prefix}_date")) });
+        goals.push(GoalInput {
+            horizon: get(&format!("{prefix}_horizon")),
+            text: get(&format!("{prefix}_text")),
+            target_date: get(&format!("{prefix}_date")),
+        });
     }
     let team = pairs
         .iter()
@@ -254,7 +267,11 @@ fn read_project(pairs: &[(String, String)]) -> ProjectInput {
     }
 }
 
-async fn show(State(app): State<App>, Tenant(ambito): Tenant, Path((_, person, case)): Path<(String, PersonId, CaseId)>) -> WebResult<Response> {
+async fn show(
+    State(app): State<App>,
+    Tenant(ambito): Tenant,
+    Path((_, person, case)): Path<(String, PersonId, CaseId)>,
+) -> WebResult<Response> {
     let caller = access::current();
     let p = caller.user().ok_or(WebError::Forbidden)?;
     let c = app.case_project(p, &ambito, person, case).await?;
@@ -289,7 +306,12 @@ async fn review(
     let caller = access::current();
     let p = caller.user().ok_or(WebError::Forbidden)?;
     let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
-    let input = ReviewInput { reviewed_on: get("reviewed_on"), outcome: get("outcome"), notes: get("notes"), next_review_on: get("next_review_on") };
+    let input = ReviewInput {
+        reviewed_on: get("reviewed_on"),
+        outcome: get("outcome"),
+        notes: get("notes"),
+        next_review_on: get("next_review_on"),
+    };
     match app.add_project_review(p, &ambito, person, case, &input, caller.ip.as_deref()).await? {
         Ok(_) => Ok(Redirect::to(&format!("{}/progetto#revisioni", case_base(&ambito.code, person, case))).into_response()),
         Err(errors) => {
