@@ -109,7 +109,7 @@ impl FormDefinition {
                 return Err(format!("voce senza codice o ripetuta: «{}»", item.id));
             }
             let choice = matches!(item.kind, ItemKind::SingleChoice | ItemKind::MultiChoice);
-            if choice != !item.options.is_empty() {
+            if choice == item.options.is_empty() {
                 return Err(format!("«{}»: le opzioni servono solo, e sempre, alle voci a scelta", item.label));
             }
             let mut values = std::collections::BTreeSet::new();
@@ -208,7 +208,7 @@ impl Item {
             }
             ItemKind::Text => self.format.map_or_else(
                 || if raw.chars().count() > 2000 { Err(wrong("testo troppo lungo (massimo 2.000 caratteri)")) } else { Ok(0) },
-                |f| f.check(raw).map(|()| 0).map_err(|m| wrong(m)),
+                |f| f.check(raw).map(|()| 0).map_err(wrong),
             ),
         }
     }
