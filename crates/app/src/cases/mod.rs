@@ -93,3 +93,5 @@ impl App {
         if matches!(d, PersonDecision::Allow | PersonDecision::AllowBreakGlass) { Ok(d) } else { Err(AppError::Forbidden) }
     }
 }
+pub mod assessment;
+pub mod project;

@@ -7,6 +7,7 @@
 
 mod access;
 mod api;
+mod assess_project;
 mod audit_key;
 mod backup;
 mod browser;

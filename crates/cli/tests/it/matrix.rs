@@ -175,6 +175,7 @@ fn concrete(path: &str, ambito: &str, person: Option<i64>) -> String {
         .replace("{format}", "csv")
         .replace("{case}", "1")
         .replace("{list}", "indirizzo")
+        .replace("{assessment}", "1")
 }
 
 /// Every demo account with an API token of its own, and an anonymous browser holding a CSRF
@@ -316,7 +317,12 @@ async fn every_route_answers_every_role_as_the_policy_says() {
                         && res.headers().get("location").and_then(|v| v.to_str().ok()).is_some_and(|l| l.starts_with("/accesso"))
                         && !matches!(intended, Policy::Public | Policy::Capability);
                     let denied = matches!(status, StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED) || to_login;
-                    let ok = match expected(intended, who, ambito, *target) {
+                    // The case record's working material (assessments, the project) is staff
+                    // only: the citizen's own-data right covers their page and exports, and the
+                    // use cases refuse the rest (issue 15).
+                    let staff_only = who.role == "cittadino" && (spec.path.contains("/valutazioni") || spec.path.contains("/progetto"));
+                    let outcome = if staff_only { Outcome::Deny } else { expected(intended, who, ambito, *target) };
+                    let ok = match outcome {
                         Outcome::Allow => {
                             allowed += 1;
                             // A made-up id may well be 404: what matters here is that it is not refused.

@@ -1,13 +1,17 @@
 //! The case record's tables: the registry around a person, the front desk, how a case moves,
 //! the diary and the one-box search. Nothing here deletes: dated records are voided.
 
+pub mod assessment;
 mod flow;
 mod intake;
+pub mod project;
 mod registry;
 mod search;
 
+pub use assessment::*;
 pub use flow::*;
 pub use intake::*;
+pub use project::*;
 pub use registry::*;
 pub use search::*;
 

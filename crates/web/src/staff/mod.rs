@@ -5,6 +5,8 @@
 
 pub(crate) mod admin;
 pub(crate) mod cases;
+pub(crate) mod cases_assessment;
+pub(crate) mod cases_project;
 pub(crate) mod jobs;
 pub(crate) mod persons;
 pub(crate) mod plan;
@@ -17,6 +19,8 @@ pub fn routes() -> Routes {
     reporting::routes()
         .merge(persons::routes())
         .merge(cases::routes())
+        .merge(cases_assessment::routes())
+        .merge(cases_project::routes())
         .merge(admin::routes())
         .merge(jobs::routes())
         .merge(questionnaire::routes())
