@@ -13,6 +13,7 @@ mod browser;
 mod cli;
 mod crash;
 mod deliveries;
+mod documents;
 mod hardening;
 mod http;
 mod imports;

@@ -173,6 +173,9 @@ fn concrete(path: &str, ambito: &str, person: Option<i64>) -> String {
         .replace("{ind}", "1")
         .replace("{n}", "1")
         .replace("{format}", "csv")
+        .replace("{document}", "1")
+        .replace("{transfer}", "1")
+        .replace("{request}", "1")
 }
 
 /// Every demo account with an API token of its own, and an anonymous browser holding a CSRF

@@ -4,17 +4,21 @@
 //! the HTML error page. The citizens' pages are in `crate::portal`, the JSON API in `crate::api`.
 
 pub(crate) mod admin;
+pub(crate) mod documents;
 pub(crate) mod jobs;
 pub(crate) mod persons;
 pub(crate) mod plan;
 pub(crate) mod questionnaire;
 pub(crate) mod reporting;
+pub(crate) mod transfers;
 
 use crate::access::Routes;
 
 pub fn routes() -> Routes {
     reporting::routes()
         .merge(persons::routes())
+        .merge(documents::routes())
+        .merge(transfers::routes())
         .merge(admin::routes())
         .merge(jobs::routes())
         .merge(questionnaire::routes())

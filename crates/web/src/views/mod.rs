@@ -28,6 +28,7 @@ pub mod admin;
 pub mod auth;
 pub mod dashboard;
 pub mod demography;
+pub mod documents;
 pub mod home;
 pub mod job;
 pub mod persons;

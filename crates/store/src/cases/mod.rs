@@ -1,0 +1,4 @@
+//! The social case record's tables, one file per feature.
+
+pub mod documents;
+pub mod transfer;
