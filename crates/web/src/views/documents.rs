@@ -94,7 +94,7 @@ impl TransferFormPage {
         message_of(&self.errors, field)
     }
 
-    pub fn chosen(&self, id: i64) -> bool {
+    pub fn chosen(&self, id: &i64) -> bool {
         self.values.documenti.iter().any(|d| *d == id.to_string())
     }
 }
