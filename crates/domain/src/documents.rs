@@ -109,7 +109,9 @@ pub enum DocumentProblem {
     Empty,
     #[error("il file supera il limite di {} MiB", MAX_DOCUMENT_BYTES >> 20)]
     TooLarge,
-    #[error("tipo di file non ammesso: sono accettati solo PDF, JPEG, PNG, ODT e DOCX (il tipo è riconosciuto dal contenuto, non dal nome)")]
+    #[error(
+        "tipo di file non ammesso: sono accettati solo PDF, JPEG, PNG, ODT e DOCX (il tipo è riconosciuto dal contenuto, non dal nome)"
+    )]
     Refused,
 }
 
@@ -191,7 +193,9 @@ pub enum Expiry {
     /// No expiry date, or more than [`EXPIRING_WITHIN_DAYS`] away.
     Valid,
     /// Expires within [`EXPIRING_WITHIN_DAYS`] days (today included).
-    ExpiringSoon { days_left: i64 },
+    ExpiringSoon {
+        days_left: i64,
+    },
     Expired,
 }
 

@@ -113,7 +113,13 @@ impl App {
 
     /// The citizen uploads the document asked of them, once: it fulfils the request, its type and
     /// size checked as for staff. A request already fulfilled is not fulfilled twice.
-    pub async fn fulfil_document_request(&self, p: &Principal, request: i64, bytes: &[u8], ip: Option<&str>) -> Result<FormResult<DocumentId>> {
+    pub async fn fulfil_document_request(
+        &self,
+        p: &Principal,
+        request: i64,
+        bytes: &[u8],
+        ip: Option<&str>,
+    ) -> Result<FormResult<DocumentId>> {
         let person = own(p)?;
         let mut tx = self.store.write_untracked().await?;
         let r = store::requests_of(&mut tx, person.get())

@@ -67,7 +67,8 @@ impl DocumentKey {
 
     /// The plaintext back; an error when the bytes were altered or the key is another.
     pub fn open(&self, stored: &[u8]) -> Result<Vec<u8>> {
-        let (nonce, sealed) = stored.split_at_checked(NONCE_BYTES).ok_or_else(|| AppError::Internal("documento cifrato troncato".into()))?;
+        let (nonce, sealed) =
+            stored.split_at_checked(NONCE_BYTES).ok_or_else(|| AppError::Internal("documento cifrato troncato".into()))?;
         let nonce: [u8; NONCE_BYTES] = nonce.try_into().map_err(|_| AppError::Internal("documento cifrato troncato".into()))?;
         self.cipher().decrypt(&Nonce::from(nonce), sealed).map_err(|_| {
             AppError::Internal(format!("documento non decifrabile: contenuto alterato o chiave ({KEY_ENV}) diversa da quella usata"))
@@ -96,7 +97,9 @@ pub fn resolve(database_url: &str) -> Result<DocumentKey> {
 /// refusal, because every existing deployment and test starts without the variable.
 pub fn warn_if_default() {
     if std::env::var(KEY_ENV).ok().is_none_or(|v| v.trim().is_empty()) {
-        tracing::warn!("{KEY_ENV} is not set: documents are encrypted with the key file beside the data ({DEFAULT_KEY_FILE}); set it in production");
+        tracing::warn!(
+            "{KEY_ENV} is not set: documents are encrypted with the key file beside the data ({DEFAULT_KEY_FILE}); set it in production"
+        );
     }
 }
 

@@ -151,7 +151,8 @@ impl App {
         ambito: &AmbitoScope,
         person: PersonId,
     ) -> Result<DocumentScope> {
-        let cases = store::cases_of(conn, person.get()).await?.into_iter().filter(|c| c.ambito_id == ambito.id.get()).map(|c| c.id).collect();
+        let cases =
+            store::cases_of(conn, person.get()).await?.into_iter().filter(|c| c.ambito_id == ambito.id.get()).map(|c| c.id).collect();
         let court = allowed(self.person_decision(p, Perm::ClinicalRead, ambito.id, person).await?);
         Ok(DocumentScope { ambito_id: ambito.id.get(), cases, court, citizen: p.person_id == Some(person.get()) })
     }
@@ -231,7 +232,10 @@ impl App {
                 return Ok(Err(vec![field("sostituisce", "il documento da sostituire non è tra quelli della persona")]));
             };
             if old.kind != kind.code() {
-                return Ok(Err(vec![field("sostituisce", "una nuova versione deve essere dello stesso tipo del documento che sostituisce")]));
+                return Ok(Err(vec![field(
+                    "sostituisce",
+                    "una nuova versione deve essere dello stesso tipo del documento che sostituisce",
+                )]));
             }
             if existing.iter().any(|d| d.supersedes == Some(old.id)) {
                 return Ok(Err(vec![field("sostituisce", "il documento è già stato sostituito: scegliere la versione più recente")]));
@@ -298,7 +302,8 @@ impl App {
 
     pub(crate) async fn decrypt_document(&self, d: &store::DocumentRow) -> Result<Vec<u8>> {
         let mut conn = self.store.read().await?;
-        let stored = store::blob(&mut conn, &d.sha256).await?.ok_or_else(|| AppError::Internal(format!("contenuto mancante: {}", d.sha256)))?;
+        let stored =
+            store::blob(&mut conn, &d.sha256).await?.ok_or_else(|| AppError::Internal(format!("contenuto mancante: {}", d.sha256)))?;
         let bytes = document_key::resolve(self.store.url())?.open(&stored)?;
         if document_key::sha256_hex(&bytes) != d.sha256 {
             return Err(AppError::Internal(format!("contenuto alterato: {}", d.sha256)));

@@ -71,7 +71,8 @@ impl App {
         self.require_person(p, Perm::PersonWrite, ambito, person).await?;
         let mut conn = self.store.read().await?;
         let person_row = store::person(&mut conn, person.get()).await?.ok_or_else(|| AppError::NotFound("persona non trovata".into()))?;
-        let ambiti = store::list_ambiti(&mut conn).await?.into_iter().filter(|a| a.id != ambito.id.get()).map(|a| (a.id, a.code, a.name)).collect();
+        let ambiti =
+            store::list_ambiti(&mut conn).await?.into_iter().filter(|a| a.id != ambito.id.get()).map(|a| (a.id, a.code, a.name)).collect();
         let scope = self.document_scope(&mut conn, p, ambito, person).await?;
         let links = store::links_of(&mut conn, person.get()).await?;
         let documents = store::documents_of(&mut conn, person.get())

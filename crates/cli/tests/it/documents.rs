@@ -109,7 +109,8 @@ async fn a_document_is_stored_once_encrypted_reused_by_another_case_and_every_do
     let alto = ambito_store::ambito_by_code(&mut tx, ALTO).await.expect("ambito").expect("alto").id;
     let second = ambito_store::open_case(&mut tx, rossi, alto, Some("ADM"), None, "2025-03-01").await.expect("case");
     tx.commit().await.expect("commit");
-    let link = |case: String| worker.post(format!("{url}/{doc}/collega")).form(&[("presa_in_carico", case), ("uso", "progetto".into())]).send();
+    let link =
+        |case: String| worker.post(format!("{url}/{doc}/collega")).form(&[("presa_in_carico", case), ("uso", "progetto".into())]).send();
     let res = link(second.to_string()).await.expect("POST");
     assert!(location(&res).ends_with("esito=collegato"), "{}", location(&res));
     assert!(location(&link(second.to_string()).await.expect("POST")).ends_with("esito=gia-collegato"));
@@ -173,7 +174,8 @@ async fn document_routes_refuse_everyone_outside_the_care_team_and_the_ambito() 
         let requests = [
             c.get(&url),
             c.get(format!("{url}/{doc}")),
-            c.post(&url).multipart(Form::new().text("tipo", "isee").text("titolo", "x").part("file", Part::bytes(pdf("x")).file_name("x.pdf"))),
+            c.post(&url)
+                .multipart(Form::new().text("tipo", "isee").text("titolo", "x").part("file", Part::bytes(pdf("x")).file_name("x.pdf"))),
             c.post(format!("{url}/{doc}/collega")).form(&[("presa_in_carico", "1"), ("uso", "progetto")]),
             c.post(format!("{url}/richieste")).form(&[("tipo", "isee"), ("nota", "x")]),
             c.get(format!("{}/ambiti/{ALTO}/persone/{rossi}/trasferimento", server.base)),
@@ -190,7 +192,9 @@ async fn document_routes_refuse_everyone_outside_the_care_team_and_the_ambito() 
     // The citizen: no staff write, and the staff download of a document not marked for them is
     // "not found" (their own area shows what they may see).
     for r in [
-        citizen.post(&url).multipart(Form::new().text("tipo", "isee").text("titolo", "x").part("file", Part::bytes(pdf("y")).file_name("y.pdf"))),
+        citizen
+            .post(&url)
+            .multipart(Form::new().text("tipo", "isee").text("titolo", "x").part("file", Part::bytes(pdf("y")).file_name("y.pdf"))),
         citizen.post(format!("{url}/{doc}/collega")).form(&[("presa_in_carico", "1"), ("uso", "progetto")]),
         citizen.post(format!("{url}/richieste")).form(&[("tipo", "isee"), ("nota", "x")]),
     ] {
@@ -275,11 +279,12 @@ async fn a_transfer_needs_consent_and_the_receiving_ambito_opens_its_own_case_wi
     assert_eq!(decide(&receiver, BASSO, "accetta", "").await.expect("POST").status(), StatusCode::UNPROCESSABLE_ENTITY, "decided once");
 
     // Its own case in the receiving Ambito, with the accepting worker in the team.
-    let cases: Vec<(i64, String)> = sqlx::query_as("SELECT c.id, a.code FROM care_case c JOIN ambito a ON a.id = c.ambito_id WHERE c.person_id = $1")
-        .bind(rossi)
-        .fetch_all(app.store.pool())
-        .await
-        .expect("cases");
+    let cases: Vec<(i64, String)> =
+        sqlx::query_as("SELECT c.id, a.code FROM care_case c JOIN ambito a ON a.id = c.ambito_id WHERE c.person_id = $1")
+            .bind(rossi)
+            .fetch_all(app.store.pool())
+            .await
+            .expect("cases");
     assert_eq!(cases.iter().filter(|(_, code)| code == BASSO).count(), 1);
     let page = receiver.get(&rossi_basso).send().await.expect("GET");
     assert_eq!(page.status(), StatusCode::OK);
@@ -314,7 +319,8 @@ async fn the_citizen_sees_their_cases_and_documents_fulfils_a_request_once_and_n
     let url = docs_url(&server.base, ALTO, rossi);
     upload(&worker, &url, "isee", "ISEE per la persona", "isee.pdf", pdf("visibile"), true).await;
     upload(&worker, &url, "altro", "Relazione interna", "rel.pdf", pdf("interna"), false).await;
-    let res = worker.post(format!("{url}/richieste")).form(&[("tipo", "identita"), ("nota", "Fronte e retro"), ("entro", "2999-12-31")]).send();
+    let res =
+        worker.post(format!("{url}/richieste")).form(&[("tipo", "identita"), ("nota", "Fronte e retro"), ("entro", "2999-12-31")]).send();
     assert_eq!(res.await.expect("POST").status(), StatusCode::SEE_OTHER);
     let res = worker.post(format!("{url}/richieste")).form(&[("tipo", "identita"), ("entro", "2000-01-01")]).send().await.expect("POST");
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "a due date already past");
@@ -360,10 +366,14 @@ async fn the_citizen_sees_their_cases_and_documents_fulfils_a_request_once_and_n
     // A request of another person is not theirs to fulfil.
     let bianchi = person_id(&app, BIANCHI).await;
     let head = client(&app, "alto.responsabile").await;
-    let res = head.post(format!("{}/richieste", docs_url(&server.base, ALTO, bianchi))).form(&[("tipo", "isee")]).send().await.expect("POST");
+    let res =
+        head.post(format!("{}/richieste", docs_url(&server.base, ALTO, bianchi))).form(&[("tipo", "isee")]).send().await.expect("POST");
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let (other,): (i64,) =
-        sqlx::query_as("SELECT id FROM document_request WHERE person_id = $1").bind(bianchi).fetch_one(app.store.pool()).await.expect("req");
+    let (other,): (i64,) = sqlx::query_as("SELECT id FROM document_request WHERE person_id = $1")
+        .bind(bianchi)
+        .fetch_one(app.store.pool())
+        .await
+        .expect("req");
     let form = Form::new().part("file", Part::bytes(png()).file_name("x.png"));
     let res = citizen.post(format!("{}/area-personale/richieste/{other}", server.base)).multipart(form).send().await.expect("POST");
     assert_eq!(res.status(), StatusCode::NOT_FOUND);

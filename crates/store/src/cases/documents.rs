@@ -134,12 +134,20 @@ pub async fn document(conn: &mut AnyConnection, id: i64) -> Result<Option<Docume
 
 /// Whether a later version names this document as the one it replaces.
 pub async fn is_superseded(conn: &mut AnyConnection, id: i64) -> Result<bool> {
-    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM document WHERE supersedes = $1 LIMIT 1").bind(id).fetch_optional(&mut *conn).await?;
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM document WHERE supersedes = $1 LIMIT 1").bind(id).fetch_optional(&mut *conn).await?;
     Ok(row.is_some())
 }
 
 /// Links a document to a case for a purpose; `false` when that link already existed.
-pub async fn link_document(conn: &mut AnyConnection, document_id: i64, case_id: i64, purpose: &str, by: Option<i64>, at: &str) -> Result<bool> {
+pub async fn link_document(
+    conn: &mut AnyConnection,
+    document_id: i64,
+    case_id: i64,
+    purpose: &str,
+    by: Option<i64>,
+    at: &str,
+) -> Result<bool> {
     let done = sqlx::query(
         "INSERT INTO document_link (document_id, case_id, purpose, linked_by, linked_at) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (document_id, case_id, purpose) DO NOTHING",

@@ -65,7 +65,11 @@ pub async fn insert_transfer(conn: &mut AnyConnection, t: &NewTransfer<'_>, docu
     .fetch_one(&mut *conn)
     .await?;
     for d in documents {
-        sqlx::query("INSERT INTO transfer_document (transfer_id, document_id) VALUES ($1, $2)").bind(id).bind(d).execute(&mut *conn).await?;
+        sqlx::query("INSERT INTO transfer_document (transfer_id, document_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(d)
+            .execute(&mut *conn)
+            .await?;
     }
     Ok(id)
 }

@@ -71,20 +71,37 @@ fn documents_url(code: &str, person: PersonId, esito: &str) -> String {
     format!("/ambiti/{}/persone/{person}/documenti?esito={esito}", crate::views::encode_segment(code))
 }
 
-async fn page(app: &App, ambito: &ambito_domain::ids::AmbitoScope, person: PersonId, errors: Vec<FieldError>, values: UploadValues) -> WebResult<Response> {
+async fn page(
+    app: &App,
+    ambito: &ambito_domain::ids::AmbitoScope,
+    person: PersonId,
+    errors: Vec<FieldError>,
+    values: UploadValues,
+) -> WebResult<Response> {
     let p = access::current().user().cloned().ok_or(WebError::Forbidden)?;
     let docs = app.person_documents(&p, ambito, person).await?;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     Ok((status, DocumentsPage::new(&ambito.code, &ambito.name, docs, errors, None, values)).into_response())
 }
 
-async fn list(State(app): State<App>, Tenant(ambito): Tenant, Path((_, person)): Path<(String, PersonId)>, Query(q): Query<Outcome>) -> WebResult<Response> {
+async fn list(
+    State(app): State<App>,
+    Tenant(ambito): Tenant,
+    Path((_, person)): Path<(String, PersonId)>,
+    Query(q): Query<Outcome>,
+) -> WebResult<Response> {
     let p = access::current().user().cloned().ok_or(WebError::Forbidden)?;
     let docs = app.person_documents(&p, &ambito, person).await?;
-    Ok(DocumentsPage::new(&ambito.code, &ambito.name, docs, Vec::new(), notice(q.esito.as_deref()), UploadValues::default()).into_response())
+    Ok(DocumentsPage::new(&ambito.code, &ambito.name, docs, Vec::new(), notice(q.esito.as_deref()), UploadValues::default())
+        .into_response())
 }
 
-async fn upload(State(app): State<App>, Tenant(ambito): Tenant, Path((_, person)): Path<(String, PersonId)>, mut form: Multipart) -> WebResult<Response> {
+async fn upload(
+    State(app): State<App>,
+    Tenant(ambito): Tenant,
+    Path((_, person)): Path<(String, PersonId)>,
+    mut form: Multipart,
+) -> WebResult<Response> {
     let caller = access::current();
     let p = caller.user().ok_or(WebError::Forbidden)?;
     let (mut values, mut bytes) = (UploadValues::default(), Vec::new());
@@ -115,7 +132,10 @@ async fn upload(State(app): State<App>, Tenant(ambito): Tenant, Path((_, person)
         bytes: &bytes,
     };
     match app.upload_document(p, &ambito, person, &u, caller.ip.as_deref()).await? {
-        Ok(done) => Ok(Redirect::to(&documents_url(&ambito.code, person, if done.already_present { "presente" } else { "caricato" })).into_response()),
+        Ok(done) => {
+            Ok(Redirect::to(&documents_url(&ambito.code, person, if done.already_present { "presente" } else { "caricato" }))
+                .into_response())
+        }
         Err(errors) => page(&app, &ambito, person, errors, values).await,
     }
 }
@@ -161,7 +181,9 @@ async fn link(
     let caller = access::current();
     let p = caller.user().ok_or(WebError::Forbidden)?;
     match app.link_document(p, &ambito, person, document, &f.presa_in_carico, &f.uso, caller.ip.as_deref()).await? {
-        Ok(added) => Ok(Redirect::to(&documents_url(&ambito.code, person, if added { "collegato" } else { "gia-collegato" })).into_response()),
+        Ok(added) => {
+            Ok(Redirect::to(&documents_url(&ambito.code, person, if added { "collegato" } else { "gia-collegato" })).into_response())
+        }
         Err(errors) => page(&app, &ambito, person, errors, UploadValues::default()).await,
     }
 }

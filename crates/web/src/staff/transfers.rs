@@ -44,7 +44,12 @@ struct Outcome {
     esito: Option<String>,
 }
 
-async fn form(State(app): State<App>, Tenant(ambito): Tenant, Path((_, person)): Path<(String, PersonId)>, Query(q): Query<Outcome>) -> WebResult<Response> {
+async fn form(
+    State(app): State<App>,
+    Tenant(ambito): Tenant,
+    Path((_, person)): Path<(String, PersonId)>,
+    Query(q): Query<Outcome>,
+) -> WebResult<Response> {
     let p = access::current().user().cloned().ok_or(WebError::Forbidden)?;
     let form = app.transfer_form(&p, &ambito, person).await?;
     let proposed = q.esito.as_deref() == Some("proposto");
@@ -67,7 +72,12 @@ fn fields(body: &[u8]) -> ProposalValues {
     v
 }
 
-async fn propose(State(app): State<App>, Tenant(ambito): Tenant, Path((_, person)): Path<(String, PersonId)>, body: Bytes) -> WebResult<Response> {
+async fn propose(
+    State(app): State<App>,
+    Tenant(ambito): Tenant,
+    Path((_, person)): Path<(String, PersonId)>,
+    body: Bytes,
+) -> WebResult<Response> {
     let caller = access::current();
     let p = caller.user().ok_or(WebError::Forbidden)?;
     let values = fields(&body);

@@ -51,7 +51,14 @@ pub struct DocumentsPage {
 }
 
 impl DocumentsPage {
-    pub fn new(code: &str, name: &str, docs: PersonDocuments, errors: Vec<FieldError>, notice: Option<&'static str>, values: UploadValues) -> Self {
+    pub fn new(
+        code: &str,
+        name: &str,
+        docs: PersonDocuments,
+        errors: Vec<FieldError>,
+        notice: Option<&'static str>,
+        values: UploadValues,
+    ) -> Self {
         let who = format!("{} {}", docs.person.cognome, docs.person.nome);
         let layout = person_layout("Documenti", code, name, docs.person.id, &who);
         DocumentsPage { layout, code: encode_segment(code), docs, kinds: kinds(), purposes: LINK_PURPOSES.to_vec(), errors, notice, values }

@@ -95,7 +95,12 @@ impl OwnAreaPage {
         }
     }
 
-    pub fn with_record(mut self, record: ambito_app::cases::citizen::CitizenRecord, notice: Option<&'static str>, upload_error: Option<String>) -> Self {
+    pub fn with_record(
+        mut self,
+        record: ambito_app::cases::citizen::CitizenRecord,
+        notice: Option<&'static str>,
+        upload_error: Option<String>,
+    ) -> Self {
         self.record = record;
         self.notice = notice;
         self.upload_error = upload_error;
