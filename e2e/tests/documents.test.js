@@ -20,7 +20,9 @@ async function uploadOnce(page) {
   await page.selectOption('#tipo', 'isee');
   await page.fill('#titolo', title);
   await page.fill('#scadenza', '2030-12-31');
-  await page.check('#visibile');
+  // Bootstrap Italia draws the box under its label: the label takes the click.
+  if (!(await page.isChecked('#visibile'))) await page.click('label[for="visibile"]');
+  assert.ok(await page.isChecked('#visibile'));
   await page.setInputFiles('#file', file);
   await Promise.all([page.waitForNavigation(), page.click('#carica-invia')]);
 }
