@@ -512,6 +512,9 @@ async fn dispatch(app: &App, cli: Cli, bar: &Bar, open_seconds: f64) -> anyhow::
             if demo {
                 app.load_demo(bar).await?;
                 demo_accounts(app).await?;
+            } else {
+                // Documents are encrypted either way; outside the demo the key belongs elsewhere.
+                ambito_app::cases::document_key::warn_if_default();
             }
             if let Some(path) = audit_checkpoints {
                 let every = std::time::Duration::from_secs(audit_checkpoint_minutes.max(1) * 60);

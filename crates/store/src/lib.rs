@@ -27,7 +27,7 @@ mod access;
 mod activity;
 mod audit;
 mod backup;
-mod cases;
+pub mod cases;
 mod catalogue;
 mod db;
 mod deliveries;

@@ -317,6 +317,7 @@ pub async fn persons_closed_before(conn: &mut AnyConnection, closed_before: &str
 /// random key that nothing links back, so every aggregate (including distinct persons) stays exact.
 pub async fn purge_person(conn: &mut AnyConnection, person_id: i64, new_pseudonym: &str) -> Result<()> {
     let Some(p) = person(conn, person_id).await? else { return Ok(()) };
+    crate::cases::documents::purge_person_documents(conn, person_id).await?;
     sqlx::query("UPDATE delivery_event SET person_key = $1 WHERE person_key = $2")
         .bind(new_pseudonym)
         .bind(&p.pseudonym)

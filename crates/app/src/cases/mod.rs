@@ -3,6 +3,11 @@
 //! feature; access is decided by the guard (`Policy::Person`) and re-checked here for every
 //! sub-entity named in a route.
 
+pub mod citizen;
+pub mod document_key;
+pub mod documents;
+pub mod transfer;
+
 use serde::Serialize;
 
 /// One line of a person's timeline: everything in the record, newest first, on one page.

@@ -15,6 +15,7 @@ mod cases;
 mod cli;
 mod crash;
 mod deliveries;
+mod documents;
 mod hardening;
 mod http;
 mod imports;

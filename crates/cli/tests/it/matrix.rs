@@ -176,6 +176,9 @@ fn concrete(path: &str, ambito: &str, person: Option<i64>) -> String {
         .replace("{case}", "1")
         .replace("{list}", "indirizzo")
         .replace("{assessment}", "1")
+        .replace("{document}", "1")
+        .replace("{transfer}", "1")
+        .replace("{request}", "1")
 }
 
 /// Every demo account with an API token of its own, and an anonymous browser holding a CSRF

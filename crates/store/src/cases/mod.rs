@@ -2,18 +2,22 @@
 //! the diary and the one-box search. Nothing here deletes: dated records are voided.
 
 pub mod assessment;
+pub mod documents;
 mod flow;
 mod intake;
 pub mod project;
 mod registry;
 mod search;
+pub mod transfer;
 
 pub use assessment::*;
+pub use documents::*;
 pub use flow::*;
 pub use intake::*;
 pub use project::*;
 pub use registry::*;
 pub use search::*;
+pub use transfer::*;
 
 use crate::Result;
 use crate::db::now_text;

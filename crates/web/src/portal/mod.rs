@@ -4,6 +4,7 @@
 //! Pages here use the portal layout (`Layout::portal`): no staff navigation, no Ambito menus.
 //! Later citizen features (applications to calls, payment notices) belong here.
 
+mod documents;
 mod own_area;
 mod questionnaire;
 
@@ -14,6 +15,15 @@ pub fn routes() -> Routes {
         .get("/area-personale", Policy::OwnData, "Area personale del cittadino", own_area::page)
         .get("/area-personale/dati.json", Policy::OwnData, "I miei dati (art. 15 GDPR), JSON", own_area::json)
         .get("/area-personale/dati.pdf", Policy::OwnData, "I miei dati (art. 15 GDPR), PDF", own_area::pdf)
+        .get("/area-personale/documenti/{document}", Policy::OwnData, "Scarica un mio documento (registrato)", documents::download)
+        .audited()
+        .at_with(
+            axum::http::Method::POST,
+            "/area-personale/richieste/{request}",
+            Policy::OwnData,
+            "Carica una volta il documento richiesto",
+            documents::upload_route(),
+        )
         .get("/q/{token}", Policy::Capability, "Pagina di risposta anonima", questionnaire::show)
         .post("/q/{token}", Policy::Capability, "Invio anonimo delle risposte (una volta per link)", questionnaire::answer)
 }

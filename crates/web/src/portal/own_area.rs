@@ -7,16 +7,24 @@ use crate::error::{WebError, WebResult};
 use ambito_app::App;
 use ambito_app::access::Reader;
 use ambito_domain::ids::PersonId;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Json, Response};
 
 fn own_person() -> WebResult<PersonId> {
     access::current().user().and_then(|p| p.person_id).map(PersonId).ok_or(WebError::Forbidden)
 }
 
-pub(super) async fn page(State(app): State<App>) -> WebResult<Response> {
+#[derive(serde::Deserialize)]
+pub(super) struct Outcome {
+    esito: Option<String>,
+}
+
+pub(super) async fn page(State(app): State<App>, Query(q): Query<Outcome>) -> WebResult<Response> {
     let data = app.person_export(Reader::DataSubject, own_person()?).await?;
-    Ok(crate::views::persons::OwnAreaPage::new(&data).into_response())
+    let p = access::current().user().cloned().ok_or(WebError::Forbidden)?;
+    let record = app.citizen_record(&p).await?;
+    let notice = (q.esito.as_deref() == Some("caricato")).then_some("Documento caricato: grazie.");
+    Ok(crate::views::persons::OwnAreaPage::new(&data).with_record(record, notice, None).into_response())
 }
 
 pub(super) async fn json(State(app): State<App>) -> WebResult<Response> {

@@ -7,11 +7,13 @@ pub(crate) mod admin;
 pub(crate) mod cases;
 pub(crate) mod cases_assessment;
 pub(crate) mod cases_project;
+pub(crate) mod documents;
 pub(crate) mod jobs;
 pub(crate) mod persons;
 pub(crate) mod plan;
 pub(crate) mod questionnaire;
 pub(crate) mod reporting;
+pub(crate) mod transfers;
 
 use crate::access::Routes;
 
@@ -21,6 +23,8 @@ pub fn routes() -> Routes {
         .merge(cases::routes())
         .merge(cases_assessment::routes())
         .merge(cases_project::routes())
+        .merge(documents::routes())
+        .merge(transfers::routes())
         .merge(admin::routes())
         .merge(jobs::routes())
         .merge(questionnaire::routes())

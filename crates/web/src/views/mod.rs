@@ -29,6 +29,7 @@ pub mod auth;
 pub mod cases;
 pub mod dashboard;
 pub mod demography;
+pub mod documents;
 pub mod home;
 pub mod job;
 pub mod persons;

@@ -47,6 +47,11 @@ pub struct OwnAreaPage {
     pub name: String,
     pub cases: Vec<(String, String, String, String)>,
     pub accesses: usize,
+    /// What the case record shows the citizen (documents, requests, open cases): see
+    /// `ambito_app::cases::citizen`.
+    pub record: ambito_app::cases::citizen::CitizenRecord,
+    pub notice: Option<&'static str>,
+    pub upload_error: Option<String>,
 }
 
 impl OwnAreaPage {
@@ -62,6 +67,21 @@ impl OwnAreaPage {
             name: format!("{} {}", s(&p["nome"]), s(&p["cognome"])),
             cases,
             accesses: data["accessi_ai_dati"].as_array().map_or(0, Vec::len),
+            record: Default::default(),
+            notice: None,
+            upload_error: None,
         }
+    }
+
+    pub fn with_record(
+        mut self,
+        record: ambito_app::cases::citizen::CitizenRecord,
+        notice: Option<&'static str>,
+        upload_error: Option<String>,
+    ) -> Self {
+        self.record = record;
+        self.notice = notice;
+        self.upload_error = upload_error;
+        self
     }
 }
