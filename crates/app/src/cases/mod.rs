@@ -14,3 +14,7 @@ pub struct TimelineItem {
     pub title: String,
     pub href: Option<String>,
 }
+
+pub mod courts;
+pub mod figures;
+pub mod interventions;

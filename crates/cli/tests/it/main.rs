@@ -16,6 +16,7 @@ mod deliveries;
 mod hardening;
 mod http;
 mod imports;
+mod interventions;
 mod isolation;
 mod jobs;
 mod layering;

@@ -173,6 +173,8 @@ fn concrete(path: &str, ambito: &str, person: Option<i64>) -> String {
         .replace("{ind}", "1")
         .replace("{n}", "1")
         .replace("{format}", "csv")
+        .replace("{case}", "1")
+        .replace("{intervention}", "1")
 }
 
 /// Every demo account with an API token of its own, and an anonymous browser holding a CSRF

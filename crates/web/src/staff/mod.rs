@@ -4,6 +4,8 @@
 //! the HTML error page. The citizens' pages are in `crate::portal`, the JSON API in `crate::api`.
 
 pub(crate) mod admin;
+pub(crate) mod cases_courts;
+pub(crate) mod cases_interventions;
 pub(crate) mod jobs;
 pub(crate) mod persons;
 pub(crate) mod plan;
@@ -19,4 +21,6 @@ pub fn routes() -> Routes {
         .merge(jobs::routes())
         .merge(questionnaire::routes())
         .merge(plan::routes())
+        .merge(cases_interventions::routes())
+        .merge(cases_courts::routes())
 }
