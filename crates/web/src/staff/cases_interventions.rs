@@ -155,6 +155,55 @@ fn item_view(base: &str, i: &InterventionItem) -> ItemView {
     }
 }
 
+/// One text or date input of the form, with its value and its error.
+pub struct Field {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub kind: &'static str,
+    pub value: String,
+    pub error: String,
+}
+
+/// The inputs of the intervention form, in three groups.
+pub struct Fields {
+    pub main: Vec<Field>,
+    pub costs: Vec<Field>,
+    pub extras: Vec<Field>,
+}
+
+fn fields(f: &InterventionForm, errors: &[FieldError]) -> Fields {
+    let field = |name: &'static str, label: &'static str, kind: &'static str, value: &str| Field {
+        name,
+        label,
+        kind,
+        value: value.to_string(),
+        error: field_error(errors, name),
+    };
+    Fields {
+        main: vec![
+            field("inizio", "Inizio", "date", &f.inizio),
+            field("fine", "Fine (facoltativa)", "date", &f.fine),
+            field("quantita_mese", "Quantità prevista al mese", "text", &f.quantita_mese),
+            field("ente", "Ente erogatore", "text", &f.ente),
+        ],
+        costs: vec![
+            field("importo", "Importo (misure economiche)", "text", &f.importo),
+            field("quota_ambito", "Quota Ambito", "text", &f.quota_ambito),
+            field("quota_utente", "Quota utente", "text", &f.quota_utente),
+            field("quota_sanitaria", "Quota SSN/ASST", "text", &f.quota_sanitaria),
+            field("quota_altri", "Quota altri", "text", &f.quota_altri),
+        ],
+        extras: vec![
+            field("fonte", "Linea di finanziamento", "text", &f.fonte),
+            field("struttura", "Struttura (inserimenti)", "text", &f.struttura),
+            field("retta", "Retta giornaliera in euro (inserimenti)", "text", &f.retta),
+            field("valore_voucher", "Valore del voucher in euro", "text", &f.valore_voucher),
+            field("numero_voucher", "Numero di voucher", "text", &f.numero_voucher),
+            field("pasti_settimana", "Pasti alla settimana", "text", &f.pasti_settimana),
+        ],
+    }
+}
+
 /// The form's choices, shared by the new and the correction form.
 pub struct Choices {
     pub kinds: Vec<(&'static str, &'static str)>,
@@ -192,6 +241,7 @@ pub struct ListPage {
     pub case_label: String,
     pub items: Vec<ItemView>,
     pub choices: Choices,
+    pub fields: Fields,
     pub form: InterventionForm,
     pub errors: Vec<FieldError>,
 }
@@ -207,6 +257,7 @@ impl ListPage {
             person_name,
             case_label: case_label(&view.case),
             choices: choices(&view.services),
+            fields: fields(&form, &errors),
             form,
             errors,
         }
@@ -251,6 +302,7 @@ pub struct DetailPage {
     pub item: ItemView,
     pub versions: Vec<(i64, String, String, String, String)>,
     pub choices: Choices,
+    pub fields: Fields,
     pub form: InterventionForm,
     pub errors: Vec<FieldError>,
     /// Which form the errors belong to: correzione, sospensione, ripresa, conclusione.
@@ -339,6 +391,7 @@ async fn detail_page(
             .collect(),
         item,
         choices: choices(&list.services),
+        fields: fields(&form, &errors),
         form,
         errors,
         failed,
@@ -422,6 +475,7 @@ async fn after(
         Ok(()) => Ok(Redirect::to(&format!("{}/interventi/{intervention}", case_base(&ambito.code, person, case))).into_response()),
         Err(errors) => {
             let mut page = detail_page(app, ambito, person, case, intervention, None).await?;
+            page.fields = fields(&page.form, &errors);
             page.errors = errors;
             page.failed = failed;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())

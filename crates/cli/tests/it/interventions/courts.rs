@@ -10,6 +10,10 @@ use ambito_app::cases::interventions::today;
 use ambito_domain::interventions::calendar::{add_days, iso};
 use reqwest::StatusCode;
 
+fn as_refs<'a>(v: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    v.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
 fn days_from_today(n: i64) -> String {
     iso(add_days(today(), n).expect("day"))
 }
@@ -38,7 +42,6 @@ async fn court_orders_deadlines_and_placements_are_recorded_listed_and_kept_from
             ("scadenza_cosa", "Relazione di aggiornamento".to_string()),
         ]
     };
-    let as_refs = |v: &[(&'static str, String)]| v.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>();
     let good = order("123/2026 V.G.", today_iso.clone(), due.clone());
     let res = post(&worker, &page, &page, &as_refs(&good)).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
@@ -102,7 +105,8 @@ async fn court_orders_deadlines_and_placements_are_recorded_listed_and_kept_from
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert!(!res.text().await.expect("body").contains("9/2026"));
     let csrf = ente.csrf("/").await;
-    let mut form = as_refs(&order("10/2026", today_iso.clone(), due.clone()));
+    let refused_order = order("10/2026", today_iso.clone(), due.clone());
+    let mut form = as_refs(&refused_order);
     form.push(("_csrf", &csrf));
     assert_eq!(ente.post(&lucia_page, &form).await.status(), StatusCode::FORBIDDEN);
     assert_eq!(ente.get(&page).await.status(), StatusCode::FORBIDDEN, "not its provider's case at all");

@@ -17,9 +17,9 @@ fn year_2024() -> String {
 }
 
 /// 2025 as the case record below says it: SAD 2 users in care (P1, P2), 2 cases opened (P2,
-/// P5); SEGR 3 contacts.
+/// P4), 1 contact; SEGR 3 contacts.
 fn year_2025_by_hand() -> String {
-    format!("{HEADER}\n2025;Anziani;SAD;Assistenza domiciliare;;2;2;;;;;;;\n2025;Piano di Zona;SEGR;Segretariato sociale;;;;;;3;;;;\n")
+    format!("{HEADER}\n2025;Anziani;SAD;Assistenza domiciliare;;2;2;;;1;;;;\n2025;Piano di Zona;SEGR;Segretariato sociale;;;;;;3;;;;\n")
 }
 
 async fn exec(app: &App, sql: &str) {
@@ -153,7 +153,10 @@ async fn a_report_from_the_case_record_equals_the_same_figures_entered_by_hand()
     let sad = &derived.areas.iter().find(|a| a.name == "Anziani").expect("area").rows[0];
     assert_eq!(sad.figures.measures.0[0], Some(2.into()), "users in care");
     assert_eq!(sad.figures.measures.0[1], Some(2.into()), "new cases");
-    assert_eq!(sad.figures.measures.0[4], None, "SAD's one contact is not a count the record keeps for it: a blank stays blank");
+    assert_eq!(sad.figures.measures.0[4], Some(1.into()), "accessi from contacts");
+    let segr = &derived.areas.iter().find(|a| a.name == "Piano di Zona").expect("area").rows[0];
+    assert_eq!(segr.figures.measures.0[0], None, "no intervention of SEGR ever: a blank, not a zero");
+    assert_eq!(segr.figures.measures.0[4], Some(3.into()), "the 2024 and the voided contact do not count");
     assert!(!sad.change_users.text.is_empty(), "the year-on-year change is computed: {:?}", sad.change_users);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM activity WHERE year = 2025 AND origin = 'cartella'").await, 2);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM import_batch WHERE kind = 'cartella'").await, 1);

@@ -4,10 +4,9 @@
 //! report from the case record equals the same figures entered by hand.
 
 use crate::access::{DEMO_PASSWORD, demo_app, logged_in, person_id};
-use crate::browser::{Browser, csrf_of, location};
-use crate::support::{TestDb, TestServer, new_ambito_with};
+use crate::browser::{Browser, location};
+use crate::support::{TestDb, TestServer};
 use ambito_app::App;
-use ambito_app::access::Actor;
 use ambito_app::access::demo::DEMO_CITIZEN_CF;
 use ambito_domain::ids::{AmbitoId, AmbitoScope};
 use ambito_store as store;
@@ -84,8 +83,8 @@ async fn an_intervention_is_saved_bad_input_changes_nothing_and_foreign_ids_are_
     // Bad input: 422 with the field's message and the values kept, nothing saved.
     for (form, message) in [
         (service_form("999999", "2025-03-01", ""), "servizio sconosciuto"),
-        (service_form(&sad, "2024-01-15", ""), "prima dell&#x27;apertura del caso"),
-        (service_form(&sad, "2025-05-01", "2025-04-01"), "la fine precede l&#x27;inizio"),
+        (service_form(&sad, "2024-01-15", ""), "apertura del caso"),
+        (service_form(&sad, "2025-05-01", "2025-04-01"), "la fine precede"),
         (vec![("tipo", "contributo_economico"), ("servizio", &sad), ("inizio", "2025-03-01"), ("importo", "300"), ("quota_ambito", "100"), ("periodicita", "mensile")], "le quote"),
     ] {
         let res = post(&worker, &list, &list, &form).await;
