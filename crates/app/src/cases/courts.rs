@@ -7,12 +7,12 @@ use crate::access::Actor;
 use crate::{App, AppError, Result};
 use ambito_domain::access::{Perm, PersonDecision, Principal};
 use ambito_domain::ids::{AmbitoScope, CaseId, CourtOrderId, PersonId};
+use ambito_domain::interventions::FieldError;
 use ambito_domain::interventions::calendar::{add_days, day, iso};
 use ambito_domain::interventions::courts::{
-    Court, DeadlineState, OrderForm, OrderKind, PlacementForm, PlacementKind, check_deadline, check_done, check_order,
-    check_placement, deadline_state, may_read_court_material,
+    Court, DeadlineState, OrderForm, OrderKind, PlacementForm, PlacementKind, check_deadline, check_done, check_order, check_placement,
+    deadline_state, may_read_court_material,
 };
-use ambito_domain::interventions::FieldError;
 use ambito_store as store;
 use serde::Serialize;
 
@@ -64,13 +64,12 @@ impl App {
     /// The case for court material: the caller must be allowed to write the record (`perm` is
     /// what the route asked, checked too).
     async fn court_scope(&self, p: &Principal, perm: Perm, ambito: &AmbitoScope, person: PersonId, case: CaseId) -> Result<CaseScope> {
-        let scope = self.case_scope(p, perm, ambito, person, case).await?;
-        let write = self.person_decision(p, Perm::PersonWrite, ambito.id, person).await?;
-        let may_write = matches!(write, PersonDecision::Allow | PersonDecision::AllowBreakGlass);
-        if !may_read_court_material(may_write, p.is_citizen_only()) {
+        // The court rule first: a reader who may not see court material learns nothing, not
+        // even whether the case in the path exists.
+        if !self.may_see_court_material(p, ambito, person).await? {
             return Err(AppError::Forbidden);
         }
-        Ok(scope)
+        self.case_scope(p, perm, ambito, person, case).await
     }
 
     /// May the caller see this person's court material here? For links on other pages.

@@ -55,7 +55,13 @@ impl App {
     /// Writes the year's activity rows of every 'cartella' service from the case record. A service
     /// whose rows of that year were entered by hand (file, grid) is refused, and nothing is
     /// written, unless `replace_hand_entered`. Running it again rewrites the same rows.
-    pub async fn derive_case_figures(&self, actor: &Actor<'_>, ambito_code: &str, year: i32, replace_hand_entered: bool) -> Result<ImportOutcome> {
+    pub async fn derive_case_figures(
+        &self,
+        actor: &Actor<'_>,
+        ambito_code: &str,
+        year: i32,
+        replace_hand_entered: bool,
+    ) -> Result<ImportOutcome> {
         if !(1990..=2100).contains(&year) {
             return Err(AppError::Invalid(format!("anno non valido: {year}")));
         }
@@ -121,8 +127,16 @@ impl App {
                 continue;
             }
             // The budget is not in the case record: the one entered for the year stays.
-            let budget = rows.iter().find(|r| r.service_id == s.service_id && r.period == "Y" && r.comune_code.is_empty()).and_then(|r| r.budget);
-            let rec = store::ActivityRecord { service_id: s.service_id, year: y, period: "Y".into(), comune_code: String::new(), measures: *m, budget };
+            let budget =
+                rows.iter().find(|r| r.service_id == s.service_id && r.period == "Y" && r.comune_code.is_empty()).and_then(|r| r.budget);
+            let rec = store::ActivityRecord {
+                service_id: s.service_id,
+                year: y,
+                period: "Y".into(),
+                comune_code: String::new(),
+                measures: *m,
+                budget,
+            };
             store::upsert_activity(tx, &rec, ORIGIN).await?;
             written += 1;
         }

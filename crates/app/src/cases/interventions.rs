@@ -101,7 +101,13 @@ impl App {
     }
 
     /// The case's interventions with planned against delivered, and the catalogue for the form.
-    pub async fn case_interventions(&self, p: &Principal, ambito: &AmbitoScope, person: PersonId, case: CaseId) -> Result<InterventionsView> {
+    pub async fn case_interventions(
+        &self,
+        p: &Principal,
+        ambito: &AmbitoScope,
+        person: PersonId,
+        case: CaseId,
+    ) -> Result<InterventionsView> {
         let scope = self.case_scope(p, Perm::PersonRead, ambito, person, case).await?;
         let mut conn = self.store.read().await?;
         let rows = store::interventions_of_case(&mut conn, scope.case.id).await?;
@@ -151,7 +157,8 @@ impl App {
         let mut tx = self.store.write_untracked().await?;
         let data = serde_json::to_string(&valid.data).map_err(|e| AppError::Internal(e.to_string()))?;
         let new = new_row(&scope, service_id, &valid, &data, p.user_id, None);
-        let id = store::insert_intervention(&mut tx, &new, None).await?.ok_or_else(|| AppError::Internal("intervento non scritto".into()))?;
+        let id =
+            store::insert_intervention(&mut tx, &new, None).await?.ok_or_else(|| AppError::Internal("intervento non scritto".into()))?;
         self.audit_in(&mut tx, scope.event(p, ambito, &format!("intervento/{id}"), ip)).await?;
         tx.commit().await?;
         Ok(Ok(InterventionId(id)))
@@ -184,7 +191,8 @@ impl App {
             && let (Some(start), Some(first)) = (day(&v.start_on), suspensions.first().and_then(|s| day(&s.from_on)))
             && start > first
         {
-            errors.push(FieldError::new("inizio", format!("l'intervento ha una sospensione dal {}: l'inizio non può seguirla", iso(first))));
+            errors
+                .push(FieldError::new("inizio", format!("l'intervento ha una sospensione dal {}: l'inizio non può seguirla", iso(first))));
         }
         let (service_id, valid) = match checked {
             Ok(v) if errors.is_empty() => v,
@@ -353,7 +361,12 @@ impl App {
         Ok(out)
     }
 
-    async fn check_intervention(&self, scope: &CaseScope, ambito: &AmbitoScope, form: &InterventionForm) -> Result<Checked<(i64, rules::Intervention)>> {
+    async fn check_intervention(
+        &self,
+        scope: &CaseScope,
+        ambito: &AmbitoScope,
+        form: &InterventionForm,
+    ) -> Result<Checked<(i64, rules::Intervention)>> {
         let mut conn = self.store.read().await?;
         let services = store::list_services(&mut conn, ambito.id.get()).await?;
         drop(conn);
@@ -363,7 +376,11 @@ impl App {
         if service.is_none() {
             errors.push(FieldError::new(
                 "servizio",
-                if raw.is_empty() { "scegliere un servizio del catalogo".to_string() } else { format!("servizio sconosciuto «{raw}»: non è nel catalogo dell'Ambito") },
+                if raw.is_empty() {
+                    "scegliere un servizio del catalogo".to_string()
+                } else {
+                    format!("servizio sconosciuto «{raw}»: non è nel catalogo dell'Ambito")
+                },
             ));
         }
         let span = scope.span().ok_or_else(|| AppError::Internal(format!("date del caso {} illeggibili", scope.case.id)))?;
@@ -428,7 +445,12 @@ fn from_row(r: &store::InterventionRow, end_on: Option<String>) -> Result<rules:
         planned_per_month: r.planned_per_month.as_deref().map(str::parse).transpose().map_err(|_| bad("quantità"))?,
         unit: Unit::from_code(&r.unit).ok_or_else(|| bad("unità"))?,
         provider: r.provider.clone(),
-        split: rules::CostSplit { ambito: r.share_ambito_cents, user: r.share_user_cents, health: r.share_health_cents, other: r.share_other_cents },
+        split: rules::CostSplit {
+            ambito: r.share_ambito_cents,
+            user: r.share_user_cents,
+            health: r.share_health_cents,
+            other: r.share_other_cents,
+        },
         amount_cents: r.amount_cents,
         periodicity: r.periodicity.as_deref().and_then(rules::Periodicity::from_code),
         funding_line: r.funding_line.clone(),
@@ -439,7 +461,12 @@ fn from_row(r: &store::InterventionRow, end_on: Option<String>) -> Result<rules:
 
 /// The list entry of one intervention: the person's delivery events of its service in this
 /// Ambito set against its plan.
-fn item(row: store::InterventionRow, suspensions: Vec<store::SuspensionRow>, deliveries: &[store::PersonDeliveryRow], ambito: &str) -> InterventionItem {
+fn item(
+    row: store::InterventionRow,
+    suspensions: Vec<store::SuspensionRow>,
+    deliveries: &[store::PersonDeliveryRow],
+    ambito: &str,
+) -> InterventionItem {
     let spans = spans(&suspensions);
     let unit = Unit::from_code(&row.unit).unwrap_or(Unit::Ore);
     let events: Vec<(Day, Decimal)> = deliveries

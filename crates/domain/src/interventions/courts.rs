@@ -140,14 +140,9 @@ pub fn check_order(f: &OrderForm, today: Day) -> Result<Order, Vec<FieldError>> 
         }
     }
     match (court, issued, kind) {
-        (Some(court), Some(issued), Some(kind)) if errors.is_empty() => Ok(Order {
-            court,
-            number: number.to_string(),
-            issued_on: iso(issued),
-            kind,
-            orders: orders.to_string(),
-            deadline,
-        }),
+        (Some(court), Some(issued), Some(kind)) if errors.is_empty() => {
+            Ok(Order { court, number: number.to_string(), issued_on: iso(issued), kind, orders: orders.to_string(), deadline })
+        }
         _ => Err(errors),
     }
 }

@@ -287,7 +287,10 @@ fn optional_text(raw: &str) -> Option<String> {
 /// not more than [`FUTURE_WINDOW_DAYS`] ahead.
 pub fn check_dates(start: Day, end: Option<Day>, case: &CaseSpan, errors: &mut Vec<FieldError>) {
     if start < case.opened_on {
-        errors.push(FieldError::new("inizio", format!("l'intervento non può iniziare prima dell'apertura del caso ({})", iso(case.opened_on))));
+        errors.push(FieldError::new(
+            "inizio",
+            format!("l'intervento non può iniziare prima dell'apertura del caso ({})", iso(case.opened_on)),
+        ));
     }
     if let Some(closed) = case.closed_on {
         if start > closed {
@@ -394,7 +397,10 @@ pub fn check(form: &InterventionForm, case: &CaseSpan) -> Result<Intervention, V
                         (None, _) => errors.push(FieldError::new("numero_voucher", "importo complessivo fuori misura")),
                         (Some(t), Some(a)) if t != a => errors.push(FieldError::new(
                             "importo",
-                            format!("l'importo deve essere valore × numero dei voucher ({})", crate::format::it_euro(crate::fixed::money_from_units(t))),
+                            format!(
+                                "l'importo deve essere valore × numero dei voucher ({})",
+                                crate::format::it_euro(crate::fixed::money_from_units(t))
+                            ),
                         )),
                         (Some(t), _) => amount = Some(t),
                     }

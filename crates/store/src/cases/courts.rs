@@ -71,7 +71,14 @@ crate::from_row! {
     }
 }
 
-pub async fn add_court_deadline(conn: &mut AnyConnection, order_id: i64, case_id: i64, due_on: &str, what: &str, user_id: Option<i64>) -> Result<i64> {
+pub async fn add_court_deadline(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    case_id: i64,
+    due_on: &str,
+    what: &str,
+    user_id: Option<i64>,
+) -> Result<i64> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO court_deadline (court_order_id, case_id, due_on, what, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )

@@ -72,7 +72,11 @@ pub struct NewIntervention<'a> {
 /// Writes a version. With `previous` (a current version), the new one continues its series and
 /// the old one is marked superseded; `None` back means `previous` was corrected meanwhile by
 /// someone else, and the caller must roll back.
-pub async fn insert_intervention(conn: &mut AnyConnection, n: &NewIntervention<'_>, previous: Option<&InterventionRow>) -> Result<Option<i64>> {
+pub async fn insert_intervention(
+    conn: &mut AnyConnection,
+    n: &NewIntervention<'_>,
+    previous: Option<&InterventionRow>,
+) -> Result<Option<i64>> {
     let (series, version, supersedes) = match previous {
         Some(p) => (Some(p.series_id), p.version + 1, Some(p.id)),
         None => (None, 1, None),
@@ -132,9 +136,7 @@ pub async fn interventions_of_case(conn: &mut AnyConnection, case_id: i64) -> Re
 
 /// The current version of a series.
 pub async fn current_intervention(conn: &mut AnyConnection, series_id: i64) -> Result<Option<InterventionRow>> {
-    let sql = format!(
-        "SELECT {COLUMNS} {FROM} WHERE COALESCE(i.series_id, i.id) = $1 AND i.superseded_by IS NULL AND i.voided_at IS NULL"
-    );
+    let sql = format!("SELECT {COLUMNS} {FROM} WHERE COALESCE(i.series_id, i.id) = $1 AND i.superseded_by IS NULL AND i.voided_at IS NULL");
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(series_id).fetch_optional(&mut *conn).await?)
 }
 
@@ -184,15 +186,13 @@ pub async fn add_suspension(conn: &mut AnyConnection, series_id: i64, from_on: &
 
 /// Fills the resumption day of an open suspension, once: false when it was no longer open.
 pub async fn resume_suspension(conn: &mut AnyConnection, suspension_id: i64, to_on: &str, user_id: i64) -> Result<bool> {
-    let n = sqlx::query(
-        "UPDATE intervention_suspension SET to_on = $1, resumed_by = $2, resumed_at = $3 WHERE id = $4 AND to_on IS NULL",
-    )
-    .bind(to_on)
-    .bind(user_id)
-    .bind(now_text())
-    .bind(suspension_id)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
+    let n = sqlx::query("UPDATE intervention_suspension SET to_on = $1, resumed_by = $2, resumed_at = $3 WHERE id = $4 AND to_on IS NULL")
+        .bind(to_on)
+        .bind(user_id)
+        .bind(now_text())
+        .bind(suspension_id)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
     Ok(n == 1)
 }

@@ -123,7 +123,11 @@ async fn page(app: &App, ambito: &AmbitoScope, person: PersonId, case: CaseId) -
     Ok(CourtPage::new(ambito, person, &view))
 }
 
-async fn show(State(app): State<App>, Tenant(ambito): Tenant, Path((_, person, case)): Path<(String, PersonId, CaseId)>) -> WebResult<CourtPage> {
+async fn show(
+    State(app): State<App>,
+    Tenant(ambito): Tenant,
+    Path((_, person, case)): Path<(String, PersonId, CaseId)>,
+) -> WebResult<CourtPage> {
     page(&app, &ambito, person, case).await
 }
 
@@ -165,7 +169,14 @@ struct DeadlineForm {
     inviata_il: String,
 }
 
-async fn rerender(app: &App, ambito: &AmbitoScope, person: PersonId, case: CaseId, errors: Vec<FieldError>, failed: &'static str) -> WebResult<Response> {
+async fn rerender(
+    app: &App,
+    ambito: &AmbitoScope,
+    person: PersonId,
+    case: CaseId,
+    errors: Vec<FieldError>,
+    failed: &'static str,
+) -> WebResult<Response> {
     let mut page = page(app, ambito, person, case).await?;
     page.errors = errors;
     page.failed = failed;

@@ -515,7 +515,6 @@ async fn end(
 ) -> WebResult<Response> {
     let caller = access::current();
     let p = caller.user().ok_or(WebError::Forbidden)?;
-    let outcome =
-        app.end_intervention(p, &ambito, person, case, intervention, &f.fine, &f.motivo, caller.ip.as_deref()).await?.map(|_| ());
+    let outcome = app.end_intervention(p, &ambito, person, case, intervention, &f.fine, &f.motivo, caller.ip.as_deref()).await?.map(|_| ());
     after(&app, &ambito, (person, case, intervention), outcome, "conclusione").await
 }

@@ -77,9 +77,21 @@ async fn court_orders_deadlines_and_placements_are_recorded_listed_and_kept_from
     )
     .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let res = post(&worker, &page, &format!("{page}/collocamento"), &[("tipo", "affido_familiare"), ("luogo", "Famiglia"), ("inizio", "2020-01-01")]).await;
+    let res = post(
+        &worker,
+        &page,
+        &format!("{page}/collocamento"),
+        &[("tipo", "affido_familiare"), ("luogo", "Famiglia"), ("inizio", "2020-01-01")],
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "before the case opened");
-    let res = post(&worker, &page, &format!("{page}/scadenza"), &[("provvedimento", &order_id), ("scadenza", &days_from_today(90)), ("scadenza_cosa", "Relazione finale")]).await;
+    let res = post(
+        &worker,
+        &page,
+        &format!("{page}/scadenza"),
+        &[("provvedimento", &order_id), ("scadenza", &days_from_today(90)), ("scadenza_cosa", "Relazione finale")],
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let first = count(&app, "SELECT MIN(id) FROM court_deadline").await.to_string();
     let res = post(&worker, &page, &format!("{page}/inviata"), &[("id", &first), ("inviata_il", &days_from_today(1))]).await;

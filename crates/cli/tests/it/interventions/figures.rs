@@ -69,7 +69,8 @@ async fn case_record(app: &App) -> i64 {
     }
     let open = |i: usize, on: &'static str| (persons[i], on);
     let mut case_ids = Vec::new();
-    for (person, on) in [open(0, "2024-05-01"), open(1, "2025-02-01"), open(2, "2024-01-10"), open(3, "2025-01-01"), open(4, "2000-01-01")] {
+    for (person, on) in [open(0, "2024-05-01"), open(1, "2025-02-01"), open(2, "2024-01-10"), open(3, "2025-01-01"), open(4, "2000-01-01")]
+    {
         case_ids.push(store::open_case(&mut tx, person, ambito, Some("SAD"), None, on).await.expect("case"));
     }
     store::close_case(&mut tx, case_ids[4], "2001-06-30").await.expect("close");
@@ -79,7 +80,8 @@ async fn case_record(app: &App) -> i64 {
     store::insert_intervention(&mut tx, &intervention(case_ids[1], sad, "2025-03-01", Some("2025-05-31")), None).await.expect("i");
     store::insert_intervention(&mut tx, &intervention(case_ids[1], sad, "2025-07-01", None), None).await.expect("i");
     store::insert_intervention(&mut tx, &intervention(case_ids[2], sad, "2024-01-10", Some("2024-12-31")), None).await.expect("i");
-    let first = store::insert_intervention(&mut tx, &intervention(case_ids[3], sad, "2025-01-01", None), None).await.expect("i").expect("id");
+    let first =
+        store::insert_intervention(&mut tx, &intervention(case_ids[3], sad, "2025-01-01", None), None).await.expect("i").expect("id");
     let current = store::current_intervention(&mut tx, first).await.expect("row").expect("current");
     store::insert_intervention(&mut tx, &intervention(case_ids[3], sad, "2026-01-10", None), Some(&current)).await.expect("i").expect("v2");
     // P5: a closed case of 2000 with an intervention, a suspension and court material.
@@ -111,9 +113,14 @@ async fn case_record(app: &App) -> i64 {
     store::add_placement(&mut tx, &placement).await.expect("placement");
     tx.commit().await.expect("commit");
     // Contacts: three of 2025 for SEGR, one of 2024, one voided, one for another service.
-    for (on, service, voided) in
-        [("2025-01-10", segr, "NULL"), ("2025-06-10", segr, "NULL"), ("2025-12-31", segr, "NULL"), ("2024-12-31", segr, "NULL"), ("2025-03-03", segr, "'2025-03-04'"), ("2025-03-03", sad, "NULL")]
-    {
+    for (on, service, voided) in [
+        ("2025-01-10", segr, "NULL"),
+        ("2025-06-10", segr, "NULL"),
+        ("2025-12-31", segr, "NULL"),
+        ("2024-12-31", segr, "NULL"),
+        ("2025-03-03", segr, "'2025-03-04'"),
+        ("2025-03-03", sad, "NULL"),
+    ] {
         exec(
             app,
             &format!(
@@ -187,14 +194,19 @@ async fn hand_entered_figures_are_not_overwritten_and_the_purge_removes_the_case
     let report = app.annual_report_uncached("PROVA", 2025).await.expect("report");
     assert_eq!(report.areas[0].rows[0].figures.measures.0[0], Some(2.into()), "replaced on request");
     // The purge: the person whose only case closed in 2001 loses every row of this slice.
-    let case_rows = |table: &str| format!("SELECT COUNT(*) FROM {table} WHERE case_id IN (SELECT id FROM care_case WHERE person_id = {old})");
+    let case_rows =
+        |table: &str| format!("SELECT COUNT(*) FROM {table} WHERE case_id IN (SELECT id FROM care_case WHERE person_id = {old})");
     assert_eq!(count(&app, &case_rows("intervention")).await, 1);
     let others = count(&app, "SELECT COUNT(*) FROM intervention").await - 1;
     let today = time::OffsetDateTime::now_utc().date();
     let purge = app.purge_expired(None, 10, today, true).await.expect("purge");
     assert_eq!(purge.persons, vec![old]);
     for table in ["intervention", "court_order", "court_deadline", "placement"] {
-        assert_eq!(count(&app, &format!("SELECT COUNT(*) FROM {table}")).await, if table == "intervention" { others } else { 0 }, "{table}");
+        assert_eq!(
+            count(&app, &format!("SELECT COUNT(*) FROM {table}")).await,
+            if table == "intervention" { others } else { 0 },
+            "{table}"
+        );
     }
     assert_eq!(count(&app, "SELECT COUNT(*) FROM intervention_suspension").await, 0);
     assert_eq!(count(&app, &format!("SELECT COUNT(*) FROM person WHERE id = {old}")).await, 0);

@@ -30,7 +30,8 @@ async fn cases(app: &App, person: i64) -> Vec<(i64, String)> {
 }
 
 async fn service_id(app: &App, ambito: &str, code: &str) -> i64 {
-    count(app, &format!("SELECT s.id FROM service s JOIN ambito a ON a.id = s.ambito_id WHERE a.code = '{ambito}' AND s.code = '{code}'")).await
+    count(app, &format!("SELECT s.id FROM service s JOIN ambito a ON a.id = s.ambito_id WHERE a.code = '{ambito}' AND s.code = '{code}'"))
+        .await
 }
 
 async fn scope(app: &App, code: &str) -> AmbitoScope {
@@ -85,7 +86,17 @@ async fn an_intervention_is_saved_bad_input_changes_nothing_and_foreign_ids_are_
         (service_form("999999", "2025-03-01", ""), "servizio sconosciuto"),
         (service_form(&sad, "2024-01-15", ""), "apertura del caso"),
         (service_form(&sad, "2025-05-01", "2025-04-01"), "la fine precede"),
-        (vec![("tipo", "contributo_economico"), ("servizio", &sad), ("inizio", "2025-03-01"), ("importo", "300"), ("quota_ambito", "100"), ("periodicita", "mensile")], "le quote"),
+        (
+            vec![
+                ("tipo", "contributo_economico"),
+                ("servizio", &sad),
+                ("inizio", "2025-03-01"),
+                ("importo", "300"),
+                ("quota_ambito", "100"),
+                ("periodicita", "mensile"),
+            ],
+            "le quote",
+        ),
     ] {
         let res = post(&worker, &list, &list, &form).await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -97,7 +108,10 @@ async fn an_intervention_is_saved_bad_input_changes_nothing_and_foreign_ids_are_
     // Another person's case under Mario's URL, Mario's intervention under another case, a case
     // of another Ambito: not found, nothing changed.
     let id = detail.rsplit('/').next().expect("id").to_string();
-    assert_eq!(worker.get(&format!("/ambiti/ALTO_SEBINO/persone/{mario}/casi/{lucia_case}/interventi")).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        worker.get(&format!("/ambiti/ALTO_SEBINO/persone/{mario}/casi/{lucia_case}/interventi")).await.status(),
+        StatusCode::NOT_FOUND
+    );
     let boss = logged_in(&server.base, "alto.responsabile").await;
     let foreign = format!("/ambiti/ALTO_SEBINO/persone/{lucia}/casi/{lucia_case}/interventi/{id}");
     assert_eq!(boss.get(&foreign).await.status(), StatusCode::NOT_FOUND);
@@ -161,7 +175,10 @@ async fn suspension_resumption_correction_and_deliveries_against_the_plan() {
     let res = post(&worker, &list, &list, &service_form(&sad, "2025-03-01", "2025-05-31")).await;
     let detail = location(&res);
     let row = |m: &str, planned: &str, delivered: &str, diff: &str| {
-        format!("<th scope=\"row\">{m}</th><td class=\"text-end\">{planned}</td><td class=\"text-end\">{delivered}</td><td class=\"text-end{}\">{diff}</td>", if diff.starts_with('-') { " text-danger" } else { "" })
+        format!(
+            "<th scope=\"row\">{m}</th><td class=\"text-end\">{planned}</td><td class=\"text-end\">{delivered}</td><td class=\"text-end{}\">{diff}</td>",
+            if diff.starts_with('-') { " text-danger" } else { "" }
+        )
     };
     let page = worker.get(&detail).await.text().await.expect("body");
     assert!(page.contains(&row("2025-03", "10", "4,5", "-5,5")), "{page}");
@@ -205,10 +222,8 @@ async fn suspension_resumption_correction_and_deliveries_against_the_plan() {
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "an end before the start");
     let alto = scope(&app, "ALTO_SEBINO").await;
     let p = principal(&app, "alto.assistente").await;
-    let view = app
-        .case_interventions(&p, &alto, ambito_domain::ids::PersonId(mario), ambito_domain::ids::CaseId(case))
-        .await
-        .expect("view");
+    let view =
+        app.case_interventions(&p, &alto, ambito_domain::ids::PersonId(mario), ambito_domain::ids::CaseId(case)).await.expect("view");
     assert_eq!(view.items.len(), 1);
     assert_eq!(view.items[0].row.end_on.as_deref(), Some("2025-04-30"));
     assert_eq!(view.items[0].row.version, 3);
