@@ -15,11 +15,14 @@ const year = new Date().getUTCFullYear();
 const month = String(new Date().getUTCMonth() + 1).padStart(2, '0');
 const today = new Date().toISOString().slice(0, 10);
 const firstOfMonth = `${year}-${month}-01`;
+// The first of the previous month, in the same year (the delivery file covers one year).
+const prev = new Date(Date.UTC(year, Math.max(new Date().getUTCMonth() - 1, 0), 1)).toISOString().slice(0, 7);
+const firstOfPrev = `${prev}-01`;
 const in20days = new Date(Date.now() + 20 * 86400000).toISOString().slice(0, 10);
 
 function deliveries() {
   return ['data;codice_servizio;comune_istat;codice_persona;ore;visita_domiciliare;ente_erogatore',
-    `${firstOfMonth};SAD;016086;DEMO-P001;2,5;si;COOP_SEBINO`,
+    `${firstOfPrev};SAD;016086;DEMO-P001;2,5;si;COOP_SEBINO`,
     `${firstOfMonth};SAD;016086;DEMO-P001;1,5;si;COOP_SEBINO`].join('\n') + '\n';
 }
 
@@ -45,7 +48,8 @@ test('an intervention shows the deliveries against its plan, and a court order s
 
   // A bad start (before the case opened) is refused field by field, the values kept.
   await page.selectOption('#tipo', 'servizio');
-  await page.selectOption('#servizio', { label: /^SAD · / });
+  const sad = await page.locator('#servizio option', { hasText: /^SAD · / }).first().getAttribute('value');
+  await page.selectOption('#servizio', sad);
   await page.fill('#inizio', '2020-01-01');
   await page.fill('#quantita_mese', '10');
   await Promise.all([page.waitForNavigation(), page.click('#salva-intervento')]);
@@ -53,14 +57,16 @@ test('an intervention shows the deliveries against its plan, and a court order s
   assert.equal(await page.inputValue('#quantita_mese'), '10');
   await assertAccessible(page, 'intervento rifiutato');
 
-  await page.fill('#inizio', firstOfMonth);
+  await page.fill('#inizio', firstOfPrev);
   await page.fill('#ente', 'COOP_SEBINO');
   await Promise.all([page.waitForNavigation(), page.click('#salva-intervento')]);
   assert.match(page.url(), /\/interventi\/\d+$/);
   const table = page.locator('table[data-testid^="previsto-erogato"]');
   const row = await table.locator(`tr:has(th:text-is("${year}-${month}"))`).innerText();
   const cells = row.split('\t').map((c) => c.trim());
-  assert.equal(cells[2], '4', `delivered hours this month: ${row}`);
+  assert.equal(cells[2], '1,5', `delivered hours this month: ${row}`);
+  const before = await table.locator(`tr:has(th:text-is("${prev}"))`).innerText();
+  assert.equal(before.split('\t').map((c) => c.trim())[2], '2,5', `delivered hours last month: ${before}`);
   assert.ok(cells[1] !== '', 'a plan is shown');
   await assertAccessible(page, 'intervento');
 
