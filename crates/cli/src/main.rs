@@ -1,6 +1,7 @@
 //! `ambito`: the one binary. Thin: it parses arguments, calls the application services and prints.
 
 mod access_cmd;
+mod cases_cmd;
 mod progress;
 mod timing;
 
@@ -92,6 +93,9 @@ enum Command {
     /// Personal data: right-of-access export and retention purge.
     #[command(subcommand)]
     Person(access_cmd::PersonCmd),
+    /// The social case record (figures derived from it).
+    #[command(subcommand)]
+    Cases(cases_cmd::CasesCmd),
     /// Likert questionnaires.
     #[command(subcommand)]
     Questionnaire(QuestionnaireCmd),
@@ -454,6 +458,7 @@ async fn dispatch(app: &App, cli: Cli, bar: &Bar, open_seconds: f64) -> anyhow::
         Command::Token(cmd) => return access_cmd::token(app, cmd).await,
         Command::Audit(cmd) => return access_cmd::audit(app, cmd).await,
         Command::Person(cmd) => return access_cmd::person(app, cmd).await,
+        Command::Cases(cmd) => return cases_cmd::cases(app, cmd).await,
         Command::Report(ReportCmd::Plan { ambito, plan, format, output }) => {
             let doc = app.plan_document(&ambito, &plan, ambito_app::plan::Figures::All).await?;
             let bytes = match format {

@@ -17,6 +17,7 @@ pub mod fixed;
 pub mod format;
 pub mod ids;
 pub mod indicator;
+pub mod interventions;
 pub mod jobs;
 pub mod likert;
 pub mod measures;

@@ -100,3 +100,6 @@ impl App {
 }
 pub mod assessment;
 pub mod project;
+pub mod courts;
+pub mod figures;
+pub mod interventions;

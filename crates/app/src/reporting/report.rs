@@ -109,9 +109,16 @@ async fn figures(conn: &mut AnyConnection, ambito_id: i64, year: i64, code_of: &
         out.insert(code.clone(), Figures { measures: agg.measures, budget: agg.budget, ..Figures::default() });
     }
     // Where providers report every delivery, people, hours and visits come from the events:
-    // people are distinct persons, exact.
+    // people are distinct persons, exact. A service whose figures come from the case record
+    // keeps them (its users in care are the persons with an intervention, not those served).
+    let from_cases: std::collections::HashSet<i64> = store::service_sources(conn, ambito_id)
+        .await?
+        .into_iter()
+        .filter(|s| s.figures_source == crate::cases::figures::ORIGIN)
+        .map(|s| s.service_id)
+        .collect();
     for d in store::delivery_figures(conn, ambito_id, year, "Y").await? {
-        let Some(code) = code_of.get(&d.service_id) else { continue };
+        let Some(code) = code_of.get(&d.service_id).filter(|_| !from_cases.contains(&d.service_id)) else { continue };
         let fig = out.entry(code.clone()).or_default();
         fig.measures.set(Measure::Utenti, Some(Decimal::from(d.persons)));
         fig.measures.set(Measure::Ore, Some(d.hours));

@@ -19,6 +19,7 @@ mod documents;
 mod hardening;
 mod http;
 mod imports;
+mod interventions;
 mod isolation;
 mod jobs;
 mod layering;

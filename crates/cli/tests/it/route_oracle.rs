@@ -118,6 +118,21 @@ pub fn intended() -> Vec<(Method, &'static str, Policy)> {
         (M::POST, "/ambiti/{code}/trasferimenti/{transfer}", Ambito(&[Perm::PersonWrite])),
         (M::GET, "/area-personale/documenti/{document}", OwnData),
         (M::POST, "/area-personale/richieste/{request}", OwnData),
+        // Process D and the courts (issue 15): the application also checks that the case and
+        // the intervention in the path are the person's in this Ambito, and keeps court material
+        // from readers who may not write the record (ente gestore, valutatore, citizen).
+        (M::GET, "/ambiti/{code}/persone/{person}/casi/{case}/interventi", Person(Perm::PersonRead)),
+        (M::POST, "/ambiti/{code}/persone/{person}/casi/{case}/interventi", Person(Perm::PersonWrite)),
+        (M::GET, "/ambiti/{code}/persone/{person}/casi/{case}/interventi/{intervention}", Person(Perm::PersonRead)),
+        (M::POST, "/ambiti/{code}/persone/{person}/casi/{case}/interventi/{intervention}", Person(Perm::PersonWrite)),
+        (M::POST, "/ambiti/{code}/persone/{person}/casi/{case}/interventi/{intervention}/sospensione", Person(Perm::PersonWrite)),
+        (M::POST, "/ambiti/{code}/persone/{person}/casi/{case}/interventi/{intervention}/ripresa", Person(Perm::PersonWrite)),
+        (M::POST, "/ambiti/{code}/persone/{person}/casi/{case}/interventi/{intervention}/conclusione", Person(Perm::PersonWrite)),
+        (M::GET, "/ambiti/{code}/persone/{person}/casi/{case}/tribunale", Person(Perm::PersonRead)),
+        (M::POST, "/ambiti/{code}/persone/{person}/casi/{case}/tribunale", Person(Perm::PersonWrite)),
+        (M::POST, "/ambiti/{code}/persone/{person}/casi/{case}/tribunale/scadenza", Person(Perm::PersonWrite)),
+        (M::POST, "/ambiti/{code}/persone/{person}/casi/{case}/tribunale/inviata", Person(Perm::PersonWrite)),
+        (M::POST, "/ambiti/{code}/persone/{person}/casi/{case}/tribunale/collocamento", Person(Perm::PersonWrite)),
         (M::GET, "/area-personale", OwnData),
         (M::GET, "/area-personale/dati.json", OwnData),
         (M::GET, "/area-personale/dati.pdf", OwnData),

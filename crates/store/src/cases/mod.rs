@@ -2,8 +2,11 @@
 //! the diary and the one-box search. Nothing here deletes: dated records are voided.
 
 pub mod assessment;
+pub mod courts;
 pub mod documents;
+pub mod figures;
 mod flow;
+pub mod interventions;
 mod intake;
 pub mod project;
 mod registry;
@@ -11,9 +14,12 @@ mod search;
 pub mod transfer;
 
 pub use assessment::*;
+pub use courts::*;
 pub use documents::*;
+pub use figures::*;
 pub use flow::*;
 pub use intake::*;
+pub use interventions::*;
 pub use project::*;
 pub use registry::*;
 pub use search::*;

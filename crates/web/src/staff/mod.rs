@@ -8,6 +8,8 @@ pub(crate) mod cases;
 pub(crate) mod cases_assessment;
 pub(crate) mod cases_project;
 pub(crate) mod documents;
+pub(crate) mod cases_courts;
+pub(crate) mod cases_interventions;
 pub(crate) mod jobs;
 pub(crate) mod persons;
 pub(crate) mod plan;
@@ -29,4 +31,6 @@ pub fn routes() -> Routes {
         .merge(jobs::routes())
         .merge(questionnaire::routes())
         .merge(plan::routes())
+        .merge(cases_interventions::routes())
+        .merge(cases_courts::routes())
 }
