@@ -221,6 +221,113 @@ impl AsRef<str> for CodiceFiscale {
     }
 }
 
+impl Sex {
+    /// `M` or `F`, any case, surrounding blanks ignored.
+    pub fn parse(text: &str) -> Option<Sex> {
+        match text.trim() {
+            "M" | "m" => Some(Sex::M),
+            "F" | "f" => Some(Sex::F),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Sex::M => "M",
+            Sex::F => "F",
+        }
+    }
+}
+
+/// What a codice fiscale encodes that contradicts the data declared with it.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum Mismatch {
+    /// The encoded day, month and two-digit year, as `GG/MM/AA`.
+    #[error("il codice fiscale indica la nascita il {0}, diversa dalla data di nascita dichiarata")]
+    BirthDate(String),
+    #[error("il codice fiscale indica il sesso {}, diverso da quello dichiarato", .0.code())]
+    Sex(Sex),
+}
+
+impl CodiceFiscale {
+    /// Whether the code encodes this birth day (the year by its last two digits: the century
+    /// is not in the code). Omocodia letters are decoded first.
+    pub fn encodes_birth(&self, year: i32, month: u8, day: u8) -> bool {
+        i32::from(self.birth_year_two_digits()) == year.rem_euclid(100) && self.birth_month() == month && self.birth_day() == day
+    }
+
+    /// Every contradiction between the code and a declared birth day and sex (`None`: not
+    /// declared, nothing to contradict).
+    pub fn mismatches(&self, birth: (i32, u8, u8), sex: Option<Sex>) -> Vec<Mismatch> {
+        let mut out = Vec::new();
+        if !self.encodes_birth(birth.0, birth.1, birth.2) {
+            out.push(Mismatch::BirthDate(format!(
+                "{:02}/{:02}/{:02}",
+                self.birth_day(),
+                self.birth_month(),
+                self.birth_year_two_digits()
+            )));
+        }
+        if let Some(s) = sex
+            && s != self.sex()
+        {
+            out.push(Mismatch::Sex(self.sex()));
+        }
+        out
+    }
+
+    /// The code a person with these data gets (no omocodia): surname and name letters by the
+    /// rule of DM 23/12/1976 (consonants first, then vowels, then `X`; a name with four or more
+    /// consonants takes the first, third and fourth), accents folded. `None` when the day does
+    /// not exist or `belfiore` is not a letter and three digits.
+    pub fn compose(cognome: &str, nome: &str, birth: (i32, u8, u8), sex: Sex, belfiore: &str) -> Option<CodiceFiscale> {
+        let (year, month, day) = birth;
+        if !crate::registry_codes::is_belfiore(belfiore) || !(1..=12).contains(&month) || day == 0 || day > days_in_month(month) {
+            return None;
+        }
+        let mut code = String::with_capacity(LENGTH);
+        code.push_str(&name_letters(cognome, false));
+        code.push_str(&name_letters(nome, true));
+        code.push_str(&format!("{:02}", year.rem_euclid(100)));
+        code.push(MONTH_LETTERS[usize::from(month - 1)] as char);
+        code.push_str(&format!("{:02}", if sex == Sex::F { day + 40 } else { day }));
+        code.push_str(&belfiore.to_ascii_uppercase());
+        let check = check_char(&code)?;
+        code.push(check);
+        CodiceFiscale::parse(&code).ok()
+    }
+}
+
+/// The three letters of a surname (`first_name` false) or a name.
+fn name_letters(text: &str, first_name: bool) -> String {
+    let letters: Vec<char> = text.chars().filter_map(fold_letter).collect();
+    let is_vowel = |c: &char| matches!(c, 'A' | 'E' | 'I' | 'O' | 'U');
+    let consonants: Vec<char> = letters.iter().copied().filter(|c| !is_vowel(c)).collect();
+    let vowels = letters.iter().copied().filter(is_vowel);
+    let picked: Vec<char> = if first_name && consonants.len() >= 4 {
+        vec![consonants[0], consonants[2], consonants[3]]
+    } else {
+        consonants.iter().copied().chain(vowels).chain(std::iter::repeat('X')).take(3).collect()
+    };
+    picked.into_iter().collect()
+}
+
+/// An upper-case ASCII letter for a letter of a name (accents dropped); `None` for the rest.
+fn fold_letter(c: char) -> Option<char> {
+    let base = match c {
+        'à' | 'á' | 'â' | 'ä' | 'À' | 'Á' | 'Â' | 'Ä' => 'A',
+        'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' | 'Ê' | 'Ë' => 'E',
+        'ì' | 'í' | 'î' | 'ï' | 'Ì' | 'Í' | 'Î' | 'Ï' => 'I',
+        'ò' | 'ó' | 'ô' | 'ö' | 'Ò' | 'Ó' | 'Ô' | 'Ö' => 'O',
+        'ù' | 'ú' | 'û' | 'ü' | 'Ù' | 'Ú' | 'Û' | 'Ü' => 'U',
+        'ç' | 'Ç' => 'C',
+        'ñ' | 'Ñ' => 'N',
+        c if c.is_ascii_alphabetic() => c.to_ascii_uppercase(),
+        _ => return None,
+    };
+    Some(base)
+}
+
 /// The check character for the first 15 characters of a code (lower case is accepted).
 /// `None` if `first15` is not exactly 15 ASCII letters or digits. No other structural check
 /// is made, so omocodia letters are simply letters here, as in the official algorithm.
@@ -507,5 +614,43 @@ mod tests {
         let bad: StringDeserializer<DeError> = "RSSMRA85T10A562X".to_owned().into_deserializer();
         let message = CodiceFiscale::deserialize(bad).unwrap_err().to_string();
         assert!(message.contains("carattere di controllo"), "{message}");
+    }
+
+    #[test]
+    fn mismatches_with_declared_birth_and_sex() {
+        let cf = ok(MARIO);
+        assert!(cf.mismatches((1985, 12, 10), Some(Sex::M)).is_empty());
+        assert!(cf.mismatches((1885, 12, 10), None).is_empty(), "the century is not encoded");
+        assert_eq!(cf.mismatches((1985, 12, 11), Some(Sex::M)), vec![Mismatch::BirthDate("10/12/85".into())]);
+        assert_eq!(
+            cf.mismatches((1986, 12, 10), Some(Sex::F)),
+            vec![Mismatch::BirthDate("10/12/85".into()), Mismatch::Sex(Sex::M)]
+        );
+        // An omocode is decoded before comparing.
+        assert!(ok("RSSMRAURTMLARSNL").mismatches((1985, 12, 10), Some(Sex::M)).is_empty());
+        assert_eq!(
+            Mismatch::Sex(Sex::M).to_string(),
+            "il codice fiscale indica il sesso M, diverso da quello dichiarato"
+        );
+    }
+
+    #[test]
+    fn sex_parse() {
+        assert_eq!(Sex::parse(" f "), Some(Sex::F));
+        assert_eq!(Sex::parse("M"), Some(Sex::M));
+        assert_eq!(Sex::parse("X"), None);
+        assert_eq!(Sex::parse(""), None);
+    }
+
+    #[test]
+    fn compose_follows_the_rule() {
+        assert_eq!(CodiceFiscale::compose("Rossi", "Mario", (1985, 12, 10), Sex::M, "A562").unwrap().as_str(), MARIO);
+        assert_eq!(CodiceFiscale::compose("Bianco", "Laura", (1990, 5, 5), Sex::F, "F205").unwrap().as_str(), "BNCLRA90E45F205D");
+        // Four consonants in the name: first, third and fourth (Gianfranco: G N F R -> G F R).
+        let cf = CodiceFiscale::compose("Fò", "Gianfranco", (1950, 1, 2), Sex::M, "H501").unwrap();
+        assert_eq!(&cf.as_str()[..6], "FOXGFR");
+        assert!(cf.mismatches((1950, 1, 2), Some(Sex::M)).is_empty());
+        assert_eq!(CodiceFiscale::compose("Rossi", "Mario", (1985, 2, 30), Sex::M, "A562"), None);
+        assert_eq!(CodiceFiscale::compose("Rossi", "Mario", (1985, 2, 3), Sex::M, "A56"), None);
     }
 }

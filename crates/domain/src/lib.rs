@@ -20,6 +20,7 @@ pub mod likert;
 pub mod measures;
 pub mod number;
 pub mod plan;
+pub mod registry_codes;
 pub mod report;
 pub mod rollup;
 pub mod suppression;
