@@ -14,3 +14,7 @@ pub struct TimelineItem {
     pub title: String,
     pub href: Option<String>,
 }
+
+pub mod import_cases;
+pub mod import_persons;
+pub mod import_rows;

@@ -15,6 +15,7 @@ mod crash;
 mod deliveries;
 mod hardening;
 mod http;
+mod import_persons;
 mod imports;
 mod isolation;
 mod jobs;
