@@ -160,7 +160,10 @@ def one_backend(args, backend: str, binary: Path, data: Path, first: str, qs, wo
     env = dict(os.environ, LANG="C", LC_ALL="C", NO_COLOR="1")
     amb = lambda *a: ambito_cmd(binary, database, *a)  # noqa: E731
     try:
+        # The first Ambito's catalogue (the case's service) needs its territory, population and targets.
         for what, argv in [("migrate", amb("migrate")), ("import territory", amb("import", "territory", data / "territory.csv")),
+                           ("import population", amb("import", "population", data / "population-2025.csv", "--year", 2025)),
+                           ("import targets", amb("import", "targets", data / "targets.csv")),
                            ("import activity", amb("import", "activity", data / first / "activity-2025.csv", "--ambito", first))]:
             check_ok(run_child(argv, env=env), f"ambito {what}")
         print(f"  [{backend}] import persons ({args.persons} rows)...", flush=True)
@@ -215,8 +218,12 @@ def one_backend(args, backend: str, binary: Path, data: Path, first: str, qs, wo
                     raise BenchError(f"POST note answered {s}: {body[:300]!r}")
             out["notes"] = {"count": args.notes, "seconds": round(time.perf_counter() - t0, 3)}
             # The one-box search (`?q=`) when this build has it, else the search by codice fiscale.
-            s, _, _ = http("GET", f"{base}/ambiti/{first}/persone?q=Rossi", token)
-            one_box = s == 200
+            # The list page answers `?q=` too (ignoring it): the one-box search is there only when
+            # a person outside the caller's cases shows up by surname.
+            with (data / "persons.csv").open(encoding="utf-8") as f:
+                probe = list(csv.reader([f.readlines()[2]], delimiter=";"))[0]
+            s, _, body = http("GET", f"{base}/ambiti/{first}/persone?q={urllib.parse.quote(probe[1])}", token)
+            one_box = s == 200 and probe[0].encode() in body
             if one_box:
                 paths = [f"/ambiti/{first}/persone?q={urllib.parse.quote(t)}" for _, t in qs]
                 out["search_route"] = "/ambiti/{code}/persone?q=TEXT (one box)"
