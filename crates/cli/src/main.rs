@@ -114,6 +114,10 @@ enum Command {
         seed: u64,
         #[arg(short = 'o', long)]
         output: PathBuf,
+        /// Write only `persons.csv`: this many persons (valid codici fiscali) in the persons
+        /// import format, resident in the first Ambito (bench/persons.py).
+        #[arg(long)]
+        persons: Option<u64>,
     },
 }
 
@@ -159,6 +163,19 @@ enum ImportCmd {
     Territory { file: PathBuf },
     /// A Piano di Zona in ambito's plan format (JSON or XLSX, see docs/plan-format.md).
     Plan { file: PathBuf },
+    /// Persons from an Ambito's old system (CSV or XLSX, docs/import-formats.md); they are
+    /// registered in the Ambito.
+    Persons {
+        file: PathBuf,
+        #[arg(long)]
+        ambito: String,
+    },
+    /// Cases (prese in carico) from an Ambito's old system; the persons must be imported first.
+    Cases {
+        file: PathBuf,
+        #[arg(long)]
+        ambito: String,
+    },
     /// Delivery events reported by providers (streamed; any size).
     Deliveries {
         file: PathBuf,
@@ -398,8 +415,8 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let bar = Bar::new();
-    if let Command::Synth { scale, seed, output } = &cli.command {
-        return synth(*scale, *seed, output, &bar);
+    if let Command::Synth { scale, seed, output, persons } = &cli.command {
+        return synth(*scale, *seed, output, *persons, &bar);
     }
     if let Command::Restore { file } = &cli.command {
         // Not App::open: that would create or hold open the very database being replaced.
@@ -603,13 +620,19 @@ fn write_output(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
     std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
 }
 
-fn synth(scale: SynthScale, seed: u64, output: &std::path::Path, bar: &Bar) -> anyhow::Result<ExitCode> {
+fn synth(scale: SynthScale, seed: u64, output: &std::path::Path, persons: Option<u64>, bar: &Bar) -> anyhow::Result<ExitCode> {
     use ambito_synth::Scale;
     let scale = match scale {
         SynthScale::Small => Scale::Small,
         SynthScale::Ambito => Scale::Ambito,
         SynthScale::Region => Scale::Region,
     };
+    if let Some(count) = persons {
+        let (path, ambito) =
+            ambito_synth::write_persons(output, scale, seed, count).with_context(|| format!("writing {}", output.display()))?;
+        println!("{count} persone sintetiche di {ambito} scritte in {}", path.display());
+        return Ok(ExitCode::SUCCESS);
+    }
     let s = ambito_synth::write(output, scale, seed, bar).with_context(|| format!("writing {}", output.display()))?;
     println!(
         "dati sintetici scritti in {}: {} Ambiti, {} Comuni, {} residenti, {} servizi per Ambito, {} erogazioni, {} file",
@@ -665,8 +688,30 @@ async fn import(app: &App, cmd: ImportCmd, bar: &Bar) -> anyhow::Result<ExitCode
             let (name, bytes) = read(&file)?;
             app.import_territory(&name, &bytes, bar).await?
         }
+        ImportCmd::Persons { file, ambito } => {
+            let (name, bytes) = read(&file)?;
+            let done = app.import_persons(&ambito_app::access::Actor::COMMAND_LINE, &name, &bytes, &ambito, bar).await?;
+            return Ok(print_counts(&done.outcome, [done.created, done.updated, done.unchanged], "persone"));
+        }
+        ImportCmd::Cases { file, ambito } => {
+            let (name, bytes) = read(&file)?;
+            let done = app.import_cases(&ambito_app::access::Actor::COMMAND_LINE, &name, &bytes, &ambito, bar).await?;
+            return Ok(print_counts(&done.outcome, [done.created, done.updated, done.unchanged], "casi"));
+        }
     };
     Ok(print_outcome(&outcome))
+}
+
+/// The outcome, then how many records were created, updated and left as they were.
+fn print_counts(o: &ImportOutcome, [created, updated, unchanged]: [usize; 3], what: &str) -> ExitCode {
+    let code = print_outcome(o);
+    if o.applied {
+        match lang() {
+            Lang::It => println!("{what}: {created} nuove, {updated} aggiornate, {unchanged} invariate"),
+            Lang::En => println!("{what}: {created} new, {updated} updated, {unchanged} unchanged"),
+        }
+    }
+    code
 }
 
 fn print_outcome(o: &ImportOutcome) -> ExitCode {

@@ -221,6 +221,113 @@ impl AsRef<str> for CodiceFiscale {
     }
 }
 
+impl Sex {
+    /// `M` or `F`, any case, surrounding blanks ignored.
+    pub fn parse(text: &str) -> Option<Sex> {
+        match text.trim() {
+            "M" | "m" => Some(Sex::M),
+            "F" | "f" => Some(Sex::F),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Sex::M => "M",
+            Sex::F => "F",
+        }
+    }
+}
+
+/// What a codice fiscale encodes that contradicts the data declared with it.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum Mismatch {
+    /// The encoded day, month and two-digit year, as `GG/MM/AA`.
+    #[error("il codice fiscale indica la nascita il {0}, diversa dalla data di nascita dichiarata")]
+    BirthDate(String),
+    #[error("il codice fiscale indica il sesso {}, diverso da quello dichiarato", .0.code())]
+    Sex(Sex),
+}
+
+impl CodiceFiscale {
+    /// Whether the code encodes this birth day (the year by its last two digits: the century
+    /// is not in the code). Omocodia letters are decoded first.
+    pub fn encodes_birth(&self, year: i32, month: u8, day: u8) -> bool {
+        i32::from(self.birth_year_two_digits()) == year.rem_euclid(100) && self.birth_month() == month && self.birth_day() == day
+    }
+
+    /// Every contradiction between the code and a declared birth day and sex (`None`: not
+    /// declared, nothing to contradict).
+    pub fn mismatches(&self, birth: (i32, u8, u8), sex: Option<Sex>) -> Vec<Mismatch> {
+        let mut out = Vec::new();
+        if !self.encodes_birth(birth.0, birth.1, birth.2) {
+            out.push(Mismatch::BirthDate(format!(
+                "{:02}/{:02}/{:02}",
+                self.birth_day(),
+                self.birth_month(),
+                self.birth_year_two_digits()
+            )));
+        }
+        if let Some(s) = sex
+            && s != self.sex()
+        {
+            out.push(Mismatch::Sex(self.sex()));
+        }
+        out
+    }
+
+    /// The code a person with these data gets (no omocodia): surname and name letters by the
+    /// rule of DM 23/12/1976 (consonants first, then vowels, then `X`; a name with four or more
+    /// consonants takes the first, third and fourth), accents folded. `None` when the day does
+    /// not exist or `belfiore` is not a letter and three digits.
+    pub fn compose(cognome: &str, nome: &str, birth: (i32, u8, u8), sex: Sex, belfiore: &str) -> Option<CodiceFiscale> {
+        let (year, month, day) = birth;
+        if !crate::registry_codes::is_belfiore(belfiore) || !(1..=12).contains(&month) || day == 0 || day > days_in_month(month) {
+            return None;
+        }
+        let mut code = String::with_capacity(LENGTH);
+        code.push_str(&name_letters(cognome, false));
+        code.push_str(&name_letters(nome, true));
+        code.push_str(&format!("{:02}", year.rem_euclid(100)));
+        code.push(MONTH_LETTERS[usize::from(month - 1)] as char);
+        code.push_str(&format!("{:02}", if sex == Sex::F { day + 40 } else { day }));
+        code.push_str(&belfiore.to_ascii_uppercase());
+        let check = check_char(&code)?;
+        code.push(check);
+        CodiceFiscale::parse(&code).ok()
+    }
+}
+
+/// The three letters of a surname (`first_name` false) or a name.
+fn name_letters(text: &str, first_name: bool) -> String {
+    let letters: Vec<char> = text.chars().filter_map(fold_letter).collect();
+    let is_vowel = |c: &char| matches!(c, 'A' | 'E' | 'I' | 'O' | 'U');
+    let consonants: Vec<char> = letters.iter().copied().filter(|c| !is_vowel(c)).collect();
+    let vowels = letters.iter().copied().filter(is_vowel);
+    let picked: Vec<char> = if first_name && consonants.len() >= 4 {
+        vec![consonants[0], consonants[2], consonants[3]]
+    } else {
+        consonants.iter().copied().chain(vowels).chain(std::iter::repeat('X')).take(3).collect()
+    };
+    picked.into_iter().collect()
+}
+
+/// An upper-case ASCII letter for a letter of a name (accents dropped); `None` for the rest.
+fn fold_letter(c: char) -> Option<char> {
+    let base = match c {
+        'à' | 'á' | 'â' | 'ä' | 'À' | 'Á' | 'Â' | 'Ä' => 'A',
+        'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' | 'Ê' | 'Ë' => 'E',
+        'ì' | 'í' | 'î' | 'ï' | 'Ì' | 'Í' | 'Î' | 'Ï' => 'I',
+        'ò' | 'ó' | 'ô' | 'ö' | 'Ò' | 'Ó' | 'Ô' | 'Ö' => 'O',
+        'ù' | 'ú' | 'û' | 'ü' | 'Ù' | 'Ú' | 'Û' | 'Ü' => 'U',
+        'ç' | 'Ç' => 'C',
+        'ñ' | 'Ñ' => 'N',
+        c if c.is_ascii_alphabetic() => c.to_ascii_uppercase(),
+        _ => return None,
+    };
+    Some(base)
+}
+
 /// The check character for the first 15 characters of a code (lower case is accepted).
 /// `None` if `first15` is not exactly 15 ASCII letters or digits. No other structural check
 /// is made, so omocodia letters are simply letters here, as in the official algorithm.
@@ -281,44 +388,6 @@ fn days_in_month(month: u8) -> u8 {
 
 fn month_name(month: u8) -> &'static str {
     MONTH_NAMES.get(usize::from(month).wrapping_sub(1)).copied().unwrap_or("?")
-}
-
-/// The codice fiscale of a person from their data, by the official algorithm (DM 12/03/1974):
-/// surname and name letters, year, month letter, day (plus 40 for women), the Belfiore code of
-/// the birth place, the check character. Omocodia (the Agenzia's substitution for a code already
-/// taken) cannot be computed from the data; registries record the code they were given. Used to
-/// make demo and benchmark persons whose codes are real codes of their data.
-pub fn encode(cognome: &str, nome: &str, year: i32, month: u8, day: u8, sex: Sex, belfiore: &str) -> Option<CodiceFiscale> {
-    const MONTHS: &[u8; 12] = b"ABCDEHLMPRST";
-    let letters = |s: &str| -> (Vec<u8>, Vec<u8>) {
-        let up: Vec<u8> = crate::person_search::fold(s).bytes().filter(u8::is_ascii_uppercase).collect();
-        let vowels = up.iter().copied().filter(|c| b"AEIOU".contains(c)).collect();
-        let consonants = up.iter().copied().filter(|c| !b"AEIOU".contains(c)).collect();
-        (consonants, vowels)
-    };
-    let three = |mut cons: Vec<u8>, vowels: Vec<u8>| -> Vec<u8> {
-        cons.extend(vowels);
-        cons.resize(cons.len().max(3), b'X');
-        cons.truncate(3);
-        cons
-    };
-    let (sc, sv) = letters(cognome);
-    let (nc, nv) = letters(nome);
-    let name_part = if nc.len() >= 4 { vec![nc[0], nc[2], nc[3]] } else { three(nc, nv) };
-    let mut first15 = String::with_capacity(16);
-    first15.push_str(std::str::from_utf8(&three(sc, sv)).ok()?);
-    first15.push_str(std::str::from_utf8(&name_part).ok()?);
-    first15.push_str(&format!("{:02}", year.rem_euclid(100)));
-    first15.push(*MONTHS.get(usize::from(month).checked_sub(1)?)? as char);
-    first15.push_str(&format!("{:02}", u32::from(day) + if sex == Sex::F { 40 } else { 0 }));
-    let b = belfiore.trim().to_ascii_uppercase();
-    if b.len() != 4 {
-        return None;
-    }
-    first15.push_str(&b);
-    let check = check_char(&first15)?;
-    first15.push(check);
-    CodiceFiscale::parse(&first15).ok()
 }
 
 #[cfg(test)]
@@ -549,16 +618,54 @@ mod tests {
 
     #[test]
     fn encode_gives_the_code_of_the_data() {
-        let cf = super::encode("Rossi", "Mario", 1985, 12, 10, Sex::M, "A562").expect("code");
+        let cf = CodiceFiscale::compose("Rossi", "Mario", (1985, 12, 10), Sex::M, "A562").expect("code");
         assert_eq!(cf.as_str(), "RSSMRA85T10A562S");
         // Women: day + 40; a name with four consonants takes the 1st, 3rd and 4th.
-        let cf = super::encode("Verdi", "Lucia", 1990, 1, 1, Sex::F, "D969").expect("code");
+        let cf = CodiceFiscale::compose("Verdi", "Lucia", (1990, 1, 1), Sex::F, "D969").expect("code");
         assert_eq!(cf.as_str(), "VRDLCU90A41D969R");
-        let cf = super::encode("Bianchi", "Giovanni", 1975, 8, 12, Sex::M, "F205").expect("code");
+        let cf = CodiceFiscale::compose("Bianchi", "Giovanni", (1975, 8, 12), Sex::M, "F205").expect("code");
         assert_eq!(cf.as_str(), "BNCGNN75M12F205W");
         // Short surnames are padded with X; accents are folded.
-        let cf = super::encode("Fo", "Dario", 1926, 3, 24, Sex::M, "E734").expect("code");
+        let cf = CodiceFiscale::compose("Fo", "Dario", (1926, 3, 24), Sex::M, "E734").expect("code");
         assert!(cf.as_str().starts_with("FOXDRA26C24E734"), "{}", cf.as_str());
-        assert!(super::encode("Rossi", "Mario", 1985, 13, 10, Sex::M, "A562").is_none());
+        assert!(CodiceFiscale::compose("Rossi", "Mario", (1985, 13, 10), Sex::M, "A562").is_none());
+    }
+
+    #[test]
+    fn mismatches_with_declared_birth_and_sex() {
+        let cf = ok(MARIO);
+        assert!(cf.mismatches((1985, 12, 10), Some(Sex::M)).is_empty());
+        assert!(cf.mismatches((1885, 12, 10), None).is_empty(), "the century is not encoded");
+        assert_eq!(cf.mismatches((1985, 12, 11), Some(Sex::M)), vec![Mismatch::BirthDate("10/12/85".into())]);
+        assert_eq!(
+            cf.mismatches((1986, 12, 10), Some(Sex::F)),
+            vec![Mismatch::BirthDate("10/12/85".into()), Mismatch::Sex(Sex::M)]
+        );
+        // An omocode is decoded before comparing.
+        assert!(ok("RSSMRAURTMLARSNL").mismatches((1985, 12, 10), Some(Sex::M)).is_empty());
+        assert_eq!(
+            Mismatch::Sex(Sex::M).to_string(),
+            "il codice fiscale indica il sesso M, diverso da quello dichiarato"
+        );
+    }
+
+    #[test]
+    fn sex_parse() {
+        assert_eq!(Sex::parse(" f "), Some(Sex::F));
+        assert_eq!(Sex::parse("M"), Some(Sex::M));
+        assert_eq!(Sex::parse("X"), None);
+        assert_eq!(Sex::parse(""), None);
+    }
+
+    #[test]
+    fn compose_follows_the_rule() {
+        assert_eq!(CodiceFiscale::compose("Rossi", "Mario", (1985, 12, 10), Sex::M, "A562").unwrap().as_str(), MARIO);
+        assert_eq!(CodiceFiscale::compose("Bianco", "Laura", (1990, 5, 5), Sex::F, "F205").unwrap().as_str(), "BNCLRA90E45F205D");
+        // Four consonants in the name: first, third and fourth (Gianfranco: G N F R -> G F R).
+        let cf = CodiceFiscale::compose("Fò", "Gianfranco", (1950, 1, 2), Sex::M, "H501").unwrap();
+        assert_eq!(&cf.as_str()[..6], "FOXGFR");
+        assert!(cf.mismatches((1950, 1, 2), Some(Sex::M)).is_empty());
+        assert_eq!(CodiceFiscale::compose("Rossi", "Mario", (1985, 2, 30), Sex::M, "A562"), None);
+        assert_eq!(CodiceFiscale::compose("Rossi", "Mario", (1985, 2, 3), Sex::M, "A56"), None);
     }
 }

@@ -25,6 +25,7 @@ pub mod number;
 pub mod person_search;
 pub mod pai;
 pub mod plan;
+pub mod registry_codes;
 pub mod report;
 pub mod rollup;
 pub mod scales;

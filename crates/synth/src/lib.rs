@@ -8,6 +8,7 @@ mod activity;
 mod calendar;
 mod catalogue;
 mod deliveries;
+mod persons;
 mod population;
 mod rng;
 mod territory;
@@ -48,6 +49,7 @@ pub const POPULATION_HEADER: &str = "Codice comune;Comune;Età;Totale maschi;Tot
 pub const TARGETS_HEADER: &str = "codice_ambito;nome;eta_min;eta_max;comuni;valore";
 pub const DELIVERIES_HEADER: &str = "data;codice_servizio;comune_istat;codice_persona;ore;visita_domiciliare;ente_erogatore";
 pub use activity::{ACTIVITY_HEADER, BUDGET_HEADER};
+pub use persons::PERSONS_HEADER;
 
 /// Writes the data set into `dir` (created if missing): `territory.csv`, `population-2025.csv`,
 /// `targets.csv` and, per Ambito, `<code>/activity-2025.csv`, `<code>/budgets-2025.csv` and
@@ -186,4 +188,18 @@ fn lines(out: &mut impl Write, line: &str) -> io::Result<()> {
 /// Hundredths as a decimal with a comma: 123456 → `1234,56`.
 fn dec2(v: i64) -> String {
     format!("{}{},{:02}", if v < 0 { "-" } else { "" }, v.abs() / 100, v.abs() % 100)
+}
+
+/// Writes `persons.csv` into `dir`: `count` synthetic persons in the legacy persons format,
+/// resident in the Comuni of the scale's first Ambito. Returns the file and that Ambito's code.
+pub fn write_persons(dir: &Path, scale: Scale, seed: u64, count: u64) -> io::Result<(PathBuf, String)> {
+    std::fs::create_dir_all(dir)?;
+    let t = territory::build(scale, seed);
+    let first = t.ambiti.iter().min_by(|a, b| a.code.cmp(&b.code));
+    let comuni: Vec<String> = first.map(|a| a.comuni.iter().map(|c| t.comuni[*c].code.clone()).collect()).unwrap_or_default();
+    let path = dir.join("persons.csv");
+    let mut out = BufWriter::new(File::create(&path)?);
+    persons::write(&mut out, count, seed, &comuni)?;
+    out.flush()?;
+    Ok((path, first.map(|a| a.code.clone()).unwrap_or_default()))
 }

@@ -4,7 +4,7 @@
 //! users in care (a subset of the people the report counts, never more).
 
 use crate::{AppError, Result};
-use ambito_domain::codice_fiscale::{Sex, encode};
+use ambito_domain::codice_fiscale::{CodiceFiscale, Sex};
 use ambito_store as store;
 
 /// (service, persons with a case, area code, youngest and oldest birth year)
@@ -323,7 +323,7 @@ async fn person(
     let cognome = *seq.pick(SURNAMES);
     let (year, month, day) = (seq.range(lo, hi), seq.range(1, 12) as u8, seq.range(1, 28) as u8);
     let (belfiore, citizenship) = *seq.pick(BIRTH);
-    let cf = encode(cognome, nome, year, month, day, sex, belfiore).ok_or_else(|| AppError::Internal("codice fiscale demo".into()))?;
+    let cf = CodiceFiscale::compose(cognome, nome, (year, month, day), sex, belfiore).ok_or_else(|| AppError::Internal("codice fiscale demo".into()))?;
     if !used.insert(cf.as_str().to_string()) || store::person_by_codice_fiscale(tx, cf.as_str()).await?.is_some() {
         return Ok(None);
     }

@@ -103,3 +103,6 @@ pub mod project;
 pub mod courts;
 pub mod figures;
 pub mod interventions;
+pub mod import_cases;
+pub mod import_persons;
+pub mod import_rows;

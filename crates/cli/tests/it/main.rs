@@ -18,6 +18,7 @@ mod deliveries;
 mod documents;
 mod hardening;
 mod http;
+mod import_persons;
 mod imports;
 mod interventions;
 mod isolation;
