@@ -261,12 +261,7 @@ impl CodiceFiscale {
     pub fn mismatches(&self, birth: (i32, u8, u8), sex: Option<Sex>) -> Vec<Mismatch> {
         let mut out = Vec::new();
         if !self.encodes_birth(birth.0, birth.1, birth.2) {
-            out.push(Mismatch::BirthDate(format!(
-                "{:02}/{:02}/{:02}",
-                self.birth_day(),
-                self.birth_month(),
-                self.birth_year_two_digits()
-            )));
+            out.push(Mismatch::BirthDate(format!("{:02}/{:02}/{:02}", self.birth_day(), self.birth_month(), self.birth_year_two_digits())));
         }
         if let Some(s) = sex
             && s != self.sex()
@@ -637,16 +632,10 @@ mod tests {
         assert!(cf.mismatches((1985, 12, 10), Some(Sex::M)).is_empty());
         assert!(cf.mismatches((1885, 12, 10), None).is_empty(), "the century is not encoded");
         assert_eq!(cf.mismatches((1985, 12, 11), Some(Sex::M)), vec![Mismatch::BirthDate("10/12/85".into())]);
-        assert_eq!(
-            cf.mismatches((1986, 12, 10), Some(Sex::F)),
-            vec![Mismatch::BirthDate("10/12/85".into()), Mismatch::Sex(Sex::M)]
-        );
+        assert_eq!(cf.mismatches((1986, 12, 10), Some(Sex::F)), vec![Mismatch::BirthDate("10/12/85".into()), Mismatch::Sex(Sex::M)]);
         // An omocode is decoded before comparing.
         assert!(ok("RSSMRAURTMLARSNL").mismatches((1985, 12, 10), Some(Sex::M)).is_empty());
-        assert_eq!(
-            Mismatch::Sex(Sex::M).to_string(),
-            "il codice fiscale indica il sesso M, diverso da quello dichiarato"
-        );
+        assert_eq!(Mismatch::Sex(Sex::M).to_string(), "il codice fiscale indica il sesso M, diverso da quello dichiarato");
     }
 
     #[test]

@@ -32,13 +32,11 @@ const REGISTRY_ONLY: usize = 20;
 const ANONYMOUS_CONTACTS: usize = 120;
 
 const SURNAMES: &[&str] = &[
-    "Rossi",
     "Bonetti",
     "Zanni",
     "Martinelli",
     "Pedrocchi",
     "Figaroli",
-    "Bianchi",
     "Ghirardelli",
     "Cretti",
     "Baiguini",
@@ -175,7 +173,7 @@ impl Seq {
     }
 
     fn word(&mut self, items: &[&'static str]) -> &'static str {
-        *self.pick(items)
+        items[(self.next() % items.len() as u64) as usize]
     }
 
     fn range(&mut self, lo: i32, hi: i32) -> i32 {
@@ -318,12 +316,13 @@ async fn person(
     n: usize,
     by: i64,
 ) -> Result<Option<i64>> {
-    let sex = if seq.next() % 2 == 0 { Sex::M } else { Sex::F };
+    let sex = if seq.next().is_multiple_of(2) { Sex::M } else { Sex::F };
     let nome = *seq.pick(if sex == Sex::M { MEN } else { WOMEN });
     let cognome = *seq.pick(SURNAMES);
     let (year, month, day) = (seq.range(lo, hi), seq.range(1, 12) as u8, seq.range(1, 28) as u8);
     let (belfiore, citizenship) = *seq.pick(BIRTH);
-    let cf = CodiceFiscale::compose(cognome, nome, (year, month, day), sex, belfiore).ok_or_else(|| AppError::Internal("codice fiscale demo".into()))?;
+    let cf = CodiceFiscale::compose(cognome, nome, (year, month, day), sex, belfiore)
+        .ok_or_else(|| AppError::Internal("codice fiscale demo".into()))?;
     if !used.insert(cf.as_str().to_string()) || store::person_by_codice_fiscale(tx, cf.as_str()).await?.is_some() {
         return Ok(None);
     }

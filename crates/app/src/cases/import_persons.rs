@@ -11,7 +11,7 @@ use crate::intake::table::read_table;
 use crate::intake::{Batch, Cells, ImportOutcome};
 use crate::problems::{Findings, Msg};
 use crate::{App, AppError, Progress, Result};
-use ambito_domain::date::{Day, parse_iso};
+use ambito_domain::date::Day;
 use ambito_store as store;
 use std::collections::HashMap;
 
@@ -32,7 +32,7 @@ impl PersonsImported {
 
 /// Today (UTC), for "not in the future".
 pub(crate) fn today() -> Day {
-    parse_iso(&crate::questionnaire::today()).unwrap_or_else(|| Day::new(2000, 1, 1).expect("a real day"))
+    super::today()
 }
 
 /// A fresh pseudonymous key for the delivery files: `P` and 15 random hex digits.
@@ -118,8 +118,10 @@ impl App {
                     );
                 }
             }
-            if let Some(code) = &r.comune {
-                if !comuni.contains_key(code) {
+            if let Some(code) = &r.comune
+                && !comuni.contains_key(code)
+            {
+                {
                     let known = store::comune_by_istat(&mut conn, code).await?.is_some();
                     comuni.insert(code.clone(), known);
                     if !known {

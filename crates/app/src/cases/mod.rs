@@ -99,10 +99,10 @@ impl App {
     }
 }
 pub mod assessment;
-pub mod project;
 pub mod courts;
 pub mod figures;
-pub mod interventions;
 pub mod import_cases;
 pub mod import_persons;
 pub mod import_rows;
+pub mod interventions;
+pub mod project;

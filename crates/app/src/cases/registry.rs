@@ -103,12 +103,10 @@ impl ValidPerson {
 pub fn validate_person(f: &PersonForm) -> Result<ValidPerson> {
     let mut c = Check::default();
     let today = today();
-    let kind = match given(&f.tipo_identita).unwrap_or("cf") {
-        k => IdentityKind::from_code(k).unwrap_or_else(|| {
-            c.push("tipo_identita", "tipo di identificativo sconosciuto");
-            IdentityKind::Cf
-        }),
-    };
+    let kind = IdentityKind::from_code(given(&f.tipo_identita).unwrap_or("cf")).unwrap_or_else(|| {
+        c.push("tipo_identita", "tipo di identificativo sconosciuto");
+        IdentityKind::Cf
+    });
     let cognome = c.take(rules::check_text("cognome", f.cognome.as_deref().unwrap_or(""), 100));
     let nome = c.take(rules::check_text("nome", f.nome.as_deref().unwrap_or(""), 100));
     let sesso = match given(&f.sesso) {
@@ -539,6 +537,7 @@ impl App {
     }
 
     /// Voids a registry record (kept, struck through, with the reason): corrections never delete.
+    #[allow(clippy::too_many_arguments)] // the caller, the route's three segments, the reason, the address
     pub async fn void_registry_record(
         &self,
         p: &Principal,

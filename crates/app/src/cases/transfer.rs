@@ -124,7 +124,7 @@ impl App {
         };
         let mut documents = Vec::new();
         for d in &f.documents {
-            match mine(*d) {
+            match mine(d) {
                 Some(id) if !documents.contains(&id) => documents.push(id),
                 Some(_) => {}
                 None => errors.push(field("documenti", "uno dei documenti scelti non è tra quelli della persona in questo Ambito")),

@@ -256,6 +256,7 @@ crate::from_row! {
     }
 }
 
+#[allow(clippy::too_many_arguments)] // one column each; the caller names them
 pub async fn add_share(
     conn: &mut AnyConnection,
     case_id: i64,

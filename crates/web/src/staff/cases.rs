@@ -88,6 +88,7 @@ pub(crate) async fn show(app: &App, ambito: &AmbitoScope, person: PersonId) -> W
 }
 
 /// After a record form: back to the page, or the page again with the errors.
+#[allow(clippy::too_many_arguments)] // the page to show again needs all of them
 async fn after(
     app: &App,
     ambito: &AmbitoScope,

@@ -6,10 +6,10 @@
 pub(crate) mod admin;
 pub(crate) mod cases;
 pub(crate) mod cases_assessment;
-pub(crate) mod cases_project;
-pub(crate) mod documents;
 pub(crate) mod cases_courts;
 pub(crate) mod cases_interventions;
+pub(crate) mod cases_project;
+pub(crate) mod documents;
 pub(crate) mod jobs;
 pub(crate) mod persons;
 pub(crate) mod plan;
