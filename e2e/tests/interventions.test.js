@@ -90,6 +90,11 @@ test('an intervention shows the deliveries against its plan, and a court order s
   assert.match(deadlines, new RegExp(`${in20days}\\s+Relazione di aggiornamento\\s+In scadenza`));
   await assertAccessible(page, 'tribunale con provvedimento');
   const court = page.url();
+  // The deadline is on the worker's work list, within the next 30 days.
+  await page.goto(`${BASE}/ambiti/ALTO_SEBINO/lavoro`);
+  const due = await page.locator('[data-testid="scadenze-tribunale"]').innerText();
+  assert.match(due, new RegExp(`Rossi Mario\\s+${in20days}\\s+Relazione di aggiornamento`));
+  await assertAccessible(page, 'il mio lavoro con scadenze');
   await page.close();
 
   // The ente gestore may not open court material (Mario is not even its provider's).

@@ -17,7 +17,15 @@ pub struct WorkList {
     pub caseload: Option<Vec<(String, usize)>>,
     pub by_state: Vec<(String, usize)>,
     pub alerts: Vec<store::AlertRow>,
+    /// Reviews of the individual project past their date, for cases the caller may open.
+    pub reviews_due: Vec<super::project::ReviewDue>,
+    /// Reports to the court due in the next 30 days (or overdue), for callers who may see court
+    /// material (those who may write the record).
+    pub court_deadlines: Vec<super::courts::DeadlineDue>,
 }
+
+/// How far ahead the work list looks for court deadlines.
+pub const COURT_DAYS_AHEAD: u32 = 30;
 
 impl App {
     pub async fn work_list(&self, p: &Principal, ambito: &AmbitoScope) -> Result<WorkList> {
@@ -54,7 +62,20 @@ impl App {
             *states.entry(r.state.clone()).or_default() += 1;
         }
         let proposals = if p.may(Perm::PersonWrite, Some(ambito.id.get())) { self.open_proposals(p, ambito).await? } else { Vec::new() };
-        Ok(WorkList { my_cases, proposals, caseload, by_state: states.into_iter().collect(), alerts })
+        let today = super::today().iso();
+        let mut reviews_due = Vec::new();
+        for r in self.reviews_due(ambito, &today).await? {
+            if self.person_decision(p, Perm::PersonRead, ambito.id, PersonId(r.person_id)).await? == PersonDecision::Allow {
+                reviews_due.push(r);
+            }
+        }
+        let mut court_deadlines = Vec::new();
+        for d in self.court_deadlines_due(ambito, &today, COURT_DAYS_AHEAD).await? {
+            if self.person_decision(p, Perm::PersonWrite, ambito.id, PersonId(d.person_id)).await? == PersonDecision::Allow {
+                court_deadlines.push(d);
+            }
+        }
+        Ok(WorkList { my_cases, proposals, caseload, by_state: states.into_iter().collect(), alerts, reviews_due, court_deadlines })
     }
 
     pub async fn mark_alerts_read(&self, p: &Principal) -> Result<()> {
