@@ -120,17 +120,23 @@ pub(crate) struct SearchQuery {
 /// for break-glass keeps its exact answer (a redirect, or 404 with the same page).
 pub(crate) async fn search(app: &App, ambito: &AmbitoScope, q: SearchQuery) -> WebResult<Response> {
     let (p, ip) = user()?;
-    let persons = app.visible_persons(&p, ambito).await?;
     if let Some(cf) = q.cf.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
         if let Some(person) = app.search_person(&p, ambito, cf, ip.as_deref()).await? {
             return Ok(Redirect::to(&record_href(&ambito.code, person)).into_response());
         }
+        let persons = app.visible_persons(&p, ambito).await?;
         let page = crate::views::persons::PersonListPage::new(&ambito.code, &ambito.name, persons, Some(cf.to_string()));
         return Ok((StatusCode::NOT_FOUND, page).into_response());
     }
     let query = q.q.unwrap_or_default();
     let searched = !query.trim().is_empty();
-    let hits = if searched { app.find_persons(&p, ambito, &query, 20, ip.as_deref()).await? } else { Vec::new() };
+    // A search answers with its hits only: the caller's whole list (an access decision per
+    // person of the Ambito) is for the page without a query.
+    let (hits, persons) = if searched {
+        (app.find_persons(&p, ambito, &query, 20, ip.as_deref()).await?, Vec::new())
+    } else {
+        (Vec::new(), app.visible_persons(&p, ambito).await?)
+    };
     let may_register = p.may(Perm::PersonWrite, Some(ambito.id.get()));
     Ok(SearchPage::new(&ambito.code, &ambito.name, query, hits, persons, may_register, searched).into_response())
 }
