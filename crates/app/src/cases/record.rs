@@ -94,6 +94,22 @@ impl App {
             }
         }
         record.timeline = timeline(&record, &ambito.code);
+        // The other processes' lines (assessments, projects, interventions, documents), each as
+        // its feature shows it to this caller; a feature the caller may not see adds nothing.
+        let parts = [
+            self.assessment_timeline(p, ambito, person).await,
+            self.project_timeline(p, ambito, person).await,
+            self.interventions_timeline(p, ambito, person).await,
+            self.documents_timeline(p, ambito, person).await,
+        ];
+        for part in parts {
+            match part {
+                Ok(items) => record.timeline.extend(items),
+                Err(AppError::Forbidden) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        record.timeline.sort_by(|a, b| b.date.cmp(&a.date));
         Ok(record)
     }
 }
