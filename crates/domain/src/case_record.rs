@@ -4,6 +4,7 @@
 
 use crate::codice_fiscale::{CodiceFiscale, Sex};
 use crate::date::{Day, parse_iso};
+use crate::registry_codes::{is_belfiore, is_istat_comune, is_istat_state};
 
 /// A field-level error: the form field it belongs to and what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,7 +66,7 @@ pub fn check_identity(kind: IdentityKind, code: &str, birth: Day, sex: Option<Se
         IdentityKind::Cf => {
             let cf = CodiceFiscale::parse(&code).map_err(|e| field_error("codice_fiscale", format!("codice fiscale non valido: {e}")))?;
             let (yy, mm, dd) = (cf.birth_year_two_digits(), cf.birth_month(), cf.birth_day());
-            if (birth.year() % 100) as u8 != yy || birth.month() != mm || birth.day() != dd {
+            if !cf.encodes_birth(birth.year(), birth.month(), birth.day()) {
                 return Err(field_error(
                     "data_nascita",
                     format!("la data di nascita non corrisponde al codice fiscale (che indica il giorno {dd:02}/{mm:02}/..{yy:02})"),
@@ -100,8 +101,7 @@ pub fn check_identity(kind: IdentityKind, code: &str, birth: Day, sex: Option<Se
 /// three digits.
 pub fn check_belfiore(code: &str) -> Result<String, FieldError> {
     let c = code.trim().to_uppercase();
-    let b = c.as_bytes();
-    if b.len() == 4 && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit) {
+    if is_belfiore(&c) {
         Ok(c)
     } else {
         Err(field_error("luogo_nascita", format!("«{}» non è un codice Belfiore (una lettera e tre cifre, es. A794)", code.trim())))
@@ -111,7 +111,7 @@ pub fn check_belfiore(code: &str) -> Result<String, FieldError> {
 /// An ISTAT state code (three digits, 100 = Italia).
 pub fn check_istat_state(field: &'static str, code: &str) -> Result<String, FieldError> {
     let c = code.trim();
-    if c.len() == 3 && c.chars().all(|ch| ch.is_ascii_digit()) {
+    if is_istat_state(c) {
         Ok(c.to_string())
     } else {
         Err(field_error(field, format!("«{c}» non è un codice ISTAT di Stato (tre cifre, 100 = Italia)")))
@@ -121,7 +121,7 @@ pub fn check_istat_state(field: &'static str, code: &str) -> Result<String, Fiel
 /// An ISTAT Comune code (six digits).
 pub fn check_istat_comune(field: &'static str, code: &str) -> Result<String, FieldError> {
     let c = code.trim();
-    if c.len() == 6 && c.chars().all(|ch| ch.is_ascii_digit()) {
+    if is_istat_comune(c) {
         Ok(c.to_string())
     } else {
         Err(field_error(field, format!("«{c}» non è un codice ISTAT di Comune (sei cifre)")))

@@ -2,7 +2,6 @@
 //! persons an Ambito knows (a case, or a front-desk registration). Ranking is the domain's.
 
 use crate::Result;
-use crate::person::{PERSON_COLUMNS, PersonRow};
 use sqlx::AnyConnection;
 
 crate::from_row! {
@@ -54,16 +53,4 @@ pub async fn search_candidates(
          WHERE {cond} AND {KNOWN_HERE} ORDER BY {column}, p.id LIMIT $4"
     );
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(ambito_id).bind(prefix).bind(end).bind(limit).fetch_all(&mut *conn).await?)
-}
-
-/// The person rows with these ids, in the given order.
-pub async fn persons_by_ids(conn: &mut AnyConnection, ids: &[i64]) -> Result<Vec<PersonRow>> {
-    let mut out = Vec::with_capacity(ids.len());
-    let sql = format!("SELECT {PERSON_COLUMNS} FROM person WHERE id = $1");
-    for id in ids {
-        if let Some(p) = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(&mut *conn).await? {
-            out.push(p);
-        }
-    }
-    Ok(out)
 }
