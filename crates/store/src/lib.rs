@@ -24,6 +24,7 @@ macro_rules! from_row {
 }
 
 mod access;
+mod access_facts;
 mod activity;
 mod audit;
 mod backup;
@@ -45,6 +46,7 @@ pub mod schema;
 mod territory;
 
 pub use access::*;
+pub use access_facts::*;
 pub use activity::*;
 pub use audit::*;
 pub use backup::{BackupError, BackupInfo, dump_all_tables, restore};

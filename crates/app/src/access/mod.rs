@@ -7,6 +7,7 @@ pub mod audit_key;
 mod audit_writer;
 pub mod demo;
 mod login;
+pub mod memo;
 mod oidc_pending;
 mod persons;
 pub(crate) mod secrets;

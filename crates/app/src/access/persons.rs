@@ -68,36 +68,79 @@ pub const NOTE_KINDS: &[(&str, &str)] =
 
 impl App {
     pub async fn person_facts(&self, person: PersonId) -> Result<Option<PersonFacts>> {
-        let person_id = person.get();
+        if let Some(known) = super::memo::recall(|m| m.facts.get(&person.get()).cloned()) {
+            return Ok(known);
+        }
+        let (mut facts, _) = self.access_facts(&[person], None).await?;
+        Ok(facts.remove(&person.get()))
+    }
+
+    /// The access facts of many persons at once (five queries whatever their number), and the
+    /// persons among them with an active break-glass of `user`. Unknown persons are absent.
+    pub(crate) async fn access_facts(
+        &self,
+        persons: &[PersonId],
+        user: Option<i64>,
+    ) -> Result<(std::collections::HashMap<i64, PersonFacts>, std::collections::HashSet<i64>)> {
+        let ids: Vec<i64> = persons.iter().map(|p| p.get()).collect();
         let mut conn = self.store.read().await?;
-        let Some(p) = store::person(&mut conn, person_id).await? else { return Ok(None) };
-        let cases = store::cases_of(&mut conn, person_id).await?;
-        let mut teams = store::teams_of(&mut conn, person_id).await?;
-        // A worker of another unit with whom a case is shared counts as care team for the period.
-        teams.extend(store::active_shares_of(&mut conn, person_id, &crate::cases::today().iso()).await?);
-        let registered_in = store::registered_ambiti(&mut conn, person_id).await?;
-        Ok(Some(PersonFacts {
-            person_id,
-            registered_in,
-            comune_istat: p.comune_istat,
-            cases: cases
-                .iter()
-                .map(|c| CaseFacts {
-                    ambito_id: c.ambito_id,
-                    provider: c.provider.clone(),
-                    team: teams.iter().filter(|(case, _)| *case == c.id).map(|(_, u)| *u).collect(),
-                })
-                .collect(),
-        }))
+        let rows = store::access_facts(&mut conn, &ids, user.unwrap_or(-1), &crate::cases::today().iso(), &rfc3339(now())).await?;
+        drop(conn);
+        let mut facts: std::collections::HashMap<i64, PersonFacts> = rows
+            .persons
+            .into_iter()
+            .map(|(id, comune_istat)| (id, PersonFacts { person_id: id, registered_in: Vec::new(), comune_istat, cases: Vec::new() }))
+            .collect();
+        for (case, person, ambito_id, provider) in rows.cases {
+            if let Some(f) = facts.get_mut(&person) {
+                // A worker of another unit with whom a case is shared counts as care team for the period.
+                let team = rows.members.iter().filter(|(c, _)| *c == case).map(|(_, u)| *u).collect();
+                f.cases.push(CaseFacts { ambito_id, provider, team });
+            }
+        }
+        for (person, ambito_id) in rows.registered {
+            if let Some(f) = facts.get_mut(&person) {
+                f.registered_in.push(ambito_id);
+            }
+        }
+        let glass: std::collections::HashSet<i64> = rows.glass.into_iter().collect();
+        super::memo::remember(|m| {
+            for id in &ids {
+                m.facts.insert(*id, facts.get(id).cloned());
+                if let Some(u) = user {
+                    m.glass.insert((u, *id), glass.contains(id));
+                }
+            }
+        });
+        Ok((facts, glass))
     }
 
     /// The access decision for one person in one Ambito. An unknown person is a denial, so the
     /// answer never tells whether the person exists.
     pub async fn person_decision(&self, p: &Principal, perm: Perm, ambito: AmbitoId, person: PersonId) -> Result<PersonDecision> {
-        let Some(facts) = self.person_facts(person).await? else { return Ok(PersonDecision::Deny) };
-        let mut conn = self.store.read().await?;
-        let glass = store::break_glass_active(&mut conn, p.user_id, person.get(), &rfc3339(now())).await?;
+        let key = (p.user_id, person.get());
+        let remembered = super::memo::recall(|m| Some((m.facts.get(&key.1)?.clone(), *m.glass.get(&key)?)));
+        let (facts, glass) = match remembered {
+            Some(known) => known,
+            None => {
+                let (mut facts, glass) = self.access_facts(&[person], Some(p.user_id)).await?;
+                (facts.remove(&key.1), glass.contains(&key.1))
+            }
+        };
+        let Some(facts) = facts else { return Ok(PersonDecision::Deny) };
         Ok(person_access(p, perm, ambito.get(), &facts, glass))
+    }
+
+    /// The decisions for many persons at once (a page of search hits), in their order.
+    pub async fn person_decisions(&self, p: &Principal, perm: Perm, ambito: AmbitoId, persons: &[PersonId]) -> Result<Vec<PersonDecision>> {
+        let (facts, glass) = self.access_facts(persons, Some(p.user_id)).await?;
+        Ok(persons
+            .iter()
+            .map(|id| match facts.get(&id.get()) {
+                Some(f) => person_access(p, perm, ambito.get(), f, glass.contains(&id.get())),
+                None => PersonDecision::Deny,
+            })
+            .collect())
     }
 
     /// Persons of the Ambito the caller may open without breaking the glass.

@@ -32,21 +32,48 @@ pub struct CaseRecord {
     pub merges: Vec<store::MergeRow>,
     pub cases: Vec<CaseView>,
     pub events: Vec<store::CaseEventRow>,
+    /// One page of the diary, newest first.
     pub diary: Vec<store::DiaryRow>,
+    /// The diary's page shown (from 1) and how many pages it has at [`DIARY_PAGE`] entries each.
+    pub diary_page: usize,
+    pub diary_pages: usize,
     /// Clinical entries exist but this caller may not read them.
     pub clinical_hidden: usize,
     pub contacts: Vec<store::ContactRow>,
     pub proposals: Vec<store::ProposalRow>,
     pub appointments: Vec<store::AppointmentRow>,
+    /// The newest [`TIMELINE_SHORT`] lines, or all of them when asked for.
     pub timeline: Vec<TimelineItem>,
+    /// The timeline was cut to its newest lines (the page offers the whole one).
+    pub timeline_cut: bool,
     pub may_write: bool,
     pub may_clinical: bool,
+}
+
+/// Diary entries on one page of the person page. A record followed for years has hundreds; the
+/// page shows the newest and pages back, so it stays quick to load and to read.
+pub const DIARY_PAGE: usize = 50;
+/// Timeline lines shown before "the whole timeline" is asked for.
+pub const TIMELINE_SHORT: usize = 30;
+
+/// Which part of a long record the page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordView {
+    /// The diary page, from 1 (a page past the last shows the last).
+    pub diary_page: usize,
+    pub whole_timeline: bool,
+}
+
+impl Default for RecordView {
+    fn default() -> Self {
+        RecordView { diary_page: 1, whole_timeline: false }
+    }
 }
 
 impl App {
     /// What the caller sees of the person in this Ambito. The guard decided the read; clinical
     /// entries show only with clinical rights on the person.
-    pub async fn case_record(&self, p: &Principal, ambito: &AmbitoScope, person: PersonId) -> Result<CaseRecord> {
+    pub async fn case_record(&self, p: &Principal, ambito: &AmbitoScope, person: PersonId, view: RecordView) -> Result<CaseRecord> {
         let allowed = |d: PersonDecision| matches!(d, PersonDecision::Allow | PersonDecision::AllowBreakGlass);
         if !allowed(self.person_decision(p, Perm::PersonRead, ambito.id, person).await?) {
             return Err(AppError::Forbidden);
@@ -64,8 +91,18 @@ impl App {
             let state_name = states.iter().find(|s| s.code == case.state).map_or_else(|| case.state.clone(), |s| s.name.clone());
             cases.push(CaseView { case, state_name, managers, shares, moves: Vec::new() });
         }
-        let (diary, hidden): (Vec<_>, Vec<_>) =
-            store::diary_of(&mut conn, id, a).await?.into_iter().partition(|n| n.kind != "clinica" || may_clinical);
+        let (all, clinical) = store::diary_counts(&mut conn, id, a).await?;
+        let visible = usize::try_from(if may_clinical { all } else { all - clinical }).unwrap_or(0);
+        let diary_pages = visible.div_ceil(DIARY_PAGE).max(1);
+        let diary_page = view.diary_page.clamp(1, diary_pages);
+        let offset = i64::try_from((diary_page - 1) * DIARY_PAGE).unwrap_or(0);
+        let diary = store::diary_page(&mut conn, id, a, may_clinical, i64::try_from(DIARY_PAGE).unwrap_or(i64::MAX), offset).await?;
+        // The timeline's diary lines: the newest, unless the whole timeline is asked for.
+        let timeline_diary = match (view.whole_timeline, diary_page) {
+            (true, _) => store::diary_page(&mut conn, id, a, may_clinical, i64::MAX, 0).await?,
+            (false, 1) => diary.iter().take(TIMELINE_SHORT).cloned().collect(),
+            (false, _) => store::diary_page(&mut conn, id, a, may_clinical, i64::try_from(TIMELINE_SHORT).unwrap_or(i64::MAX), 0).await?,
+        };
         let record = CaseRecord {
             addresses: store::addresses_of(&mut conn, id).await?,
             household: store::household_of(&mut conn, id).await?,
@@ -78,11 +115,14 @@ impl App {
             contacts: store::contacts_of_person(&mut conn, id, a).await?,
             proposals: store::proposals_of_person(&mut conn, id, a).await?,
             appointments: store::appointments_of(&mut conn, id, Some(a)).await?,
-            clinical_hidden: hidden.len(),
+            clinical_hidden: if may_clinical { 0 } else { usize::try_from(clinical).unwrap_or(0) },
             diary,
+            diary_page,
+            diary_pages,
             person: row,
             cases,
             timeline: Vec::new(),
+            timeline_cut: false,
             may_write,
             may_clinical,
         };
@@ -93,7 +133,7 @@ impl App {
                 c.moves = self.moves_for(p, ambito, &c.case.state).await?;
             }
         }
-        record.timeline = timeline(&record, &ambito.code);
+        record.timeline = timeline(&record, &timeline_diary, &ambito.code);
         // The other processes' lines (assessments, projects, interventions, documents), each as
         // its feature shows it to this caller; a feature the caller may not see adds nothing.
         let parts = [
@@ -110,12 +150,18 @@ impl App {
             }
         }
         record.timeline.sort_by(|a, b| b.date.cmp(&a.date));
+        // Cut when there is more than the short view shows: more lines, or diary entries that
+        // were not even loaded for it.
+        if !view.whole_timeline && (record.timeline.len() > TIMELINE_SHORT || visible > TIMELINE_SHORT) {
+            record.timeline.truncate(TIMELINE_SHORT);
+            record.timeline_cut = true;
+        }
         Ok(record)
     }
 }
 
 /// Everything in the record on one line each, newest first.
-fn timeline(r: &CaseRecord, code: &str) -> Vec<TimelineItem> {
+fn timeline(r: &CaseRecord, diary: &[store::DiaryRow], code: &str) -> Vec<TimelineItem> {
     let base = format!("/ambiti/{code}/persone/{}", r.person.id);
     let mut out = Vec::new();
     for k in &r.contacts {
@@ -148,7 +194,7 @@ fn timeline(r: &CaseRecord, code: &str) -> Vec<TimelineItem> {
         };
         out.push(TimelineItem { date: e.on_date.clone(), kind: "caso", title, href: Some(format!("{base}#caso-{}", e.case_id)) });
     }
-    for n in &r.diary {
+    for n in diary {
         let first: String = n.body.chars().take(80).collect();
         let mut title = format!("{}: {first}", label_of(rules::ENTRY_TYPES, &n.entry_type).unwrap_or(&n.entry_type));
         if n.voided_at.is_some() {

@@ -30,6 +30,7 @@ mod plan;
 mod problems;
 mod procs;
 mod questionnaire;
+mod record_pages;
 mod report;
 mod route_oracle;
 mod schema;

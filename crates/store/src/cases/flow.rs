@@ -364,18 +364,43 @@ pub async fn add_diary_entry(conn: &mut AnyConnection, e: &NewDiaryEntry<'_>, au
     Ok(id)
 }
 
+const DIARY_SELECT: &str = "SELECT n.id, n.case_id, u.display_name AS author, n.kind, n.entry_type, n.occurred_on, n.body, n.created_at, \
+     n.linked_note_id, n.supersedes, n.change_reason, n.voided_at FROM case_note n JOIN care_case c ON c.id = n.case_id \
+     LEFT JOIN app_user u ON u.id = n.author_id WHERE c.person_id = $1 AND c.ambito_id = $2";
+const DIARY_ORDER: &str = "ORDER BY COALESCE(n.occurred_on, n.created_at) DESC, n.id DESC";
+
 /// The diary of the person's cases in one Ambito, newest first.
 pub async fn diary_of(conn: &mut AnyConnection, person_id: i64, ambito_id: i64) -> Result<Vec<DiaryRow>> {
-    Ok(sqlx::query_as(
-        "SELECT n.id, n.case_id, u.display_name AS author, n.kind, n.entry_type, n.occurred_on, n.body, n.created_at, n.linked_note_id, \
-         n.supersedes, n.change_reason, n.voided_at FROM case_note n JOIN care_case c ON c.id = n.case_id \
-         LEFT JOIN app_user u ON u.id = n.author_id WHERE c.person_id = $1 AND c.ambito_id = $2 \
-         ORDER BY COALESCE(n.occurred_on, n.created_at) DESC, n.id DESC",
+    let sql = format!("{DIARY_SELECT} {DIARY_ORDER}");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(person_id).bind(ambito_id).fetch_all(&mut *conn).await?)
+}
+
+/// One page of that diary, newest first: `limit` entries after the first `offset`, clinical
+/// entries only when `clinical`.
+pub async fn diary_page(
+    conn: &mut AnyConnection,
+    person_id: i64,
+    ambito_id: i64,
+    clinical: bool,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<DiaryRow>> {
+    let filter = if clinical { "" } else { " AND n.kind <> 'clinica'" };
+    let sql = format!("{DIARY_SELECT}{filter} {DIARY_ORDER} LIMIT $3 OFFSET $4");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(person_id).bind(ambito_id).bind(limit).bind(offset).fetch_all(&mut *conn).await?)
+}
+
+/// How many entries that diary has, and how many of them are clinical.
+pub async fn diary_counts(conn: &mut AnyConnection, person_id: i64, ambito_id: i64) -> Result<(i64, i64)> {
+    let (all, clinical): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN n.kind = 'clinica' THEN 1 ELSE 0 END), 0) FROM case_note n \
+         JOIN care_case c ON c.id = n.case_id WHERE c.person_id = $1 AND c.ambito_id = $2",
     )
     .bind(person_id)
     .bind(ambito_id)
-    .fetch_all(&mut *conn)
-    .await?)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((all, clinical))
 }
 
 crate::from_row! {

@@ -42,7 +42,17 @@ enum Verdict {
     },
 }
 
-pub(crate) async fn guard(State(state): State<Arc<GuardState>>, params: RawPathParams, req: Request<Body>, next: Next) -> Response {
+pub(crate) async fn guard(state: State<Arc<GuardState>>, params: RawPathParams, req: Request<Body>, next: Next) -> Response {
+    // A read changes no access facts, so the guard's decision and the page's own ones share
+    // them (loaded once per person); a write decides afresh each time.
+    if matches!(*req.method(), Method::GET | Method::HEAD) {
+        ambito_app::access::memo::read_only(guard_request(state, params, req, next)).await
+    } else {
+        guard_request(state, params, req, next).await
+    }
+}
+
+async fn guard_request(State(state): State<Arc<GuardState>>, params: RawPathParams, req: Request<Body>, next: Next) -> Response {
     let method = if req.method() == Method::HEAD { Method::GET } else { req.method().clone() };
     let path = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string()).unwrap_or_default();
     let ip = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| {

@@ -7,6 +7,7 @@ use crate::error::{WebError, WebResult};
 use crate::views::cases::{ContactsPage, FormState, RecordPage, RegisterPage, SearchPage, WorkListPage};
 use ambito_app::cases::flow::{AppointmentForm, DiaryForm, MoveForm, TeamForm};
 use ambito_app::cases::intake::{ContactForm, DecisionForm};
+use ambito_app::cases::record::RecordView;
 use ambito_app::cases::registry::{PersonForm, RegistryForm};
 use ambito_app::{App, AppError};
 use ambito_domain::access::{Perm, PersonDecision, Principal};
@@ -67,9 +68,37 @@ fn parse<T: serde::de::DeserializeOwned + Default>(form: &[(String, String)]) ->
     serde_json::from_value(serde_json::Value::Object(map)).unwrap_or_default()
 }
 
+/// The parts of a long record asked for: `?diario=K` (a diary page), `?cronologia=tutta`.
+/// Anything else reads as the first page, so an old or mistyped link still opens the record.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct RecordQuery {
+    diario: Option<String>,
+    cronologia: Option<String>,
+}
+
+impl RecordQuery {
+    pub(crate) fn view(&self) -> RecordView {
+        RecordView {
+            diary_page: self.diario.as_deref().and_then(|d| d.trim().parse().ok()).unwrap_or(1),
+            whole_timeline: self.cronologia.as_deref() == Some("tutta"),
+        }
+    }
+}
+
 /// The record page, with a form's errors when it failed.
 async fn record_page(app: &App, ambito: &AmbitoScope, p: &Principal, person: PersonId, form: FormState) -> WebResult<Response> {
-    let r = app.case_record(p, ambito, person).await?;
+    record_page_of(app, ambito, p, person, form, RecordView::default()).await
+}
+
+async fn record_page_of(
+    app: &App,
+    ambito: &AmbitoScope,
+    p: &Principal,
+    person: PersonId,
+    form: FormState,
+    view: RecordView,
+) -> WebResult<Response> {
+    let r = app.case_record(p, ambito, person, view).await?;
     let decision = app.person_decision(p, Perm::PersonRead, ambito.id, person).await?;
     let may_export = p.may(Perm::PersonExport, Some(ambito.id.get()));
     let failed = !form.errors.is_empty();
@@ -77,14 +106,14 @@ async fn record_page(app: &App, ambito: &AmbitoScope, p: &Principal, person: Per
     Ok(if failed { (StatusCode::UNPROCESSABLE_ENTITY, page).into_response() } else { page.into_response() })
 }
 
-pub(crate) async fn show(app: &App, ambito: &AmbitoScope, person: PersonId) -> WebResult<Response> {
+pub(crate) async fn show(app: &App, ambito: &AmbitoScope, person: PersonId, view: RecordView) -> WebResult<Response> {
     let (p, _) = user()?;
     // A citizen reads their own record in their area, which shows only what is meant for them
     // (no diary, assessments or court material), never on the staff page.
     if p.is_citizen_only() {
         return Ok(Redirect::to("/area-personale").into_response());
     }
-    record_page(app, ambito, &p, person, FormState::default()).await
+    record_page_of(app, ambito, &p, person, FormState::default(), view).await
 }
 
 /// After a record form: back to the page, or the page again with the errors.

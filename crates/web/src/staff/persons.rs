@@ -43,8 +43,13 @@ async fn list(State(app): State<App>, tenant: Tenant, q: Query<super::cases::Sea
     super::cases::list(State(app), tenant, q).await
 }
 
-async fn show(State(app): State<App>, Tenant(ambito): Tenant, Path((_, person)): Path<(String, PersonId)>) -> WebResult<Response> {
-    super::cases::show(&app, &ambito, person).await
+async fn show(
+    State(app): State<App>,
+    Tenant(ambito): Tenant,
+    Path((_, person)): Path<(String, PersonId)>,
+    Query(q): Query<super::cases::RecordQuery>,
+) -> WebResult<Response> {
+    super::cases::show(&app, &ambito, person, q.view()).await
 }
 
 #[derive(Deserialize)]
