@@ -22,6 +22,7 @@ pub mod jobs;
 pub mod likert;
 pub mod measures;
 pub mod number;
+pub mod pagopa;
 pub mod pai;
 pub mod person_search;
 pub mod plan;
