@@ -7,6 +7,7 @@ pub mod audit;
 pub mod case_record;
 pub mod change;
 pub mod codice_fiscale;
+pub mod copayment;
 pub mod date;
 pub mod deliveries;
 pub mod delivery;
