@@ -8,24 +8,24 @@
 //! Money is `Decimal` rounded half-up to the cent ([`crate::format::round_half_up`]) and, once
 //! it leaves the rules for pagoPA or the store, integer cents.
 
-// pub mod arrears;
+pub mod arrears;
 pub mod choice;
-// pub mod diff;
+pub mod diff;
 pub mod isee;
-// pub mod quantity;
-// pub mod receipts;
+pub mod quantity;
+pub mod receipts;
 pub mod regulation;
 mod regulation_check;
 pub mod regulation_toml;
-// pub mod statement;
-// pub mod tariff;
+pub mod statement;
+pub mod tariff;
 
 pub use crate::interventions::calendar::Month;
 pub use choice::{NoIsee, counting_isee};
 pub use isee::{DsuProtocol, IseeRecord, IseeType};
 pub use regulation::{Band, DueDate, Formula, Regulation, ServiceRule, Unit};
 pub use regulation_toml::{RegulationIssue, parse_regulation};
-// pub use tariff::{Charge, Exemption, charge};
+pub use tariff::{Charge, Exemption, charge};
 
 use rust_decimal::Decimal;
 

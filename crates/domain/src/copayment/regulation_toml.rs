@@ -333,4 +333,4 @@ pub fn to_toml(reg: &Regulation) -> String {
 
 #[cfg(test)]
 #[path = "regulation_toml_tests.rs"]
-mod tests;
+pub(crate) mod tests;
