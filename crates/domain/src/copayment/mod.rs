@@ -17,6 +17,7 @@ pub mod receipts;
 pub mod regulation;
 mod regulation_check;
 pub mod regulation_toml;
+pub mod run;
 pub mod statement;
 pub mod tariff;
 

@@ -98,6 +98,42 @@ impl Regulation {
     pub fn due_date(&self, month: Month) -> Option<Day> {
         self.scadenza.for_month(month)
     }
+
+    /// The TOML text of the version, which [`super::regulation_toml::parse_regulation`] reads
+    /// back to the same value: the UI's form writes this and goes through the one checker.
+    pub fn to_toml(&self) -> String {
+        let reg = self;
+        let q = |s: &str| toml::Value::String(s.to_string()).to_string();
+        let mut out = format!("codice = {}\nvalido_dal = {}\n", q(&reg.codice), reg.valido_dal.iso());
+        if let DueDate::GiorniDopoFineMese(n) = reg.scadenza {
+            out.push_str(&format!("scadenza_giorni = {n}\n"));
+        }
+        for s in &reg.servizi {
+            let tipi: Vec<String> = s.isee_tipi.iter().map(|t| q(t.code())).collect();
+            out.push_str(&format!(
+                "\n[[servizio]]\ncodice_servizio = {}\nunita = {}\nisee_tipi = [{}]\nformula = {}\n",
+                q(&s.codice_servizio),
+                q(s.unita.code()),
+                tipi.join(", "),
+                q(s.formula.code())
+            ));
+            for (k, v) in [
+                ("isee_esenzione", Some(s.isee_esenzione)),
+                ("isee_massimo", Some(s.isee_massimo)),
+                ("tariffa_minima", Some(s.tariffa_minima)),
+                ("tariffa_massima", Some(s.tariffa_massima)),
+                ("tetto_mensile", s.tetto_mensile),
+            ] {
+                if let Some(v) = v {
+                    out.push_str(&format!("{k} = \"{v}\"\n"));
+                }
+            }
+            for b in &s.fasce {
+                out.push_str(&format!("\n[[servizio.fasce]]\nfino_a = \"{}\"\ntariffa = \"{}\"\n", b.fino_a, b.tariffa));
+            }
+        }
+        out
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]

@@ -1,6 +1,6 @@
 //! The regulation's TOML (issue 17) read into [`Regulation`], with every problem at once. The
 //! file is loaded by `ambito copayment regulation FILE.toml`; the UI's form writes the same text
-//! ([`to_toml`]) and goes through the same checker, so there is one set of rules.
+//! ([`Regulation::to_toml`]) and goes through the same checker, so there is one set of rules.
 //!
 //! Each field is read on its own, so one bad field does not hide the others; the rules between
 //! fields (thresholds, bands, duplicates) are then checked on what could be read
@@ -295,40 +295,6 @@ fn read_types(v: &Value) -> Result<Vec<IseeType>, String> {
             errors.join(", ")
         ))
     }
-}
-
-/// The TOML text of a regulation, which [`parse_regulation`] reads back to the same value.
-pub fn to_toml(reg: &Regulation) -> String {
-    let q = |s: &str| toml::Value::String(s.to_string()).to_string();
-    let mut out = format!("codice = {}\nvalido_dal = {}\n", q(&reg.codice), reg.valido_dal.iso());
-    if let DueDate::GiorniDopoFineMese(n) = reg.scadenza {
-        out.push_str(&format!("scadenza_giorni = {n}\n"));
-    }
-    for s in &reg.servizi {
-        let tipi: Vec<String> = s.isee_tipi.iter().map(|t| q(t.code())).collect();
-        out.push_str(&format!(
-            "\n[[servizio]]\ncodice_servizio = {}\nunita = {}\nisee_tipi = [{}]\nformula = {}\n",
-            q(&s.codice_servizio),
-            q(s.unita.code()),
-            tipi.join(", "),
-            q(s.formula.code())
-        ));
-        for (k, v) in [
-            ("isee_esenzione", Some(s.isee_esenzione)),
-            ("isee_massimo", Some(s.isee_massimo)),
-            ("tariffa_minima", Some(s.tariffa_minima)),
-            ("tariffa_massima", Some(s.tariffa_massima)),
-            ("tetto_mensile", s.tetto_mensile),
-        ] {
-            if let Some(v) = v {
-                out.push_str(&format!("{k} = \"{v}\"\n"));
-            }
-        }
-        for b in &s.fasce {
-            out.push_str(&format!("\n[[servizio.fasce]]\nfino_a = \"{}\"\ntariffa = \"{}\"\n", b.fino_a, b.tariffa));
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -69,7 +69,7 @@ fn to_toml_reads_back_the_same() {
     let mut reg = parse_regulation(EXAMPLE).unwrap();
     reg.codice = "REG \"2025\" \\ bis".into();
     reg.scadenza = DueDate::GiorniDopoFineMese(45);
-    assert_eq!(parse_regulation(&to_toml(&reg)), Ok(reg));
+    assert_eq!(parse_regulation(&reg.to_toml()), Ok(reg));
 }
 
 #[test]
