@@ -32,6 +32,12 @@ pub enum UserCmd {
         #[arg(long)]
         codice_fiscale: Option<String>,
     },
+    /// Set the e-mail address alert digests go to (a blank one clears it).
+    Email {
+        username: String,
+        #[arg(long)]
+        email: String,
+    },
     /// Suspend a user (their sessions end at once).
     Suspend { username: String },
     /// Reinstate a suspended user.
@@ -128,6 +134,10 @@ pub async fn user(app: &App, cmd: UserCmd) -> anyhow::Result<ExitCode> {
             let role = RoleAssignment { role, ambito_code: ambito, comune_istat: comune, provider: ente };
             app.create_user(None, &user, &[role]).await?;
             println!("utente creato: {username}");
+        }
+        UserCmd::Email { username, email } => {
+            app.set_user_email(None, &username, Some(&email)).await?;
+            println!("indirizzo e-mail di {username}: {}", if email.trim().is_empty() { "nessuno" } else { email.trim() });
         }
         UserCmd::Suspend { username } => {
             app.set_suspended(None, &username, true).await?;

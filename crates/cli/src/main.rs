@@ -26,6 +26,34 @@ struct Cli {
     command: Command,
 }
 
+/// The SMTP server alerts go out through, with the sender and the address links start with.
+#[derive(clap::Args, Debug, Clone)]
+struct MailArgs {
+    /// `smtp://host:port`, `smtp://host:587?tls=required` or `smtps://user:pass@host:465`.
+    #[arg(long, env = "AMBITO_SMTP_URL")]
+    smtp_url: Option<String>,
+    #[arg(long, env = "AMBITO_MAIL_FROM", default_value = "ambito <noreply@localhost>")]
+    mail_from: String,
+    #[arg(long, env = "AMBITO_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+    public_url: String,
+}
+
+impl MailArgs {
+    fn settings(&self) -> Option<ambito_app::cases::alert_mail::MailSettings> {
+        let smtp_url = self.smtp_url.clone().filter(|u| !u.trim().is_empty())?;
+        Some(ambito_app::cases::alert_mail::MailSettings { smtp_url, from: self.mail_from.clone(), base_url: self.public_url.clone() })
+    }
+}
+
+#[derive(Subcommand)]
+enum AlertsCmd {
+    /// Send every waiting digest now (one e-mail per user with unread alerts; no personal data).
+    Mail {
+        #[command(flatten)]
+        mail: MailArgs,
+    },
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Start the web server.
@@ -57,6 +85,11 @@ enum Command {
         audit_checkpoints: Option<PathBuf>,
         #[arg(long, env = "AMBITO_AUDIT_CHECKPOINT_MINUTES", default_value_t = 60)]
         audit_checkpoint_minutes: u64,
+        #[command(flatten)]
+        mail: MailArgs,
+        /// Minutes between two rounds of alert digests (with an SMTP server set).
+        #[arg(long, env = "AMBITO_MAIL_MINUTES", default_value_t = 5)]
+        mail_minutes: u64,
     },
     /// Create or update the database schema.
     Migrate,
@@ -96,6 +129,9 @@ enum Command {
     /// The social case record (figures derived from it).
     #[command(subcommand)]
     Cases(cases_cmd::CasesCmd),
+    /// In-app alerts by e-mail.
+    #[command(subcommand)]
+    Alerts(AlertsCmd),
     /// Likert questionnaires.
     #[command(subcommand)]
     Questionnaire(QuestionnaireCmd),
@@ -472,6 +508,17 @@ async fn dispatch(app: &App, cli: Cli, bar: &Bar, open_seconds: f64) -> anyhow::
             }
         }
         Command::User(cmd) => return access_cmd::user(app, cmd).await,
+        Command::Alerts(AlertsCmd::Mail { mail }) => {
+            let settings = mail.settings().context("no SMTP server: --smtp-url or AMBITO_SMTP_URL")?;
+            let r = app.mail_alerts(&settings).await?;
+            println!("avvisi per e-mail: {} messaggi, {} avvisi", r.sent, r.alerts);
+            for (user, why) in &r.failed {
+                eprintln!("non inviato a {user}: {why}");
+            }
+            if !r.failed.is_empty() {
+                anyhow::bail!("{} messaggi non inviati (gli avvisi restano da inviare)", r.failed.len());
+            }
+        }
         Command::Token(cmd) => return access_cmd::token(app, cmd).await,
         Command::Audit(cmd) => return access_cmd::audit(app, cmd).await,
         Command::Person(cmd) => return access_cmd::person(app, cmd).await,
@@ -524,6 +571,8 @@ async fn dispatch(app: &App, cli: Cli, bar: &Bar, open_seconds: f64) -> anyhow::
             max_connections,
             audit_checkpoints,
             audit_checkpoint_minutes,
+            mail,
+            mail_minutes,
         } => {
             let trusted_proxies = ambito_web::client_ip::parse_list(&trusted_proxy).map_err(anyhow::Error::msg)?;
             let limits = ambito_web::ServerLimits {
@@ -541,6 +590,9 @@ async fn dispatch(app: &App, cli: Cli, bar: &Bar, open_seconds: f64) -> anyhow::
             if let Some(path) = audit_checkpoints {
                 let every = std::time::Duration::from_secs(audit_checkpoint_minutes.max(1) * 60);
                 app.start_audit_checkpoints(path, every).await.context("first audit checkpoint")?;
+            }
+            if let Some(settings) = mail.settings() {
+                app.start_alert_mail(settings, std::time::Duration::from_secs(mail_minutes.max(1) * 60));
             }
             let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("binding {listen}"))?;
             let addr = listener.local_addr()?;

@@ -3,6 +3,7 @@
 //! feature; access is decided by the guard (`Policy::Person`) and re-checked here for every
 //! sub-entity named in a route.
 
+pub mod alert_mail;
 pub mod citizen;
 pub mod document_key;
 pub mod documents;

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod access;
+mod alert_mail;
 mod api;
 mod assess_project;
 mod audit_key;

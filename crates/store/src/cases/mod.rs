@@ -1,6 +1,7 @@
 //! The case record's tables: the registry around a person, the front desk, how a case moves,
 //! the diary and the one-box search. Nothing here deletes: dated records are voided.
 
+pub mod alert_mail;
 pub mod assessment;
 pub mod courts;
 pub mod documents;
@@ -13,6 +14,7 @@ mod registry;
 mod search;
 pub mod transfer;
 
+pub use alert_mail::*;
 pub use assessment::*;
 pub use courts::*;
 pub use documents::*;
