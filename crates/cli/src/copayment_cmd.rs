@@ -4,6 +4,7 @@
 use ambito_app::App;
 use ambito_app::access::Actor;
 use ambito_app::copayment::setup::{DEFAULT_CATEGORIA, ExemptionArgs, SettingsArgs};
+use ambito_domain::format::it_number;
 use anyhow::Context;
 use clap::Subcommand;
 use std::path::PathBuf;
@@ -60,6 +61,21 @@ pub enum CopaymentCmd {
         #[arg(long)]
         al: Option<String>,
     },
+    /// Record paid receipts (CSV or XLSX: iuv;importo;data_pagamento;psp); partial, excess and
+    /// duplicate payments are recorded and flagged, an unknown IUV refuses the file.
+    Receipts {
+        file: PathBuf,
+        #[arg(long)]
+        ambito: String,
+    },
+    /// Unpaid notices past due, with their ageing buckets.
+    Arrears {
+        #[arg(long)]
+        ambito: String,
+        /// The day to age them at, YYYY-MM-DD (default: today).
+        #[arg(long)]
+        at: Option<String>,
+    },
     /// Compute a month's statements and issue its pagoPA notices; write them as CSV.
     Statements {
         #[arg(long)]
@@ -111,6 +127,38 @@ pub async fn copayment(app: &App, cmd: CopaymentCmd) -> anyhow::Result<ExitCode>
             };
             app.add_exemption(&actor, &ambito, &args).await?;
             println!("esenzione registrata per {codice_fiscale} ({})", servizio.as_deref().unwrap_or("tutti i servizi"));
+        }
+        CopaymentCmd::Receipts { file, ambito } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let done = app.import_receipts(&actor, &file.display().to_string(), &bytes, &ambito, &crate::progress::Bar::new()).await?;
+            let code = super::print_outcome(&done.outcome);
+            if done.outcome.applied {
+                println!("ricevute: {} registrate, {} da verificare, {} già presenti", done.recorded, done.flagged, done.already);
+            }
+            return Ok(code);
+        }
+        CopaymentCmd::Arrears { ambito, at } => {
+            let today = match at {
+                Some(t) => ambito_domain::date::parse_iso_or_italian(&t).with_context(|| format!("data non valida «{t}» (AAAA-MM-GG)"))?,
+                None => ambito_app::cases::today(),
+            };
+            let (list, buckets) = app.arrears(&ambito, today).await?;
+            println!("morosità di {ambito} al {}", today.iso());
+            for b in &buckets {
+                println!("{}\t{} avvisi\t{}", b.ageing.label(), b.notices, it_number(ambito_domain::fixed::money_from_units(b.cents), 2));
+            }
+            for a in &list {
+                let n = &a.notice;
+                println!(
+                    "{}\t{}\t{}\tscadenza {}\tda pagare {}\t{}",
+                    n.codice_fiscale,
+                    n.month,
+                    n.iuv,
+                    n.scadenza,
+                    it_number(ambito_domain::fixed::money_from_units(a.unpaid_cents), 2),
+                    a.bucket
+                );
+            }
         }
         CopaymentCmd::Statements { ambito, month, output } => {
             let run = app.run_statements(&actor, &ambito, &month).await?;

@@ -112,8 +112,8 @@ impl App {
         }
         let mut existing: HashMap<i64, Vec<store::IseeRow>> = HashMap::new();
         for l in &lines {
-            if !existing.contains_key(&l.person_id) {
-                existing.insert(l.person_id, store::isee_of_person(&mut conn, l.person_id).await?);
+            if let std::collections::hash_map::Entry::Vacant(v) = existing.entry(l.person_id) {
+                v.insert(store::isee_of_person(&mut conn, l.person_id).await?);
             }
         }
         drop(conn);

@@ -5,6 +5,7 @@
 
 pub mod isee_import;
 mod notices;
+pub mod receipts;
 pub mod setup;
 pub mod statements;
 mod stored;

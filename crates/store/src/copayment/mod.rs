@@ -4,10 +4,12 @@
 //! are voided, a corrected month is a new run whose notices supersede the old ones.
 
 pub mod isee;
+pub mod receipts;
 pub mod regulation;
 pub mod runs;
 
 pub use isee::*;
+pub use receipts::*;
 pub use regulation::*;
 pub use runs::*;
 

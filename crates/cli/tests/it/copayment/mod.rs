@@ -2,6 +2,7 @@
 //! bad inputs, the pagoPA settings, and a month's statements with numbers worked out by hand.
 
 mod isee;
+mod receipts;
 mod regulation;
 mod statements;
 

@@ -43,7 +43,7 @@ CLMNNA75D45A794S;ordinario;20.000,00;INPS-ISEE-2025-000000004-00;2025-02-01;2025
 
 /// The IUV of segregation code 01 and `base`, computed here from the rule of the spec, not with
 /// the domain's code: `01 + base (13) + int("3" + "01" + base) mod 93`.
-fn iuv(base: u64) -> String {
+pub fn iuv(base: u64) -> String {
     let body = format!("01{base:013}");
     let check = format!("3{body}").parse::<u128>().unwrap() % 93;
     format!("{body}{check:02}")
@@ -56,7 +56,7 @@ async fn deliveries(app: &App, dir: &tempfile::TempDir, name: &str, body: &str) 
     assert!(o.applied, "{:?}", o.findings.errors);
 }
 
-async fn ready() -> (crate::support::TestDb, App, tempfile::TempDir) {
+pub async fn ready() -> (crate::support::TestDb, App, tempfile::TempDir) {
     let (db, app) = setup().await;
     let dir = tempfile::tempdir().unwrap();
     let cli = Actor::COMMAND_LINE;
