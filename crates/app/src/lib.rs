@@ -6,6 +6,7 @@
 // Feature modules: each owns its use cases, and `App` composes them.
 pub mod access;
 pub mod cases;
+pub mod copayment;
 pub mod deliveries;
 pub mod plan;
 pub mod questionnaire;

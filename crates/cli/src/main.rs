@@ -2,6 +2,7 @@
 
 mod access_cmd;
 mod cases_cmd;
+mod copayment_cmd;
 mod progress;
 mod timing;
 
@@ -132,6 +133,9 @@ enum Command {
     /// In-app alerts by e-mail.
     #[command(subcommand)]
     Alerts(AlertsCmd),
+    /// Co-payments by ISEE and pagoPA notices: regulation, settings, exemptions, statements.
+    #[command(subcommand)]
+    Copayment(copayment_cmd::CopaymentCmd),
     /// Likert questionnaires.
     #[command(subcommand)]
     Questionnaire(QuestionnaireCmd),
@@ -208,6 +212,12 @@ enum ImportCmd {
     },
     /// Cases (prese in carico) from an Ambito's old system; the persons must be imported first.
     Cases {
+        file: PathBuf,
+        #[arg(long)]
+        ambito: String,
+    },
+    /// ISEE attestations of persons of the registry (CSV or XLSX, docs/import-formats.md).
+    Isee {
         file: PathBuf,
         #[arg(long)]
         ambito: String,
@@ -523,6 +533,7 @@ async fn dispatch(app: &App, cli: Cli, bar: &Bar, open_seconds: f64) -> anyhow::
         Command::Audit(cmd) => return access_cmd::audit(app, cmd).await,
         Command::Person(cmd) => return access_cmd::person(app, cmd).await,
         Command::Cases(cmd) => return cases_cmd::cases(app, cmd).await,
+        Command::Copayment(cmd) => return copayment_cmd::copayment(app, cmd).await,
         Command::Report(ReportCmd::Plan { ambito, plan, format, output }) => {
             let doc = app.plan_document(&ambito, &plan, ambito_app::plan::Figures::All).await?;
             let bytes = match format {
@@ -744,6 +755,11 @@ async fn import(app: &App, cmd: ImportCmd, bar: &Bar) -> anyhow::Result<ExitCode
             let (name, bytes) = read(&file)?;
             let done = app.import_persons(&ambito_app::access::Actor::COMMAND_LINE, &name, &bytes, &ambito, bar).await?;
             return Ok(print_counts(&done.outcome, [done.created, done.updated, done.unchanged], "persone"));
+        }
+        ImportCmd::Isee { file, ambito } => {
+            let (name, bytes) = read(&file)?;
+            let done = app.import_isee(&ambito_app::access::Actor::COMMAND_LINE, &name, &bytes, &ambito, bar).await?;
+            return Ok(print_counts(&done.outcome, [done.created, done.updated, done.unchanged], "ISEE"));
         }
         ImportCmd::Cases { file, ambito } => {
             let (name, bytes) = read(&file)?;

@@ -6,6 +6,7 @@
 pub mod activity_csv;
 pub mod audit_csv;
 pub mod chart;
+pub mod copayment_csv;
 pub mod csv_out;
 pub mod csv_safe;
 pub mod deliveries_csv;

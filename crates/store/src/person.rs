@@ -324,6 +324,7 @@ pub async fn purge_person(conn: &mut AnyConnection, person_id: i64, new_pseudony
         .execute(&mut *conn)
         .await?;
     sqlx::query("DELETE FROM break_glass WHERE person_id = $1").bind(person_id).execute(&mut *conn).await?;
+    crate::copayment::purge_copayment(conn, person_id).await?;
     crate::cases::purge_registry(conn, person_id).await?;
     crate::purge_assessments_and_projects(conn, person_id).await?;
     crate::cases::courts::purge_case_record_d(conn, person_id).await?;

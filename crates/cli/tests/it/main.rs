@@ -14,6 +14,7 @@ mod backup;
 mod browser;
 mod cases;
 mod cli;
+mod copayment;
 mod crash;
 mod deliveries;
 mod documents;
