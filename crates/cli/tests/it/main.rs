@@ -12,6 +12,7 @@ mod audit_key;
 mod backup;
 mod browser;
 mod cases;
+mod cases_api;
 mod cli;
 mod crash;
 mod deliveries;
