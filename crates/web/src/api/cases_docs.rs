@@ -11,8 +11,13 @@ fn objects() -> Value {
     array(any_object())
 }
 
+/// A list of pairs, each a two-element array such as `[code, name]` or `[id, name]`.
 fn pairs() -> Value {
-    array(json!({"type": "array", "prefixItems": [{}, {}], "minItems": 2, "maxItems": 2}))
+    array(pair())
+}
+
+fn pair() -> Value {
+    json!({"type": "array", "minItems": 2, "maxItems": 2})
 }
 
 fn person() -> Value {
@@ -317,7 +322,7 @@ pub fn doc(method: &Method, path: &str) -> Option<Doc> {
         ("GET", "/api/v1/ambiti/{code}/lavoro") => read(object(&[
             ("my_cases", array(caseload_row())),
             ("proposals", array(proposal_row())),
-            ("caseload", json!({"type": ["array", "null"], "items": {"type": "array", "prefixItems": [{"type": "string"}, {"type": "integer"}]}})),
+            ("caseload", json!({"type": ["array", "null"], "items": pair()})),
             ("by_state", pairs()),
             ("alerts", objects()),
             ("reviews_due", objects()),
