@@ -132,7 +132,11 @@ async fn persons_are_searched_registered_and_read_as_the_pages_allow() {
     // Another Ambito's person through this Ambito, and this person through the other Ambito.
     refused(&worker.get(&format!("{ALTO}/persone/{neri}")).await, StatusCode::FORBIDDEN, "a Basso Sebino person");
     refused(&worker.get(&format!("{BASSO}/persone/{mario}")).await, StatusCode::FORBIDDEN, "another Ambito's route");
-    refused(&Api::new(&app, &s.base, "basso.assistente").await.get(&format!("{ALTO}/persone/{neri}")).await, StatusCode::FORBIDDEN, "Basso in Alto");
+    refused(
+        &Api::new(&app, &s.base, "basso.assistente").await.get(&format!("{ALTO}/persone/{neri}")).await,
+        StatusCode::FORBIDDEN,
+        "Basso in Alto",
+    );
     // A token without the scope, a role without the permission, no token at all.
     let narrow = Api::scoped(&app, &s.base, "alto.assistente", &["report.read"]).await;
     refused(&narrow.get(&format!("{ALTO}/persone/{mario}")).await, StatusCode::FORBIDDEN, "token without person.read");
@@ -210,7 +214,10 @@ async fn the_diary_and_the_front_desk_take_json_and_refuse_field_by_field() {
     let id = a.body["id"].as_i64().expect("id");
     let record = worker.json(&format!("{ALTO}/persone/{mario}")).await;
     let shown = record["diary"].as_array().expect("diary").iter().find(|d| d["id"] == id).cloned().expect("the new entry");
-    assert_eq!((shown["body"].as_str(), shown["entry_type"].as_str()), (Some("Colloquio di verifica registrato dall'API"), Some("colloquio")));
+    assert_eq!(
+        (shown["body"].as_str(), shown["entry_type"].as_str()),
+        (Some("Colloquio di verifica registrato dall'API"), Some("colloquio"))
+    );
     assert_eq!((shown["case_id"].as_i64(), shown["kind"].as_str()), (Some(case), Some("sociale")));
     assert_eq!(shown["occurred_on"].as_str(), Some(ambito_app::cases::today().iso().as_str()));
     // Mistakes: every field at once, nothing written.
@@ -220,7 +227,11 @@ async fn the_diary_and_the_front_desk_take_json_and_refuse_field_by_field() {
     // Refusals: a case of someone else (404), outside the team (break-glass), another Ambito,
     // the provider (no person.write), a token without the scope, no token.
     let lucia_case = case_of(&app, lucia, "ALTO_SEBINO").await;
-    refused(&worker.post(&format!("{ALTO}/persone/{mario}/casi/{lucia_case}/diario"), &entry).await, StatusCode::NOT_FOUND, "another's case");
+    refused(
+        &worker.post(&format!("{ALTO}/persone/{mario}/casi/{lucia_case}/diario"), &entry).await,
+        StatusCode::NOT_FOUND,
+        "another's case",
+    );
     let a = worker.post(&format!("{ALTO}/persone/{lucia}/casi/{lucia_case}/diario"), &entry).await;
     refused(&a, StatusCode::FORBIDDEN, "outside the team");
     assert!(a.body["accesso_straordinario"].is_string(), "{}", a.body);
@@ -291,7 +302,12 @@ async fn a_case_its_documents_and_the_work_list_read_as_their_pages_allow() {
     // Each read is audited by the guard as a read of the person, with its route.
     let q = ambito_store::AuditQuery { person_id: Some(mario), limit: 1000, ..Default::default() };
     let log = app.search_audit(&q).await.expect("audit");
-    for path in [format!("{base}/interventi"), format!("{base}/valutazioni"), format!("{base}/progetto"), format!("{ALTO}/persone/{mario}/documenti")] {
+    for path in [
+        format!("{base}/interventi"),
+        format!("{base}/valutazioni"),
+        format!("{base}/progetto"),
+        format!("{ALTO}/persone/{mario}/documenti"),
+    ] {
         assert!(log.iter().any(|e| e.action == "person.read" && e.object == path), "{path} audited");
     }
 

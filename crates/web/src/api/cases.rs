@@ -35,9 +35,19 @@ pub fn routes() -> Routes {
         .post(PERSONS, DESK_WRITE, "Registra una persona (o la ritrova per codice fiscale)", register)
         .get(PERSON, READ, "Cartella della persona come il chiamante può vederla", record)
         .post("/api/v1/ambiti/{code}/persone/{person}/casi/{case}/diario", WRITE, "Aggiunge una voce di diario al caso", diary)
-        .get("/api/v1/ambiti/{code}/persone/{person}/casi/{case}/interventi", READ, "Interventi del caso, previsto ed erogato", interventions)
+        .get(
+            "/api/v1/ambiti/{code}/persone/{person}/casi/{case}/interventi",
+            READ,
+            "Interventi del caso, previsto ed erogato",
+            interventions,
+        )
         .get("/api/v1/ambiti/{code}/persone/{person}/casi/{case}/valutazioni", READ, "Valutazioni del caso", assessments)
-        .get("/api/v1/ambiti/{code}/persone/{person}/casi/{case}/progetto", READ, "Progetto individuale del caso: versioni e verifiche", project)
+        .get(
+            "/api/v1/ambiti/{code}/persone/{person}/casi/{case}/progetto",
+            READ,
+            "Progetto individuale del caso: versioni e verifiche",
+            project,
+        )
         .get("/api/v1/ambiti/{code}/persone/{person}/documenti", READ, "Documenti della persona (solo i metadati)", documents)
         .get(CONTACTS, DESK_READ, "Registro degli accessi allo sportello", contacts)
         .post(CONTACTS, DESK_WRITE, "Registra un contatto allo sportello", add_contact)
@@ -109,7 +119,12 @@ async fn record(State(app): State<App>, Tenant(ambito): Tenant, Path((_, person)
 
 type CasePath = Path<(String, PersonId, CaseId)>;
 
-async fn diary(State(app): State<App>, Tenant(ambito): Tenant, Path((_, person, case)): CasePath, Json(f): Json<DiaryForm>) -> WebResult<Response> {
+async fn diary(
+    State(app): State<App>,
+    Tenant(ambito): Tenant,
+    Path((_, person, case)): CasePath,
+    Json(f): Json<DiaryForm>,
+) -> WebResult<Response> {
     let (p, ip) = user()?;
     match app.add_diary_entry(&p, &ambito, person, case, &f, ip.as_deref()).await {
         Ok(id) => Ok(created(StatusCode::CREATED, None, json!({"id": id.get()}))),

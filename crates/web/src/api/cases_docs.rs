@@ -278,18 +278,11 @@ pub fn doc(method: &Method, path: &str) -> Option<Doc> {
             errors: BODY_ERRORS,
         }),
         ("GET", "/api/v1/ambiti/{code}/persone/{person}") => read(record()),
-        ("POST", "/diario") => {
-            Some(Doc { ok: created(), body: Some(form(DIARY_FIELDS, &["tipo", "testo"])), errors: BODY_ERRORS })
+        ("POST", "/diario") => Some(Doc { ok: created(), body: Some(form(DIARY_FIELDS, &["tipo", "testo"])), errors: BODY_ERRORS }),
+        ("GET", "/interventi") => {
+            read(object(&[("scope_person", person()), ("case", case_row()), ("items", objects()), ("services", any_array())]))
         }
-        ("GET", "/interventi") => read(object(&[
-            ("scope_person", person()),
-            ("case", case_row()),
-            ("items", objects()),
-            ("services", any_array()),
-        ])),
-        ("GET", "/valutazioni") => {
-            read(object(&[("person", person()), ("case", case_row()), ("assessments", array(assessment_row()))]))
-        }
+        ("GET", "/valutazioni") => read(object(&[("person", person()), ("case", case_row()), ("assessments", array(assessment_row()))])),
         ("GET", "/progetto") => read(object(&[
             ("person", person()),
             ("case", case_row()),
@@ -316,9 +309,11 @@ pub fn doc(method: &Method, path: &str) -> Option<Doc> {
             ("may_write", boolean()),
         ])),
         ("GET", "/api/v1/ambiti/{code}/contatti") => read(tagged("contatti", array(contact_row()))),
-        ("POST", "/api/v1/ambiti/{code}/contatti") => {
-            Some(Doc { ok: created(), body: Some(form(CONTACT_FIELDS, &["canale", "richiedente", "area", "motivo", "esito"])), errors: BODY_ERRORS })
-        }
+        ("POST", "/api/v1/ambiti/{code}/contatti") => Some(Doc {
+            ok: created(),
+            body: Some(form(CONTACT_FIELDS, &["canale", "richiedente", "area", "motivo", "esito"])),
+            errors: BODY_ERRORS,
+        }),
         ("GET", "/api/v1/ambiti/{code}/lavoro") => read(object(&[
             ("my_cases", array(caseload_row())),
             ("proposals", array(proposal_row())),

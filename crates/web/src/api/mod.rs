@@ -21,12 +21,11 @@ use axum::Json;
 pub fn routes() -> Routes {
     reporting::routes()
         .merge(plan::routes())
-        .merge(cases::routes()).merge(questionnaires::routes()).merge(imports::routes()).merge(session::routes()).get(
-        "/api/v1/openapi.json",
-        Policy::Public,
-        "Questo documento OpenAPI",
-        openapi_json,
-    )
+        .merge(cases::routes())
+        .merge(questionnaires::routes())
+        .merge(imports::routes())
+        .merge(session::routes())
+        .get("/api/v1/openapi.json", Policy::Public, "Questo documento OpenAPI", openapi_json)
 }
 
 async fn openapi_json() -> Json<serde_json::Value> {
