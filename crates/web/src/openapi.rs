@@ -13,6 +13,7 @@ pub fn document(specs: &[RouteSpec]) -> Value {
             .split('/')
             .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
             .map(|name| json!({"name": name, "in": "path", "required": true, "schema": docs::path_param(name)}))
+            .chain(docs::query_params(&spec.method, spec.path))
             .collect();
         let doc = docs::doc(&spec.method, spec.path).unwrap_or(docs::Doc { ok: vec![(200, json!({}))], body: None, errors: &[] });
         let mut responses = Map::new();

@@ -59,6 +59,27 @@ pub fn response(status: StatusCode, title: &'static str, detail: &str) -> Respon
     (status, [(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON))], body).into_response()
 }
 
+/// A form's field errors (`AppError::Fields`) as a 422 problem whose `errori` lists each field
+/// with its message, the same messages the staff form shows beside its fields.
+pub fn fields(errors: &[ambito_domain::case_record::FieldError]) -> Response {
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    let detail: Vec<String> = errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
+    let mut body = document(status, "Dati non validi", Some(&detail.join("; ")));
+    body["errori"] = errors.iter().map(|e| json!({"field": e.field, "message": e.message})).collect();
+    (status, [(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON))], body.to_string()).into_response()
+}
+
+/// The API's answer to a person outside the caller's care team, where a page shows the
+/// break-glass form: 403, and in `accesso_straordinario` the route that asks for it with a reason.
+pub fn break_glass(code: &str, person: i64) -> Response {
+    let status = StatusCode::FORBIDDEN;
+    let href = format!("/ambiti/{}/persone/{person}/accesso-straordinario", crate::views::encode_segment(code));
+    let detail = "La persona non è nel gruppo di lavoro del chiamante: serve l'accesso straordinario, con la motivazione.";
+    let mut body = document(status, "Accesso straordinario richiesto", Some(detail));
+    body["accesso_straordinario"] = href.into();
+    (status, [(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON))], body.to_string()).into_response()
+}
+
 fn is_json(response: &Response) -> bool {
     response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("json"))
 }

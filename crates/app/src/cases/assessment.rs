@@ -42,7 +42,8 @@ pub struct InScope {
     pub decision: PersonDecision,
 }
 
-#[derive(Debug, Clone)]
+/// A case's assessments with its person and case: the page's and the API's read model.
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct CaseAssessments {
     pub person: store::PersonRow,
     pub case: store::CaseRow,

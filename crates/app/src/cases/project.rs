@@ -52,7 +52,7 @@ pub struct ProjectVersion {
     pub team: Vec<store::TeamMemberRow>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 pub struct CaseProject {
     pub person: store::PersonRow,
     pub case: store::CaseRow,

@@ -13,6 +13,7 @@ mod audit_key;
 mod backup;
 mod browser;
 mod cases;
+mod cases_api;
 mod cli;
 mod copayment;
 mod crash;

@@ -136,6 +136,18 @@ pub fn intended() -> Vec<(Method, &'static str, Policy)> {
         (M::GET, "/area-personale", OwnData),
         (M::GET, "/area-personale/dati.json", OwnData),
         (M::GET, "/area-personale/dati.pdf", OwnData),
+        // The case record's JSON API (issue 15): the policy of the page showing the same data.
+        (M::GET, "/api/v1/ambiti/{code}/persone", Ambito(&[Perm::PersonRead])),
+        (M::POST, "/api/v1/ambiti/{code}/persone", Ambito(&[Perm::PersonWrite])),
+        (M::GET, "/api/v1/ambiti/{code}/persone/{person}", Person(Perm::PersonRead)),
+        (M::POST, "/api/v1/ambiti/{code}/persone/{person}/casi/{case}/diario", Person(Perm::PersonWrite)),
+        (M::GET, "/api/v1/ambiti/{code}/persone/{person}/casi/{case}/interventi", Person(Perm::PersonRead)),
+        (M::GET, "/api/v1/ambiti/{code}/persone/{person}/casi/{case}/valutazioni", Person(Perm::PersonRead)),
+        (M::GET, "/api/v1/ambiti/{code}/persone/{person}/casi/{case}/progetto", Person(Perm::PersonRead)),
+        (M::GET, "/api/v1/ambiti/{code}/persone/{person}/documenti", Person(Perm::PersonRead)),
+        (M::GET, "/api/v1/ambiti/{code}/contatti", Ambito(&[Perm::PersonRead])),
+        (M::POST, "/api/v1/ambiti/{code}/contatti", Ambito(&[Perm::PersonWrite])),
+        (M::GET, "/api/v1/ambiti/{code}/lavoro", Ambito(&[Perm::PersonRead])),
         // Piano di Zona.
         (M::GET, "/ambiti/{code}/piano", Ambito(PLAN_READ)),
         (M::POST, "/ambiti/{code}/piano", Ambito(PLAN_WRITE)),

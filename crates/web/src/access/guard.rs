@@ -158,6 +158,7 @@ async fn guard_request(State(state): State<Arc<GuardState>>, params: RawPathPara
             refusal(caller.principal.clone(), "profilo senza il permesso richiesto").audit(&state, param("code")).await;
             return deny(&path);
         }
+        Verdict::NeedBreakGlass { code, person } if api => return crate::problem::break_glass(&code, person),
         Verdict::NeedBreakGlass { code, person } => return crate::staff::persons::break_glass_page(&code, person, &caller),
     };
 

@@ -15,36 +15,36 @@ pub struct Doc {
     pub errors: &'static [u16],
 }
 
-fn string() -> Value {
+pub(super) fn string() -> Value {
     json!({"type": "string"})
 }
-fn opt_string() -> Value {
+pub(super) fn opt_string() -> Value {
     json!({"type": ["string", "null"]})
 }
-fn int() -> Value {
+pub(super) fn int() -> Value {
     json!({"type": "integer"})
 }
-fn opt_int() -> Value {
+pub(super) fn opt_int() -> Value {
     json!({"type": ["integer", "null"]})
 }
-fn boolean() -> Value {
+pub(super) fn boolean() -> Value {
     json!({"type": "boolean"})
 }
-fn array(items: Value) -> Value {
+pub(super) fn array(items: Value) -> Value {
     json!({"type": "array", "items": items})
 }
-fn any_array() -> Value {
+pub(super) fn any_array() -> Value {
     json!({"type": "array"})
 }
-fn any_object() -> Value {
+pub(super) fn any_object() -> Value {
     json!({"type": "object"})
 }
-fn opt_object() -> Value {
+pub(super) fn opt_object() -> Value {
     json!({"type": ["object", "null"]})
 }
 
 /// An object whose properties are all always present.
-fn object(props: &[(&str, Value)]) -> Value {
+pub(super) fn object(props: &[(&str, Value)]) -> Value {
     let required: Vec<&str> = props.iter().map(|(k, _)| *k).collect();
     let properties: serde_json::Map<String, Value> = props.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
     json!({"type": "object", "required": required, "properties": properties})
@@ -350,8 +350,13 @@ pub fn doc(method: &Method, path: &str) -> Option<Doc> {
             ("finito", boolean()),
             ("applicato", json!({"type": ["boolean", "null"]})),
         ])),
-        _ => None,
+        _ => super::cases_docs::doc(method, path),
     }
+}
+
+/// The query parameters of `method path` (OpenAPI parameter objects).
+pub fn query_params(method: &Method, path: &str) -> Vec<Value> {
+    super::cases_docs::query_params(method, path)
 }
 
 /// The schema of a path parameter, by its name (the same name means the same thing everywhere).
@@ -363,6 +368,7 @@ pub fn path_param(name: &str) -> Value {
         "tri" => json!({"type": "string", "pattern": "^[0-9]{4}-[0-9]{4}$", "examples": ["2021-2023"]}),
         "code" => json!({"type": "string", "minLength": 1, "examples": ["ALTO_SEBINO"]}),
         "q" => json!({"type": "string", "minLength": 1, "examples": ["ADM_FAMIGLIE"]}),
+        "person" | "case" => json!({"type": "integer", "minimum": 1, "maximum": 9_007_199_254_740_991_i64, "examples": [1]}),
         _ => json!({"type": "string", "minLength": 1}),
     }
 }

@@ -4,6 +4,8 @@
 //! serialized as they are: nothing is computed here. The OpenAPI document describes each route
 //! from [`docs`].
 
+mod cases;
+mod cases_docs;
 pub(crate) mod docs;
 mod imports;
 mod plan;
@@ -17,12 +19,13 @@ use axum::Json;
 
 /// Every route of the JSON API (the jobs route lives with the jobs, in `crate::staff::jobs`).
 pub fn routes() -> Routes {
-    reporting::routes().merge(plan::routes()).merge(questionnaires::routes()).merge(imports::routes()).merge(session::routes()).get(
-        "/api/v1/openapi.json",
-        Policy::Public,
-        "Questo documento OpenAPI",
-        openapi_json,
-    )
+    reporting::routes()
+        .merge(plan::routes())
+        .merge(cases::routes())
+        .merge(questionnaires::routes())
+        .merge(imports::routes())
+        .merge(session::routes())
+        .get("/api/v1/openapi.json", Policy::Public, "Questo documento OpenAPI", openapi_json)
 }
 
 async fn openapi_json() -> Json<serde_json::Value> {
