@@ -107,14 +107,20 @@ async fn register(State(app): State<App>, Tenant(ambito): Tenant, Json(f): Json<
     Ok(created(status, Some(location), json!({"id": id.get(), "nuova": matches!(r, Registered::New(_))})))
 }
 
-/// The record as the person page shows it. A citizen reads their own data in their area, which
-/// shows only what is meant for them: as on the page, they are sent there (its JSON export).
-async fn record(State(app): State<App>, Tenant(ambito): Tenant, Path((_, person)): Path<(String, PersonId)>) -> WebResult<Response> {
+/// The record as the person page shows it (`?diario=K` a diary page, `?cronologia=tutta` the
+/// whole timeline, as on the page). A citizen reads their own data in their area, which shows
+/// only what is meant for them: as on the page, they are sent there (its JSON export).
+async fn record(
+    State(app): State<App>,
+    Tenant(ambito): Tenant,
+    Path((_, person)): Path<(String, PersonId)>,
+    axum::extract::Query(q): axum::extract::Query<crate::staff::cases::RecordQuery>,
+) -> WebResult<Response> {
     let (p, _) = user()?;
     if p.is_citizen_only() {
         return Ok(Redirect::to("/area-personale/dati.json").into_response());
     }
-    Ok(Json(app.case_record(&p, &ambito, person).await?).into_response())
+    Ok(Json(app.case_record(&p, &ambito, person, q.view()).await?).into_response())
 }
 
 type CasePath = Path<(String, PersonId, CaseId)>;

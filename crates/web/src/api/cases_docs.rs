@@ -334,6 +334,18 @@ pub fn query_params(method: &Method, path: &str) -> Vec<Value> {
             "description": "Codice fiscale (intero o il suo inizio), codice provvisorio o parole del nome in qualsiasi ordine",
             "schema": {"type": "string"}
         })],
+        ("GET", "/api/v1/ambiti/{code}/persone/{person}") => vec![
+            json!({
+                "name": "diario", "in": "query", "required": false,
+                "description": "Pagina del diario (da 1; 50 voci per pagina, le più recenti prima)",
+                "schema": {"type": "string"}
+            }),
+            json!({
+                "name": "cronologia", "in": "query", "required": false,
+                "description": "«tutta» per la cronologia completa (altrimenti le 30 righe più recenti)",
+                "schema": {"type": "string"}
+            }),
+        ],
         _ => Vec::new(),
     }
 }
