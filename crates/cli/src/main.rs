@@ -1,6 +1,7 @@
 //! `ambito`: the one binary. Thin: it parses arguments, calls the application services and prints.
 
 mod access_cmd;
+mod alerts_cmd;
 mod cases_cmd;
 mod copayment_cmd;
 mod progress;
@@ -25,34 +26,6 @@ struct Cli {
     database: String,
     #[command(subcommand)]
     command: Command,
-}
-
-/// The SMTP server alerts go out through, with the sender and the address links start with.
-#[derive(clap::Args, Debug, Clone)]
-struct MailArgs {
-    /// `smtp://host:port`, `smtp://host:587?tls=required` or `smtps://user:pass@host:465`.
-    #[arg(long, env = "AMBITO_SMTP_URL")]
-    smtp_url: Option<String>,
-    #[arg(long, env = "AMBITO_MAIL_FROM", default_value = "ambito <noreply@localhost>")]
-    mail_from: String,
-    #[arg(long, env = "AMBITO_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
-    public_url: String,
-}
-
-impl MailArgs {
-    fn settings(&self) -> Option<ambito_app::cases::alert_mail::MailSettings> {
-        let smtp_url = self.smtp_url.clone().filter(|u| !u.trim().is_empty())?;
-        Some(ambito_app::cases::alert_mail::MailSettings { smtp_url, from: self.mail_from.clone(), base_url: self.public_url.clone() })
-    }
-}
-
-#[derive(Subcommand)]
-enum AlertsCmd {
-    /// Send every waiting digest now (one e-mail per user with unread alerts; no personal data).
-    Mail {
-        #[command(flatten)]
-        mail: MailArgs,
-    },
 }
 
 #[derive(Subcommand)]
@@ -87,7 +60,7 @@ enum Command {
         #[arg(long, env = "AMBITO_AUDIT_CHECKPOINT_MINUTES", default_value_t = 60)]
         audit_checkpoint_minutes: u64,
         #[command(flatten)]
-        mail: MailArgs,
+        mail: alerts_cmd::MailArgs,
         /// Minutes between two rounds of alert digests (with an SMTP server set).
         #[arg(long, env = "AMBITO_MAIL_MINUTES", default_value_t = 5)]
         mail_minutes: u64,
@@ -132,7 +105,7 @@ enum Command {
     Cases(cases_cmd::CasesCmd),
     /// In-app alerts by e-mail.
     #[command(subcommand)]
-    Alerts(AlertsCmd),
+    Alerts(alerts_cmd::AlertsCmd),
     /// Co-payments by ISEE and pagoPA notices: regulation, settings, exemptions, statements.
     #[command(subcommand)]
     Copayment(copayment_cmd::CopaymentCmd),
@@ -518,17 +491,7 @@ async fn dispatch(app: &App, cli: Cli, bar: &Bar, open_seconds: f64) -> anyhow::
             }
         }
         Command::User(cmd) => return access_cmd::user(app, cmd).await,
-        Command::Alerts(AlertsCmd::Mail { mail }) => {
-            let settings = mail.settings().context("no SMTP server: --smtp-url or AMBITO_SMTP_URL")?;
-            let r = app.mail_alerts(&settings).await?;
-            println!("avvisi per e-mail: {} messaggi, {} avvisi", r.sent, r.alerts);
-            for (user, why) in &r.failed {
-                eprintln!("non inviato a {user}: {why}");
-            }
-            if !r.failed.is_empty() {
-                anyhow::bail!("{} messaggi non inviati (gli avvisi restano da inviare)", r.failed.len());
-            }
-        }
+        Command::Alerts(cmd) => return alerts_cmd::alerts(app, cmd).await,
         Command::Token(cmd) => return access_cmd::token(app, cmd).await,
         Command::Audit(cmd) => return access_cmd::audit(app, cmd).await,
         Command::Person(cmd) => return access_cmd::person(app, cmd).await,
